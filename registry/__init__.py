@@ -1,0 +1,47 @@
+"""A git-native model registry: YAML records in git, artifacts in DVC.
+
+>>> from registry import Registry
+>>> Registry(".").get("models:/fraud-detector@champion").number
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from registry.records import Config, Model, RegisteredModel, Version
+
+__all__ = ["Config", "Model", "RegisteredModel", "Registry", "Version"]
+__version__ = "0.1.0"
+
+
+class Registry:
+    """Read access to a registry at a path, optionally as of a git revision."""
+
+    def __init__(self, path: str | Path = ".", rev: str | None = None) -> None:
+        from registry.load import load
+
+        self._loaded = load(Path(path), rev)
+
+    @property
+    def models(self) -> dict[str, RegisteredModel]:
+        return self._loaded.models
+
+    @property
+    def config(self) -> Config:
+        return self._loaded.config
+
+    def model(self, name: str) -> RegisteredModel:
+        from registry.refs import find_model
+
+        return find_model(self._loaded, name)
+
+    def get(self, ref: str) -> Version:
+        """The version a reference names: ``models:/name@alias``, ``name/3``, ``name:production``..."""
+        from registry.errors import UsageError
+        from registry.refs import parse_ref, resolve
+
+        parsed = parse_ref(ref)
+        _rm, version = resolve(self._loaded, parsed)
+        if version is None:
+            raise UsageError(f"{ref!r} names a model, not a version: add /N, @alias or :stage")
+        return version

@@ -1,0 +1,198 @@
+"""Rules for a change against a base revision (what a pull request is checked with).
+
+Stages, transitions and gates come from the base, never from the change, so
+a pull request cannot lower its own bar; a change to them is reported as a
+policy change for reviewers to see.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from registry.check.gates import gate_failures, transition_allowed
+from registry.load import MODELS_DIR, REGISTRY_FILE, LoadedRegistry
+from registry.problems import WARNING, Problem
+from registry.records import INITIAL_STAGE, Config, RegisteredModel, Version
+
+MUTABLE_FIELDS = frozenset({"description", "tags", "stage"})
+_POLICY_KEYS = ("stages", "transitions", "single_holder", "archive_on_promote", "archive_stage", "policy")
+
+
+def _first_difference(old: Any, new: Any, path: tuple[str | int, ...]) -> tuple[str | int, ...] | None:
+    if old == new and type(old) is type(new):
+        return None
+    if isinstance(old, Mapping) and isinstance(new, Mapping):
+        for key in sorted(set(old) | set(new)):
+            if key not in new:
+                return (*path, key)
+            if key not in old:
+                return (*path, key)
+            sub = _first_difference(old[key], new[key], (*path, key))
+            if sub is not None:
+                return sub
+        return None
+    if isinstance(old, list) and isinstance(new, list):
+        for i, (a, b) in enumerate(zip(old, new, strict=False)):
+            sub = _first_difference(a, b, (*path, i))
+            if sub is not None:
+                return sub
+        return (*path, min(len(old), len(new)))
+    return path
+
+
+def _at(data: Any, path: tuple[str | int, ...]) -> Any:
+    for step in path:
+        if isinstance(data, Mapping) and isinstance(step, str):
+            data = data.get(step)
+        elif isinstance(data, list) and isinstance(step, int) and step < len(data):
+            data = data[step]
+        else:
+            return None
+    return data
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _check_version_change(
+    old: Version, new: Version, base_cfg: Config, rm_base: RegisteredModel
+) -> Iterator[Problem]:
+    for key in sorted((set(old.raw) | set(new.raw)) - MUTABLE_FIELDS):
+        before, after = old.raw.get(key), new.raw.get(key)
+        where = _first_difference(before, after, (key,))
+        if where is None:
+            continue
+        if key not in new.raw:
+            where, what = (), f"field {key!r} of an existing version was removed"
+        elif key not in old.raw:
+            what = f"field {key!r} was added to an existing version"
+        else:
+            dotted = ".".join(map(str, where))
+            was, now = _at(old.raw, where), _at(new.raw, where)
+            what = f"{dotted} of an existing version cannot change (was {_short(was)}, now {_short(now)})"
+        yield Problem(
+            new.path,
+            "immutable-field",
+            f"{what}; only description, tags and stage may change: register a new version instead",
+            where,
+        )
+    if new.stage != old.stage:
+        yield from _check_move(new, old.stage, base_cfg, rm_base)
+
+
+def _check_move(
+    new: Version, from_stage: str, base_cfg: Config, rm_base: RegisteredModel | None
+) -> Iterator[Problem]:
+    if not transition_allowed(base_cfg, from_stage, new.stage):
+        allowed = ", ".join(base_cfg.transitions.get(from_stage, ())) or "nowhere"
+        yield Problem(
+            new.path,
+            "stage-transition",
+            f"{from_stage} -> {new.stage} is not an allowed transition "
+            f"(from {from_stage} a version may go to: {allowed})",
+            ("stage",),
+        )
+        return
+    policy = base_cfg.policy_for(rm_base.model if rm_base else None)
+    gate = policy.gates.get(new.stage)
+    if gate is not None:
+        why = gate_failures(new, gate, from_stage=from_stage)
+        if why:
+            yield Problem(
+                new.path,
+                "gate",
+                f"version {new.number} cannot enter {new.stage}: " + "; ".join(why),
+                ("stage",),
+            )
+
+
+def check_against_base(cur: LoadedRegistry, base: LoadedRegistry) -> list[Problem]:
+    problems: list[Problem] = []
+    base_cfg = base.config
+    if not base.config_ok:
+        problems.append(
+            Problem(
+                REGISTRY_FILE,
+                "base-unreadable",
+                "the base revision's registry.yaml is invalid; its defaults were used",
+                severity=WARNING,
+            )
+        )
+    if cur.config_ok and any(cur.config.raw.get(k) != base_cfg.raw.get(k) for k in _POLICY_KEYS):
+        changed = [k for k in _POLICY_KEYS if cur.config.raw.get(k) != base_cfg.raw.get(k)]
+        problems.append(
+            Problem(
+                REGISTRY_FILE,
+                "policy-change",
+                f"this change edits {', '.join(changed)}; it is checked under the base's rules and "
+                "takes effect only after merge: reviewers should approve the policy itself",
+                (changed[0],),
+                severity=WARNING,
+                key=True,
+            )
+        )
+    initial = base_cfg.stages[0] if base_cfg.stages else INITIAL_STAGE
+    seen_current: set[str] = set()
+    for base_name in sorted(base.models):
+        rm_base = base.models[base_name]
+        rm_cur = cur.find_model(base_name)
+        if rm_cur is None:
+            if rm_base.versions:
+                problems.append(
+                    Problem(
+                        f"{MODELS_DIR}/{base_name}",
+                        "version-removed",
+                        f"model {base_name!r} and its {len(rm_base.versions)} versions were removed; "
+                        "versions are never deleted (archive them instead)",
+                    )
+                )
+            continue
+        seen_current.add(rm_cur.name)
+        old_pol, new_pol = rm_base.model.raw.get("policy"), rm_cur.model.raw.get("policy")
+        if old_pol != new_pol and rm_cur.model.raw is not None:
+            problems.append(
+                Problem(
+                    rm_cur.model.path,
+                    "policy-change",
+                    "this change edits the model's policy; it is checked under the base's policy and "
+                    "takes effect only after merge",
+                    ("policy",),
+                    severity=WARNING,
+                    key=True,
+                )
+            )
+        base_max = max(rm_base.versions, default=0)
+        for number, old in rm_base.versions.items():
+            new = rm_cur.versions.get(number)
+            if new is None:
+                problems.append(
+                    Problem(
+                        f"{MODELS_DIR}/{rm_cur.name}/versions/{number}.yaml",
+                        "version-removed",
+                        f"version {number} of {rm_cur.name} was removed; versions are never deleted (archive it instead)",
+                    )
+                )
+                continue
+            if rm_cur.name == base_name and cur.blob(new.path) == base.blob(old.path) and cur.blob(new.path):
+                continue
+            problems.extend(_check_version_change(old, new, base_cfg, rm_base))
+        for number, new in rm_cur.versions.items():
+            if number not in rm_base.versions:
+                if number < base_max:
+                    problems.append(
+                        Problem(
+                            new.path,
+                            "version-appended",
+                            f"new versions are appended after {base_max}; {number} fills an old gap",
+                        )
+                    )
+                if new.stage != initial:
+                    problems.extend(_check_move(new, initial, base_cfg, rm_base))
+    for name in sorted(set(cur.models) - seen_current):
+        for new in cur.models[name].versions.values():
+            if new.stage != initial:
+                problems.extend(_check_move(new, initial, base_cfg, None))
+    return problems

@@ -1,0 +1,246 @@
+"""Rules over one snapshot of the registry (no base revision needed)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from registry.check.gates import gate_failures
+from registry.load import MODELS_DIR, REGISTRY_FILE, LoadedRegistry
+from registry.problems import WARNING, Problem
+from registry.records import Config, ParentRef, RegisteredModel, valid_name
+
+
+def check_config(config: Config, ok: bool) -> Iterator[Problem]:
+    if not ok:
+        return
+    stages = set(config.stages)
+
+    def unknown(where: tuple[str | int, ...], stage: str) -> Problem:
+        return Problem(
+            REGISTRY_FILE,
+            "unknown-stage",
+            f"{stage!r} is not one of the stages ({', '.join(config.stages)})",
+            where,
+        )
+
+    for src, targets in config.transitions.items():
+        if src not in stages:
+            yield unknown(("transitions", src), src)
+        for i, dst in enumerate(targets):
+            if dst not in stages:
+                yield unknown(("transitions", src, i), dst)
+    for i, stage in enumerate(config.single_holder):
+        if stage not in stages:
+            yield unknown(("single_holder", i), stage)
+    if config.archive_stage not in stages:
+        yield unknown(("archive_stage",), config.archive_stage)
+    for stage in config.policy.gates:
+        if stage not in stages:
+            yield unknown(("policy", "gates", stage), stage)
+
+
+def check_model(rm: RegisteredModel, reg: LoadedRegistry, policy_config: Config) -> Iterator[Problem]:
+    model = rm.model
+    stages = policy_config.stages
+    numbers = sorted(rm.versions)
+    if numbers and numbers != list(range(1, numbers[-1] + 1)):
+        missing = sorted(set(range(1, numbers[-1] + 1)) - set(numbers))
+        shown = ", ".join(map(str, missing[:10])) + (" ..." if len(missing) > 10 else "")
+        yield Problem(
+            f"{MODELS_DIR}/{model.name}/versions",
+            "version-gap",
+            f"versions run 1..N with no gaps; missing: {shown}",
+        )
+    if model.policy is not None:
+        for stage in model.policy.gates:
+            if stage not in stages:
+                yield Problem(
+                    model.path,
+                    "unknown-stage",
+                    f"gate for {stage!r}, which is not one of the stages ({', '.join(stages)})",
+                    ("policy", "gates", stage),
+                    key=True,
+                )
+
+    policy = policy_config.policy_for(model)
+    for alias, number in sorted(model.aliases.items()):
+        target = rm.versions.get(number)
+        if target is None:
+            yield Problem(
+                model.path,
+                "alias-target",
+                f"alias {alias!r} points to version {number}, which does not exist",
+                ("aliases", alias),
+            )
+            continue
+        gate = policy.aliases.get(alias)
+        if gate is not None:
+            why = gate_failures(target, gate)
+            if why:
+                yield Problem(
+                    model.path,
+                    "alias-gate",
+                    f"alias {alias!r} cannot point to version {number}: " + "; ".join(why),
+                    ("aliases", alias),
+                )
+
+    holders: dict[str, list[int]] = {}
+    for number, v in rm.versions.items():
+        if v.stage not in stages:
+            yield Problem(
+                v.path,
+                "unknown-stage",
+                f"stage {v.stage!r} is not one of the registry's stages ({', '.join(stages)})",
+                ("stage",),
+            )
+        holders.setdefault(v.stage, []).append(number)
+        yield from _check_artifact(
+            reg, v.model, number, v.path, v.artifact.path, v.artifact.md5, v.artifact.size
+        )
+        yield from _check_parents(reg, v.path, v.lineage.parents)
+    for stage in policy_config.single_holder:
+        held = sorted(holders.get(stage, []))
+        for number in held[1:]:
+            yield Problem(
+                rm.versions[number].path,
+                "single-holder",
+                f"stage {stage!r} holds at most one version per model; versions "
+                f"{', '.join(map(str, held))} are all in it (archive the older ones)",
+                ("stage",),
+            )
+
+
+def _check_artifact(
+    reg: LoadedRegistry, model: str, number: int, path: str, rel: str, md5: str, size: int
+) -> Iterator[Problem]:
+    prefix = f"artifacts/{number}/"
+    if not rel.startswith(prefix):
+        yield Problem(
+            path,
+            "artifact-path",
+            f"artifact.path must be under {prefix} (the version's own folder), not {rel!r}",
+            ("artifact", "path"),
+        )
+        return
+    dvc_path = f"{MODELS_DIR}/{model}/{rel}.dvc"
+    out = reg.dvc.get(dvc_path)
+    if out is None:
+        if dvc_path not in reg.snapshot.entries:
+            yield Problem(
+                path,
+                "artifact-missing",
+                f"{dvc_path} does not exist; track the artifact with `dvc add` and commit the .dvc file",
+                ("artifact", "path"),
+            )
+        return
+    if out.path is not None and out.path != rel.rsplit("/", 1)[1]:
+        yield Problem(
+            path,
+            "artifact-mismatch",
+            f"{dvc_path} tracks {out.path!r}, not {rel.rsplit('/', 1)[1]!r}",
+            ("artifact", "path"),
+        )
+    if out.md5 != md5:
+        yield Problem(
+            path,
+            "artifact-mismatch",
+            f"artifact.md5 is {md5} but {dvc_path} says {out.md5}",
+            ("artifact", "md5"),
+        )
+    if out.size is not None and out.size != size:
+        yield Problem(
+            path,
+            "artifact-mismatch",
+            f"artifact.size is {size} but {dvc_path} says {out.size}",
+            ("artifact", "size"),
+        )
+
+
+def _check_parents(reg: LoadedRegistry, path: str, parents: tuple[ParentRef, ...]) -> Iterator[Problem]:
+    for i, parent in enumerate(parents):
+        where = ("lineage", "parents", i)
+        if not valid_name(parent.model):
+            yield Problem(path, "parent-missing", f"{parent.model!r} is not a valid model name", where)
+            continue
+        rm = reg.find_model(parent.model)
+        if rm is None:
+            yield Problem(path, "parent-missing", f"parent model {parent.model!r} does not exist", where)
+        elif parent.version not in rm.versions:
+            yield Problem(
+                path,
+                "parent-missing",
+                f"parent {parent.model}/{parent.version} does not exist "
+                f"({rm.name} has versions 1..{max(rm.versions, default=0)})",
+                where,
+            )
+        elif rm.name != parent.model:
+            yield Problem(
+                path,
+                "renamed-parent",
+                f"parent model {parent.model!r} was renamed to {rm.name!r}",
+                where,
+                severity=WARNING,
+            )
+
+
+def check_cycles(reg: LoadedRegistry) -> Iterator[Problem]:
+    """Report each cycle of ``lineage.parents`` once, at its smallest member."""
+    graph: dict[tuple[str, int], list[tuple[str, int]]] = {}
+    for rm in reg.models.values():
+        for number, v in rm.versions.items():
+            edges = []
+            for p in v.lineage.parents:
+                target = reg.find_model(p.model) if valid_name(p.model) else None
+                if target is not None and p.version in target.versions:
+                    edges.append((target.name, p.version))
+            if edges:
+                graph[(rm.name, number)] = edges
+    white, grey, black = 0, 1, 2
+    color: dict[tuple[str, int], int] = {}
+    reported: set[frozenset[tuple[str, int]]] = set()
+    for start in sorted(graph):
+        if color.get(start, white) != white:
+            continue
+        stack: list[tuple[tuple[str, int], int]] = [(start, 0)]
+        trail: list[tuple[str, int]] = [start]
+        color[start] = grey
+        while stack:
+            node, idx = stack[-1]
+            edges = graph.get(node, [])
+            if idx < len(edges):
+                stack[-1] = (node, idx + 1)
+                nxt = edges[idx]
+                state = color.get(nxt, white)
+                if state == white:
+                    color[nxt] = grey
+                    stack.append((nxt, 0))
+                    trail.append(nxt)
+                elif state == grey:
+                    cycle = trail[trail.index(nxt) :]
+                    key = frozenset(cycle)
+                    if key not in reported:
+                        reported.add(key)
+                        first = min(cycle)
+                        chain = " -> ".join(f"{m}/{n}" for m, n in [*cycle, cycle[0]])
+                        yield Problem(
+                            reg.models[first[0]].versions[first[1]].path,
+                            "lineage-cycle",
+                            f"lineage.parents form a cycle: {chain}",
+                            ("lineage", "parents"),
+                        )
+            else:
+                color[node] = black
+                stack.pop()
+                trail.pop()
+
+
+def check_tree(reg: LoadedRegistry, policy_config: Config | None = None) -> list[Problem]:
+    """Every whole-tree rule. Policy and stages come from ``policy_config``
+    (the base revision's, when checking a change) or from the tree itself."""
+    policy_config = policy_config or reg.config
+    problems = list(reg.problems)
+    problems.extend(check_config(reg.config, reg.config_ok))
+    for name in sorted(reg.models):
+        problems.extend(check_model(reg.models[name], reg, policy_config))
+    problems.extend(check_cycles(reg))
+    return problems

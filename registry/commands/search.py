@@ -1,0 +1,46 @@
+"""``registry search FILTER``: model versions matching MLflow's filter grammar."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from registry import search
+from registry.commands.output import fmt_metric, table
+from registry.load import load
+from registry.views import dumps, version_view
+
+
+def run(
+    root: Path,
+    filter_text: str,
+    *,
+    order_by: list[str],
+    max_results: int | None,
+    rev: str | None,
+    as_json: bool,
+) -> int:
+    reg = load(root, rev)
+    hits = search.search(reg.models, filter_text, order_by, max_results)
+    if as_json:
+        click.echo(dumps([version_view(rm, v) for rm, v in hits]))
+        return 0
+    keys: list[str] = []
+    for _, v in hits:
+        for k in sorted(v.metrics):
+            if k not in keys and len(keys) < 3:
+                keys.append(k)
+    rows = [
+        [
+            f"{rm.name}/{v.number}",
+            v.stage,
+            " ".join("@" + a for a in rm.aliases_of(v.number)),
+            v.created_at.strftime("%Y-%m-%d"),
+            *[fmt_metric(v.metrics[k]) if k in v.metrics else "" for k in keys],
+        ]
+        for rm, v in hits
+    ]
+    click.echo(table(["VERSION", "STAGE", "ALIASES", "CREATED", *keys], rows))
+    click.echo(f"{len(hits)} version(s)", err=True)
+    return 0

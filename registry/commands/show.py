@@ -1,0 +1,120 @@
+"""``registry show`` and ``registry resolve``: one model or one version."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from registry.commands.output import fmt_metric, table
+from registry.errors import UsageError
+from registry.load import load
+from registry.records import RegisteredModel, Version
+from registry.refs import parse_ref, resolve
+from registry.views import dumps, model_view, version_view
+
+
+def _mapping(title: str, data: object) -> list[str]:
+    if not isinstance(data, dict) or not data:
+        return []
+    width = max(len(str(k)) for k in data)
+    return [f"{title}:"] + [f"  {str(k).ljust(width)}  {fmt_metric(v)}" for k, v in sorted(data.items())]
+
+
+def _indent(text: str) -> list[str]:
+    return ["  " + line for line in text.rstrip().splitlines()]
+
+
+def render_version(rm: RegisteredModel, v: Version) -> str:
+    aliases = rm.aliases_of(v.number)
+    lines = [
+        f"{rm.name} version {v.number}  ({v.stage}{', ' + ', '.join('@' + a for a in aliases) if aliases else ''})",
+        f"uri:        models:/{rm.name}/{v.number}",
+        f"created:    {v.created_at.isoformat()} by {v.created_by}",
+        f"record:     {v.path}",
+    ]
+    if v.description:
+        lines += ["description:", *_indent(v.description)]
+    lines += _mapping("tags", v.tags) + _mapping("metrics", v.metrics) + _mapping("params", v.params)
+    if v.signature:
+        lines.append("signature:")
+        for part in ("inputs", "outputs", "params"):
+            cols = v.signature.get(part) or []
+            if cols:
+                shown = ", ".join(f"{c.get('name', '?')}: {c.get('type')}" for c in cols)
+                lines.append(f"  {part}: {shown}")
+    art = v.artifact
+    lines += [
+        "artifact:",
+        f"  path:  models/{rm.name}/{art.path}  ({art.size:,} bytes, md5 {art.md5})",
+        f"  pull:  registry pull models:/{rm.name}/{v.number}",
+    ]
+    lin = v.lineage
+    if lin.code or lin.data or lin.run or lin.parents:
+        lines.append("lineage:")
+        if lin.code:
+            lines.append(
+                f"  code:    {lin.code.repo or ''} {lin.code.commit or ''} {lin.code.path or ''}".rstrip()
+            )
+        for d in lin.data:
+            lines.append(f"  data:    {d.name or d.path} {d.version or ''} {d.path or ''} md5 {d.md5 or '-'}")
+        if lin.run:
+            lines.append(f"  run:     {lin.run.id or ''} {lin.run.uri or ''}".rstrip())
+        for p in lin.parents:
+            lines.append(f"  parent:  models:/{p.model}/{p.version}")
+    return "\n".join(lines)
+
+
+def render_model(rm: RegisteredModel) -> str:
+    m = rm.model
+    lines = [rm.name]
+    if m.former_names:
+        lines.append(f"former names: {', '.join(m.former_names)}")
+    if m.owners:
+        lines.append(f"owners:  {', '.join(m.owners)}")
+    if m.tags:
+        lines.append("tags:    " + ", ".join(f"{k}={v}" for k, v in sorted(m.tags.items())))
+    if m.aliases:
+        lines.append("aliases: " + ", ".join(f"@{a} -> {n}" for a, n in sorted(m.aliases.items())))
+    if m.description:
+        lines += ["", *m.description.rstrip().splitlines()]
+    keys = sorted({k for v in rm.versions.values() for k in v.metrics})[:4]
+    rows = [
+        [
+            v.number,
+            v.stage,
+            " ".join("@" + a for a in rm.aliases_of(v.number)),
+            v.created_at.strftime("%Y-%m-%d"),
+            v.created_by,
+            *[fmt_metric(v.metrics.get(k, "")) for k in keys],
+        ]
+        for v in sorted(rm.versions.values(), key=lambda v: -v.number)
+    ]
+    lines += ["", table(["VERSION", "STAGE", "ALIASES", "CREATED", "BY", *keys], rows)]
+    return "\n".join(lines)
+
+
+def run(root: Path, ref_text: str, *, rev: str | None, as_json: bool) -> int:
+    reg = load(root, rev)
+    rm, version = resolve(reg, parse_ref(ref_text))
+    if rm.name != parse_ref(ref_text).model:
+        click.echo(f"note: model {parse_ref(ref_text).model!r} was renamed to {rm.name!r}", err=True)
+    if version is None:
+        click.echo(dumps(model_view(rm)) if as_json else render_model(rm))
+    else:
+        click.echo(dumps(version_view(rm, version)) if as_json else render_version(rm, version))
+    return 0
+
+
+def run_resolve(root: Path, ref_text: str, *, rev: str | None, as_json: bool) -> int:
+    reg = load(root, rev)
+    rm, version = resolve(reg, parse_ref(ref_text))
+    if version is None:
+        raise UsageError(f"{ref_text!r} names a model, not a version: add /N, @alias or :stage")
+    if as_json:
+        view = version_view(rm, version)
+        keep = ("model", "version", "uri", "aliases", "stage", "artifact", "path")
+        click.echo(dumps({k: view[k] for k in keep} | {"commit": reg.commit}))
+    else:
+        click.echo(f"models:/{rm.name}/{version.number}")
+    return 0

@@ -1,0 +1,198 @@
+"""Every call to git goes through this module.
+
+Reads use plumbing only (``ls-tree``, ``ls-files``, ``cat-file --batch``),
+never a checkout. Errors carry the command, its exit code and its stderr.
+Variables such as ``GIT_DIR`` or ``GIT_INDEX_FILE`` that a hook or a parent
+git may have set are removed, so the repository we are pointed at is the
+one we read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from registry.errors import GitError, UsageError
+
+_KEEP_PREFIXES = (
+    "GIT_AUTHOR_",
+    "GIT_COMMITTER_",
+    "GIT_CONFIG",
+    "GIT_SSH",
+    "GIT_SSL_",
+    "GIT_ASKPASS",
+    "GIT_TERMINAL_PROMPT",
+    "GIT_EXEC_PATH",
+    "GIT_HTTP_",
+    "GIT_TRACE",
+)
+
+
+def _env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_") or k.startswith(_KEEP_PREFIXES)}
+    env["LC_ALL"] = "C"
+    return env
+
+
+def run(args: Iterable[str], cwd: Path | str, *, stdin: bytes | None = None) -> bytes:
+    cmd = ["git", *args]
+    try:
+        proc = subprocess.run(cmd, cwd=cwd, input=stdin, capture_output=True, env=_env())
+    except FileNotFoundError:
+        raise GitError(cmd, 127, "git is not installed or not on PATH") from None
+    if proc.returncode != 0:
+        raise GitError(cmd, proc.returncode, proc.stderr.decode("utf-8", "replace").strip())
+    return proc.stdout
+
+
+def toplevel(path: Path) -> Path | None:
+    """The work tree root containing ``path``, or None outside any repository."""
+    try:
+        out = run(["rev-parse", "--show-toplevel"], path)
+    except GitError:
+        return None
+    return Path(out.decode().strip())
+
+
+def common_dir(root: Path) -> Path:
+    out = run(["rev-parse", "--git-common-dir"], root).decode().strip()
+    return (root / out).resolve()
+
+
+def rev_parse(root: Path, ref: str) -> str:
+    """The commit id of ``ref``. Refuses option-like refs."""
+    if not ref or ref.startswith("-") or "\n" in ref:
+        raise UsageError(f"not a revision: {ref!r}")
+    try:
+        out = run(["rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}"], root)
+    except GitError:
+        raise UsageError(f"unknown revision {ref!r} (not a branch, tag or commit of {root})") from None
+    return out.decode().strip()
+
+
+def blob_id(data: bytes) -> str:
+    """git's object id of a blob with these bytes (what ``git hash-object`` prints)."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()  # noqa: S324
+
+
+@dataclass(frozen=True)
+class TreeEntry:
+    path: str
+    mode: str
+    blob: str
+
+    @property
+    def is_link(self) -> bool:
+        return self.mode == "120000"
+
+    @property
+    def is_file(self) -> bool:
+        return self.mode in ("100644", "100755")
+
+
+def _split_z(out: bytes) -> Iterator[str]:
+    for item in out.split(b"\0"):
+        if item:
+            yield item.decode("utf-8", "surrogateescape")
+
+
+def ls_tree(root: Path, commit: str, paths: list[str]) -> list[TreeEntry]:
+    out = run(["ls-tree", "-r", "-z", "--full-tree", commit, "--", *paths], root)
+    entries = []
+    for item in _split_z(out):
+        meta, path = item.split("\t", 1)
+        mode, kind, obj = meta.split(" ")
+        if kind == "blob":
+            entries.append(TreeEntry(path, mode, obj))
+    return entries
+
+
+def ls_files(root: Path, paths: list[str]) -> list[TreeEntry]:
+    """The index's entries under ``paths`` (stage 0 only)."""
+    out = run(["ls-files", "-s", "-z", "--", *paths], root)
+    entries = []
+    for item in _split_z(out):
+        meta, path = item.split("\t", 1)
+        mode, obj, stage = meta.split(" ")
+        if stage == "0":
+            entries.append(TreeEntry(path, mode, obj))
+    return entries
+
+
+def changed_in_worktree(root: Path, paths: list[str]) -> tuple[set[str], set[str]]:
+    """(paths whose work tree differs from the index or are untracked, deleted paths)."""
+    out = run(
+        ["status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames", "--", *paths],
+        root,
+    )
+    changed: set[str] = set()
+    deleted: set[str] = set()
+    for item in _split_z(out):
+        xy, path = item[:2], item[3:]
+        if xy == "??" or xy[1] in "MT" or xy[0] in "AMT":
+            changed.add(path)
+        if "D" in xy:
+            deleted.add(path)
+    return changed, deleted
+
+
+class CatFile:
+    """One ``git cat-file --batch`` process for reading many blobs."""
+
+    def __init__(self, root: Path) -> None:
+        self._cmd = ["git", "cat-file", "--batch"]
+        self._proc = subprocess.Popen(
+            self._cmd,
+            cwd=root,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=_env(),
+        )
+
+    def read_many(self, objects: list[str]) -> dict[str, bytes]:
+        """Contents of many objects; a writer thread avoids pipe deadlock."""
+        import threading
+
+        assert self._proc.stdin is not None and self._proc.stdout is not None
+        stdin, stdout = self._proc.stdin, self._proc.stdout
+
+        def feed() -> None:
+            try:
+                stdin.write(b"".join(o.encode() + b"\n" for o in objects))
+                stdin.flush()
+            except BrokenPipeError:  # pragma: no cover - reported by the reader
+                pass
+
+        writer = threading.Thread(target=feed, daemon=True)
+        writer.start()
+        result: dict[str, bytes] = {}
+        for obj in objects:
+            header = stdout.readline()
+            parts = header.split()
+            if len(parts) != 3:
+                raise GitError(self._cmd, 128, f"cannot read object {obj}: {header.decode().strip()}")
+            size = int(parts[2])
+            result[obj] = stdout.read(size)
+            stdout.read(1)
+        writer.join()
+        return result
+
+    def close(self) -> None:
+        if self._proc.stdin:
+            self._proc.stdin.close()
+        self._proc.wait()
+        if self._proc.stdout:
+            self._proc.stdout.close()
+        if self._proc.stderr:
+            self._proc.stderr.close()
+
+    def __enter__(self) -> CatFile:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

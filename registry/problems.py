@@ -1,0 +1,98 @@
+"""Problems found in a registry, and how they are printed."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding: ``path:line: rule: message``.
+
+    ``where`` is the path of the YAML node inside the file (``("metrics",
+    "f1")``); the line is looked up from it only when the problem is shown.
+    ``key`` points the line at the node's key rather than its value.
+    """
+
+    path: str
+    rule: str
+    message: str
+    where: tuple[str | int, ...] = ()
+    line: int | None = None
+    severity: str = ERROR
+    key: bool = False
+
+    def sort_key(self) -> tuple[str, int, str, str]:
+        return (self.path, self.line or 0, self.rule, self.message)
+
+    def __str__(self) -> str:
+        loc = f"{self.path}:{self.line}" if self.line else self.path
+        sev = "" if self.severity == ERROR else f"{self.severity}: "
+        return f"{loc}: {self.rule}: {sev}{self.message}"
+
+
+def locate(problems: Iterable[Problem], read: Callable[[str], bytes | None]) -> list[Problem]:
+    """Fill in missing line numbers and sort. Reads each file at most once."""
+    from registry import yamlsafe
+
+    cache: dict[str, bytes | None] = {}
+    out = []
+    for p in problems:
+        if p.line is None and p.path.endswith((".yaml", ".yml", ".dvc")):
+            if p.path not in cache:
+                try:
+                    cache[p.path] = read(p.path)
+                except OSError:
+                    cache[p.path] = None
+            data = cache[p.path]
+            if data is not None:
+                p = replace(p, line=yamlsafe.line_of(data, p.where, key=p.key) or 1)
+        out.append(p)
+    return sorted(out, key=Problem.sort_key)
+
+
+def _escape_property(text: str) -> str:
+    return (
+        text.replace("%", "%25")
+        .replace("\r", "%0D")
+        .replace("\n", "%0A")
+        .replace(":", "%3A")
+        .replace(",", "%2C")
+    )
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def format_problems(problems: Sequence[Problem], fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps(
+            [
+                {
+                    "path": p.path,
+                    "line": p.line,
+                    "rule": p.rule,
+                    "severity": p.severity,
+                    "message": p.message,
+                }
+                for p in problems
+            ],
+            indent=2,
+            sort_keys=True,
+        )
+    if fmt == "github":
+        lines = []
+        for p in problems:
+            props = f"file={_escape_property(p.path)}"
+            if p.line:
+                props += f",line={p.line}"
+            props += f",title={_escape_property(p.rule)}"
+            lines.append(f"::{p.severity} {props}::{_escape_data(p.rule + ': ' + p.message)}")
+        return "\n".join(lines)
+    return "\n".join(str(p) for p in problems)

@@ -1,0 +1,127 @@
+"""References to models and versions, as people and deploy tools write them.
+
+Shell form: ``MODEL``, ``MODEL/N``, ``MODEL@alias``, ``MODEL:stage``.
+URI form, as MLflow: ``models:/MODEL/N``, ``models:/MODEL@alias``,
+``models:/MODEL/<stage>`` (stage names match case-insensitively, so MLflow's
+``models:/x/Production`` works), and ``models:/MODEL/latest``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from registry.errors import NotFound, UsageError
+from registry.load import LoadedRegistry
+from registry.records import RegisteredModel, Version, valid_name
+
+_ALIAS_RE = re.compile(r"^[a-z][a-z0-9_-]{0,63}$")
+_STAGE_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,31}$")
+
+
+@dataclass(frozen=True)
+class Ref:
+    model: str
+    version: int | None = None
+    alias: str | None = None
+    stage: str | None = None
+    latest: bool = False
+
+    def __str__(self) -> str:
+        if self.version is not None:
+            return f"{self.model}/{self.version}"
+        if self.alias is not None:
+            return f"{self.model}@{self.alias}"
+        if self.stage is not None:
+            return f"{self.model}:{self.stage}"
+        return f"{self.model}/latest" if self.latest else self.model
+
+    @property
+    def uri(self) -> str:
+        if self.version is not None:
+            return f"models:/{self.model}/{self.version}"
+        if self.alias is not None:
+            return f"models:/{self.model}@{self.alias}"
+        if self.stage is not None:
+            return f"models:/{self.model}/{self.stage}"
+        return f"models:/{self.model}/latest" if self.latest else f"models:/{self.model}"
+
+
+def _bad(text: str, why: str) -> UsageError:
+    return UsageError(
+        f"cannot read reference {text!r}: {why}. Use MODEL, MODEL/N, MODEL@alias, MODEL:stage "
+        "or models:/MODEL/N, models:/MODEL@alias, models:/MODEL/<stage>"
+    )
+
+
+def parse_ref(text: str) -> Ref:
+    raw = text.strip()
+    is_uri = raw.startswith("models:/")
+    body = raw[len("models:/") :] if is_uri else raw
+    if "@" in body:
+        name, _, alias = body.partition("@")
+        if not _ALIAS_RE.match(alias):
+            raise _bad(text, f"{alias!r} is not a valid alias")
+        ref = Ref(name, alias=alias)
+    elif "/" in body:
+        name, _, tail = body.partition("/")
+        if tail.isdigit() and not tail.startswith("0"):
+            ref = Ref(name, version=int(tail))
+        elif is_uri and tail.lower() == "latest":
+            ref = Ref(name, latest=True)
+        elif is_uri and _STAGE_RE.match(tail):
+            ref = Ref(name, stage=tail)
+        else:
+            raise _bad(text, f"{tail!r} is not a version number")
+    elif ":" in body and not is_uri:
+        name, _, stage = body.partition(":")
+        if not _STAGE_RE.match(stage):
+            raise _bad(text, f"{stage!r} is not a stage name")
+        ref = Ref(name, stage=stage)
+    else:
+        ref = Ref(body)
+    if not valid_name(ref.model):
+        raise _bad(text, f"{ref.model!r} is not a valid model name")
+    return ref
+
+
+def find_model(reg: LoadedRegistry, name: str) -> RegisteredModel:
+    rm = reg.find_model(name)
+    if rm is None:
+        known = sorted(reg.models)
+        hint = f" (models: {', '.join(known[:8])}{' ...' if len(known) > 8 else ''})" if known else ""
+        raise NotFound(f"no model named {name!r}{hint}")
+    return rm
+
+
+def resolve(reg: LoadedRegistry, ref: Ref) -> tuple[RegisteredModel, Version | None]:
+    """The model and version a reference names; the version is None for a bare MODEL."""
+    rm = find_model(reg, ref.model)
+    if ref.version is not None:
+        version = rm.versions.get(ref.version)
+        if version is None:
+            raise NotFound(
+                f"{rm.name} has no version {ref.version} (it has 1..{max(rm.versions, default=0)})"
+            )
+        return rm, version
+    if ref.alias is not None:
+        number = rm.model.aliases.get(ref.alias)
+        if number is None:
+            have = ", ".join(sorted(rm.model.aliases)) or "none"
+            raise NotFound(f"{rm.name} has no alias {ref.alias!r} (aliases: {have})")
+        version = rm.versions.get(number)
+        if version is None:
+            raise NotFound(f"alias {rm.name}@{ref.alias} points to version {number}, which does not exist")
+        return rm, version
+    if ref.stage is not None:
+        stage = ref.stage.lower()
+        holders = [v for v in rm.versions.values() if v.stage.lower() == stage]
+        if not holders:
+            raise NotFound(f"{rm.name} has no version in stage {ref.stage!r}")
+        return rm, max(holders, key=lambda v: v.number)
+    if ref.latest:
+        latest = rm.latest()
+        if latest is None:
+            raise NotFound(f"{rm.name} has no versions")
+        return rm, latest
+    return rm, None

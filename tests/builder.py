@@ -1,0 +1,112 @@
+"""Build real registry repositories for tests: files on disk, real git commits."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from registry.check import check
+from registry.problems import Problem
+
+REGISTRY_YAML = """\
+policy:
+  gates:
+    production:
+      from: [staging]
+      metrics: {f1: ">= 0.9"}
+      require: [description]
+  aliases:
+    champion: {stage: production}
+"""
+
+
+class RegistryBuilder:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        root.mkdir(parents=True, exist_ok=True)
+        self.git("init", "-q", "-b", "main")
+
+    # -- files ----------------------------------------------------------
+
+    def write(self, rel: str, text: str | bytes) -> Path:
+        path = self.root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return path
+
+    def read(self, rel: str) -> str:
+        return (self.root / rel).read_text(encoding="utf-8")
+
+    def edit(self, rel: str, old: str, new: str) -> None:
+        text = self.read(rel)
+        assert old in text, f"{old!r} not in {rel}"
+        (self.root / rel).write_text(text.replace(old, new, 1), encoding="utf-8")
+
+    def model(self, name: str, **fields: Any) -> None:
+        self.write(f"models/{name}/model.yaml", yaml.safe_dump(fields, sort_keys=False) if fields else "{}\n")
+
+    def version(self, model: str, number: int, stage: str = "none", **fields: Any) -> None:
+        """A version record and its artifact's .dvc file, in DVC's own format."""
+        payload = f"{model}/{number}".encode()
+        md5 = hashlib.md5(payload).hexdigest()
+        record: dict[str, Any] = {
+            "created_at": f"2026-01-{number:02d}T10:00:00Z",
+            "created_by": "alice@example.com",
+            "stage": stage,
+            "description": f"Version {number} of {model}.",
+            "metrics": {"f1": 0.95},
+            "artifact": {"path": f"artifacts/{number}/model.bin", "md5": md5, "size": len(payload)},
+        }
+        record.update(fields)
+        self.write(f"models/{model}/versions/{number}.yaml", yaml.safe_dump(record, sort_keys=False))
+        self.write(
+            f"models/{model}/artifacts/{number}/model.bin.dvc",
+            f"outs:\n- md5: {md5}\n  size: {len(payload)}\n  hash: md5\n  path: model.bin\n",
+        )
+
+    def baseline(self) -> None:
+        self.write("registry.yaml", REGISTRY_YAML)
+        self.model("base-encoder", description="A text encoder.", aliases={"champion": 1})
+        self.version("base-encoder", 1, "production")
+        self.model(
+            "fraud-detector",
+            description="Detects fraud.",
+            owners=["alice@example.com"],
+            aliases={"champion": 2, "challenger": 3},
+        )
+        self.version("fraud-detector", 1, "archived")
+        self.version("fraud-detector", 2, "production")
+        self.version(
+            "fraud-detector",
+            3,
+            "staging",
+            lineage={"parents": [{"model": "base-encoder", "version": 1}]},
+        )
+
+    # -- git ------------------------------------------------------------
+
+    def git(self, *args: str) -> str:
+        proc = subprocess.run(["git", *args], cwd=self.root, capture_output=True, text=True, check=True)
+        return proc.stdout
+
+    def commit(self, message: str) -> str:
+        self.git("add", "-A")
+        self.git("commit", "-q", "--allow-empty", "-m", message)
+        return self.git("rev-parse", "HEAD").strip()
+
+    # -- checking -------------------------------------------------------
+
+    def check(self, base: str | None = None) -> list[Problem]:
+        return check(self.root, base=base)
+
+    def findings(self, base: str | None = None) -> set[tuple[str, str]]:
+        """(rule, path) of every problem."""
+        return {(p.rule, p.path) for p in self.check(base)}

@@ -1,0 +1,59 @@
+"""Fixtures: real temporary git repositories, a fixed identity, and a guard on $HOME."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.builder import RegistryBuilder
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _isolated_environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    home = tmp_path_factory.mktemp("home")
+    saved = dict(os.environ)
+    os.environ.update(
+        {
+            "HOME": str(home),
+            "XDG_CONFIG_HOME": str(home / ".config"),
+            "XDG_CACHE_HOME": str(home / ".cache"),
+            "GIT_AUTHOR_NAME": "Test Author",
+            "GIT_AUTHOR_EMAIL": "author@example.com",
+            "GIT_COMMITTER_NAME": "Test Committer",
+            "GIT_COMMITTER_EMAIL": "committer@example.com",
+            "GIT_CONFIG_NOSYSTEM": "1",
+            "GIT_CONFIG_GLOBAL": os.devnull,
+            "DVC_NO_ANALYTICS": "1",
+            "DVC_SITE_CACHE_DIR": str(tmp_path_factory.mktemp("dvc-site-cache")),
+        }
+    )
+    for var in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "REGISTRY_NO_CACHE"):
+        os.environ.pop(var, None)
+    yield home
+    os.environ.clear()
+    os.environ.update(saved)
+
+
+@pytest.fixture(autouse=True)
+def _home_stays_empty(_isolated_environment: Path) -> Iterator[None]:
+    before = set(_isolated_environment.rglob("*"))
+    yield
+    written = set(_isolated_environment.rglob("*")) - before
+    assert not written, f"test wrote to $HOME: {sorted(map(str, written))[:5]}"
+
+
+@pytest.fixture
+def reg(tmp_path: Path) -> RegistryBuilder:
+    """A small valid registry, committed: the baseline most rule tests break."""
+    builder = RegistryBuilder(tmp_path / "repo")
+    builder.baseline()
+    builder.commit("baseline")
+    return builder
+
+
+@pytest.fixture
+def empty_repo(tmp_path: Path) -> RegistryBuilder:
+    return RegistryBuilder(tmp_path / "repo")
