@@ -182,6 +182,12 @@ def _parse_dvc(doc: Any) -> Entry:
     }, []
 
 
+def printable(path: str) -> str:
+    """A path safe to print: undecodable bytes and control characters escaped."""
+    raw = path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in raw)
+
+
 def _classify(path: str) -> tuple[str, str | None, int | None] | Problem | None:
     """(kind, model, version) for a registry file; a Problem; or None to ignore."""
     if path == REGISTRY_FILE:
@@ -197,15 +203,15 @@ def _classify(path: str) -> tuple[str, str | None, int | None] | Problem | None:
         match = VERSION_FILE_RE.match(rest[1])
         if match is None:
             return Problem(
-                path,
+                printable(path),
                 "invalid-version-file",
                 f"version files are named <N>.yaml with N = 1, 2, 3 ... (no leading zeros); "
-                f"rename or remove {rest[1]!r}",
+                f"rename or remove {printable(rest[1])!r}",
                 line=1,
             )
         return "version", model, int(match.group(1))
     if rest[0] == "versions":
-        return Problem(path, "unexpected-file", "versions/ holds only <N>.yaml files", line=1)
+        return Problem(printable(path), "unexpected-file", "versions/ holds only <N>.yaml files", line=1)
     if len(rest) == 3 and rest[0] == "artifacts" and rest[2].endswith(".dvc"):
         return "dvc", model, None
     return None
@@ -239,16 +245,20 @@ def load(root: Path | str, rev: str | None = None, *, cache: ParseCache | None =
                 bad_folders.add(parts[1])
                 problems.append(
                     Problem(
-                        f"{MODELS_DIR}/{parts[1]}",
+                        f"{MODELS_DIR}/{printable(parts[1])}",
                         "invalid-name",
-                        f"model folder name {parts[1]!r} must match ^[a-z0-9][a-z0-9._-]{{0,63}}$; "
+                        f"model folder name {printable(parts[1])!r} must match ^[a-z0-9][a-z0-9._-]{{0,63}}$; "
                         "its files were not loaded",
                     )
                 )
             continue
         if entry.is_link:
             problems.append(
-                Problem(path, "symlink", "symlinks are not allowed in the registry; commit the file itself")
+                Problem(
+                    printable(path),
+                    "symlink",
+                    "symlinks are not allowed in the registry; commit the file itself",
+                )
             )
             continue
         found = _classify(path)

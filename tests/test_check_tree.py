@@ -254,3 +254,18 @@ def test_broken_file_does_not_hide_problems_elsewhere(reg: RegistryBuilder) -> N
     rules = reg.findings()
     assert ("yaml-syntax", V3) in rules
     assert ("alias-target", "models/base-encoder/model.yaml") in rules
+
+
+def test_undecodable_and_control_characters_in_names_are_printed_safely(reg: RegistryBuilder) -> None:
+    import subprocess
+    import sys
+
+    weird = os.fsencode(reg.root / "models") + b"/caf\xe9\nx"
+    os.makedirs(weird)
+    with open(weird + b"/model.yaml", "wb") as fh:
+        fh.write(b"{}\n")
+    proc = subprocess.run(
+        [sys.executable, "-m", "registry", "check"], cwd=reg.root, capture_output=True, text=True
+    )
+    assert proc.returncode == 1
+    assert "models/caf\\xe9\\nx: invalid-name:" in proc.stdout
