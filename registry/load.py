@@ -8,9 +8,11 @@ names that matched ``VERSION_FILE_RE``; symlinks are refused.
 
 from __future__ import annotations
 
+import gc
 import os
+import re
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,7 +27,9 @@ from registry.records import (
     Model,
     RegisteredModel,
     Version,
+    parse_time,
     valid_name,
+    version_facts,
 )
 
 REGISTRY_FILE = "registry.yaml"
@@ -56,6 +60,20 @@ class Snapshot:
 
     def read_many(self, paths: list[str]) -> dict[str, bytes]:
         return self._read(paths) if paths else {}
+
+    def probe(self, path: str) -> git.TreeEntry | None:
+        """An untracked work-tree file the scan did not list (a new ``.dvc``)."""
+        if self.commit is not None or path in self.entries:
+            return self.entries.get(path)
+        full = self.root / path
+        if os.path.islink(full):
+            entry = git.TreeEntry(path, "120000", "")
+        elif os.path.isfile(full):
+            entry = git.TreeEntry(path, "100644", git.blob_id(self.read(path)))
+        else:
+            return None
+        self.entries[path] = entry
+        return entry
 
 
 @dataclass
@@ -88,7 +106,7 @@ class LoadedRegistry:
 # -- snapshots ---------------------------------------------------------------
 
 
-def _worktree_snapshot(root: Path) -> Snapshot:
+def _worktree_snapshot(root: Path, paths: list[str]) -> Snapshot:
     def read_disk(paths: list[str]) -> dict[str, bytes]:
         out = {}
         for p in paths:
@@ -99,20 +117,21 @@ def _worktree_snapshot(root: Path) -> Snapshot:
     entries: dict[str, git.TreeEntry] = {}
     top = git.toplevel(root)
     if top is not None and top.resolve() == root.resolve():
-        for e in git.ls_files(root, _ROOTS):
+        for e in git.ls_files(root, paths):
             entries[e.path] = e
-        changed, deleted = git.changed_in_worktree(root, _ROOTS)
+        changed, deleted = git.changed_in_worktree(root, paths)
         for p in deleted:
             entries.pop(p, None)
-        todo = changed - deleted
+        todo = (changed - deleted) | _untracked(root, paths, entries)
     else:
         todo = set()
         if (root / REGISTRY_FILE).exists() or (root / REGISTRY_FILE).is_symlink():
             todo.add(REGISTRY_FILE)
-        for dirpath, dirnames, filenames in os.walk(root / MODELS_DIR):
-            rel = Path(dirpath).relative_to(root).as_posix()
-            for name in filenames + [d for d in dirnames if (Path(dirpath) / d).is_symlink()]:
-                todo.add(f"{rel}/{name}")
+        for folder in paths[1:]:
+            for dirpath, dirnames, filenames in os.walk(root / folder):
+                rel = Path(dirpath).relative_to(root).as_posix()
+                for name in filenames + [d for d in dirnames if (Path(dirpath) / d).is_symlink()]:
+                    todo.add(f"{rel}/{name}")
     for p in todo:
         try:
             st = os.lstat(root / p)
@@ -129,9 +148,49 @@ def _worktree_snapshot(root: Path) -> Snapshot:
     return Snapshot(root, None, entries, read_disk)
 
 
-def _revision_snapshot(root: Path, rev: str) -> Snapshot:
+def _untracked(root: Path, paths: list[str], tracked: dict[str, git.TreeEntry]) -> set[str]:
+    """Files git does not track yet where records live: registry.yaml,
+    models/<m>/*, models/<m>/versions/*, and every file of a model folder
+    git does not know at all. A cheap scan of ~2 folders per model, instead
+    of git's scan of every artifact folder; untracked ``.dvc`` files inside
+    known models are found by ``probe`` when a record points at them."""
+    found: set[str] = set()
+    if REGISTRY_FILE not in tracked and os.path.lexists(root / REGISTRY_FILE):
+        found.add(REGISTRY_FILE)
+    known = {p.split("/", 2)[1] for p in tracked if p.startswith(MODELS_DIR + "/") and p.count("/") >= 2}
+    folders = [p.strip("/").split("/")[1] for p in paths[1:] if "/" in p.strip("/")]
+    if paths[1:] == [MODELS_DIR]:
+        try:
+            folders = [e.name for e in os.scandir(root / MODELS_DIR)]
+        except (FileNotFoundError, NotADirectoryError):
+            folders = []
+    for name in folders:
+        base = f"{MODELS_DIR}/{name}"
+        if name not in known:
+            if os.path.islink(root / base) or not os.path.isdir(root / base):
+                if os.path.lexists(root / base):
+                    found.add(base)
+                continue
+            for dirpath, dirnames, filenames in os.walk(root / base):
+                rel = Path(dirpath).relative_to(root).as_posix()
+                links = [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]
+                found.update(f"{rel}/{f}" for f in filenames + links)
+            continue
+        for sub in (base, f"{base}/versions"):
+            try:
+                with os.scandir(root / sub) as it:
+                    for e in it:
+                        rel = f"{sub}/{e.name}"
+                        if rel not in tracked and (not e.is_dir(follow_symlinks=False) or e.is_symlink()):
+                            found.add(rel)
+            except (FileNotFoundError, NotADirectoryError):
+                pass
+    return found
+
+
+def _revision_snapshot(root: Path, rev: str, paths: list[str]) -> Snapshot:
     commit = git.rev_parse(root, rev)
-    entries = {e.path: e for e in git.ls_tree(root, commit, _ROOTS)}
+    entries = {e.path: e for e in git.ls_tree(root, commit, paths)}
     by_blob = {e.path: e.blob for e in entries.values()}
 
     def read_git(paths: list[str]) -> dict[str, bytes]:
@@ -142,31 +201,49 @@ def _revision_snapshot(root: Path, rev: str) -> Snapshot:
     return Snapshot(root, commit, entries, read_git)
 
 
-def snapshot(root: Path, rev: str | None = None) -> Snapshot:
+def snapshot(root: Path, rev: str | None = None, paths: list[str] | None = None) -> Snapshot:
+    paths = paths if paths is not None else _ROOTS
     if rev is None:
-        return _worktree_snapshot(root)
+        return _worktree_snapshot(root, paths)
     top = git.toplevel(root)
     if top is None:
         raise RegistryError(f"{root} is not a git repository, so --rev {rev} cannot be read")
-    return _revision_snapshot(root, rev)
+    return _revision_snapshot(root, rev, paths)
 
 
 # -- parsing ---------------------------------------------------------------
 
 
-def _parse(kind: str, data: bytes) -> Entry:
+_DVC_FAST = re.compile(
+    r"\Aouts:\n- md5: ([0-9a-f]{32})\n  size: ([0-9]{1,15})\n  hash: md5\n  path: ([A-Za-z0-9_][A-Za-z0-9._-]*)\n\Z"
+)
+
+
+def _parse(kind: str, data: bytes) -> tuple[Entry, Any]:
+    """(facts, problems) of one file, and the whole record (versions only)."""
+    if kind == "dvc":
+        fast = _DVC_FAST.match(data.decode("utf-8", "replace")) if len(data) < 512 else None
+        if fast:  # the exact format DVC writes: skip the YAML parser
+            return ((fast.group(1), int(fast.group(2)), fast.group(3)), []), None
     try:
         doc = yamlsafe.load(data)
     except yamlsafe.YamlError as exc:
-        return None, [(exc.rule, exc.message, exc.line, (), False)]
+        return (None, [(exc.rule, exc.message, exc.line, (), False)]), None
     if kind == "dvc":
-        return _parse_dvc(doc)
+        return _parse_dvc(doc), None
     if doc is None:
         doc = {}
     found = schemas.errors(kind, doc)
     if found:
-        return None, [("schema", msg, None, where, at_key) for where, msg, at_key in found]
-    return doc, []
+        return (None, [("schema", msg, None, where, at_key) for where, msg, at_key in found]), None
+    try:
+        if kind == "version":
+            parse_time(doc["created_at"])
+            return (version_facts(doc), []), doc
+        Config.from_dict(doc) if kind == "registry" else Model.from_dict("x", "x", doc)
+    except ValueError as exc:
+        return (None, [("schema", f"cannot read record: {exc}", None, ("created_at",), False)]), None
+    return (doc, []), None
 
 
 def _parse_dvc(doc: Any) -> Entry:
@@ -175,11 +252,11 @@ def _parse_dvc(doc: Any) -> Entry:
         return None, [("artifact-dvc", "not a DVC file: no 'outs' entry", None, (), False)]
     out = outs[0]
     md5, size, path = out.get("md5"), out.get("size"), out.get("path")
-    return {
-        "md5": md5 if isinstance(md5, str) else None,
-        "size": size if isinstance(size, int) and not isinstance(size, bool) else None,
-        "path": path if isinstance(path, str) else None,
-    }, []
+    return (
+        md5 if isinstance(md5, str) else None,
+        size if isinstance(size, int) and not isinstance(size, bool) else None,
+        path if isinstance(path, str) else None,
+    ), []
 
 
 def printable(path: str) -> str:
@@ -221,16 +298,38 @@ def _cache_for(root: Path) -> ParseCache:
     if os.environ.get("REGISTRY_NO_CACHE"):
         return ParseCache(None)
     try:
-        where = git.common_dir(root) / "registry-cache" / "parse.marshal"
+        where = git.common_dir(root) / "registry-cache"
     except RegistryError:
         return ParseCache(None)
     return ParseCache(where)
 
 
-def load(root: Path | str, rev: str | None = None, *, cache: ParseCache | None = None) -> LoadedRegistry:
-    """Load the registry at ``root`` (work tree) or at revision ``rev``."""
-    root = Path(root)
-    snap = snapshot(root, rev)
+def load(
+    root: Path | str,
+    rev: str | None = None,
+    *,
+    only: Sequence[str] | None = None,
+    cache: ParseCache | None = None,
+) -> LoadedRegistry:
+    """Load the registry at ``root`` (work tree) or at revision ``rev``.
+
+    ``only`` restricts loading to these models (and registry.yaml), which is
+    what single-model reads such as ``show name@alias`` use to stay fast.
+    """
+    enabled = gc.isenabled()
+    gc.disable()  # loading creates many objects and no cycles; GC passes cost 3x
+    try:
+        return _load(Path(root), rev, only, cache)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _load(
+    root: Path, rev: str | None, only: Sequence[str] | None, cache: ParseCache | None
+) -> LoadedRegistry:
+    paths = [REGISTRY_FILE, *(f"{MODELS_DIR}/{m}/" for m in only)] if only is not None else _ROOTS
+    snap = snapshot(root, rev, paths)
     cache = cache if cache is not None else _cache_for(root)
     problems: list[Problem] = []
     bad_folders: set[str] = set()
@@ -280,10 +379,18 @@ def load(root: Path | str, rev: str | None = None, *, cache: ParseCache | None =
     if misses:
         kinds = {p: k for p, k, _, _ in todo}
         for path, data in snap.read_many(misses).items():
-            value = _parse(kinds[path], data)
-            cache.put(f"{kinds[path]}:{snap.entries[path].blob}", value)
+            value, record = _parse(kinds[path], data)
+            cache.put(f"{kinds[path]}:{snap.entries[path].blob}", value, record)
             parsed[path] = value
-        cache.save()
+
+    def fetcher(path: str, key: str) -> Callable[[], Any]:
+        def fetch() -> Any:
+            record = cache.record(key)
+            if record is None:  # evicted or unreadable cache: parse again
+                _, record = _parse("version", snap.read(path))
+            return record if record is not None else {}
+
+        return fetch
 
     config, config_ok = Config(), True
     model_recs: dict[str, Model] = {}
@@ -305,14 +412,38 @@ def load(root: Path | str, rev: str | None = None, *, cache: ParseCache | None =
                 model_recs[model] = Model.from_dict(model, path, data)
             elif kind == "version":
                 assert model is not None and number is not None
-                versions.setdefault(model, {})[number] = Version.from_dict(model, number, path, data)
+                key = f"version:{snap.entries[path].blob}"
+                versions.setdefault(model, {})[number] = Version(
+                    model, number, path, data, fetcher(path, key)
+                )
             elif kind == "dvc":
-                dvc[path] = DvcOut(data["md5"], data["size"], data["path"])
+                dvc[path] = DvcOut(*data)
         except (ValueError, KeyError, TypeError) as exc:
             if kind == "registry":
                 config_ok = False
             problems.append(Problem(path, "schema", f"cannot read record: {exc}", line=1))
 
+    # .dvc files of records whose pointer git does not track yet.
+    for name, numbered in versions.items():
+        for v in numbered.values():
+            dvc_path = f"{MODELS_DIR}/{name}/{v.artifact.path}.dvc"
+            if dvc_path in snap.entries or not v.artifact.path.startswith("artifacts/"):
+                continue
+            probed = snap.probe(dvc_path)
+            if probed is None or probed.is_link:
+                continue
+            key = f"dvc:{probed.blob}"
+            hit = cache.get(key)
+            if hit is None:
+                hit, _ = _parse("dvc", snap.read(dvc_path))
+                cache.put(key, hit)
+            facts, errs = hit
+            for rule, msg, line, where, at_key in errs:
+                problems.append(Problem(dvc_path, rule, msg, tuple(where), line, ERROR, at_key))
+            if facts is not None:
+                dvc[dvc_path] = DvcOut(*facts)
+
+    cache.save()
     models: dict[str, RegisteredModel] = {}
     folders = {p.split("/")[1] for p, _, m, _ in todo if m is not None}
     for name in sorted(folders):

@@ -97,7 +97,7 @@ def check_model(rm: RegisteredModel, reg: LoadedRegistry, policy_config: Config)
         yield from _check_artifact(
             reg, v.model, number, v.path, v.artifact.path, v.artifact.md5, v.artifact.size
         )
-        yield from _check_parents(reg, v.path, v.lineage.parents)
+        yield from _check_parents(reg, v.path, v.parents)
     for stage in policy_config.single_holder:
         held = sorted(holders.get(stage, []))
         for number in held[1:]:
@@ -189,7 +189,7 @@ def check_cycles(reg: LoadedRegistry) -> Iterator[Problem]:
     for rm in reg.models.values():
         for number, v in rm.versions.items():
             edges = []
-            for p in v.lineage.parents:
+            for p in v.parents:
                 target = reg.find_model(p.model) if valid_name(p.model) else None
                 if target is not None and p.version in target.versions:
                     edges.append((target.name, p.version))

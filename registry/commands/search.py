@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from registry import search
+import registry.search as search
 from registry.commands.output import fmt_metric, table
 from registry.load import load
 from registry.views import dumps, version_view
