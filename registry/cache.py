@@ -2,118 +2,139 @@
 
 A blob id names exact bytes, so what was learnt from a file (its problems,
 and the facts the cross-file rules need) can be reused for as long as the
-bytes do not change, in the work tree or at any revision. Two ``marshal``
-files live under the repository's git directory:
+bytes do not change, in the work tree or at any revision. Keys are
+``<kind>:<blob id>``.
 
-* ``facts.marshal``: key -> (facts, problems), small, read on every load;
-* ``records.marshal``: key -> the whole record, each stored as its own
-  marshal string and decoded only when a command asks for that record.
-
-marshal holds only plain data (no code runs on load) and a corrupt or
-foreign file is ignored and rebuilt. Keys are ``<kind>:<blob id>``.
+The cache is one SQLite database under the repository's git directory
+(stdlib, safe under concurrent runs, and updated row by row: a one-record
+change writes one row, not the whole cache). Each row holds two ``marshal``
+strings: the facts and problems, read on every load, and the whole record,
+decoded only when a command asks for it. marshal holds only plain data; a
+corrupt, foreign or unwritable database is ignored and the load goes on
+without it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import marshal
-import os
-import tempfile
+import sqlite3
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 # Bump when the parser, the facts or the cached shape change.
-FORMAT = 4
-_MAGIC = b"registry-parse-cache\n"
+FORMAT = 5
+_BULK = 2_000  # above this many keys, one table scan beats point look-ups
 
 ProblemTuple = tuple[str, str, Any, tuple[Any, ...], bool]
 Entry = tuple[Any, list[ProblemTuple]]
 
 
-def _header() -> bytes:
+def _fingerprint() -> str:
     from registry import schemas
 
     digest = hashlib.sha1(str(FORMAT).encode())  # noqa: S324 - a fingerprint, not security
     for name in schemas.NAMES:
         digest.update(schemas.schema_text(name).encode())
-    return _MAGIC + digest.hexdigest().encode() + b"\n"
+    return digest.hexdigest()
 
 
-def _read(path: Path, header: bytes) -> dict[str, Any]:
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return {}
-    if not data.startswith(header):
-        return {}
-    try:
-        loaded = marshal.loads(data[len(header) :])  # noqa: S302 - our own file, plain data only
-    except (ValueError, EOFError, TypeError):
-        return {}
-    return loaded if isinstance(loaded, dict) else {}
-
-
-def _write(path: Path, header: bytes, data: dict[str, Any]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(header)
-            marshal.dump(data, fh)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def _loads(data: bytes) -> Any:
+    return marshal.loads(data)  # noqa: S302 - our own database, plain data only
 
 
 class ParseCache:
     def __init__(self, folder: Path | None) -> None:
-        self.folder = folder
-        self._header = _header()
-        self._facts: dict[str, Entry] = {}
-        self._records: dict[str, bytes] | None = None
-        self._new_facts: dict[str, Entry] = {}
-        self._new_records: dict[str, bytes] = {}
-        self._used: set[str] = set()
-        if folder is not None:
-            self._facts = _read(folder / "facts.marshal", self._header)
+        self._db: sqlite3.Connection | None = None
+        self._seen: dict[str, Entry] = {}
+        self._new: dict[str, tuple[bytes, bytes | None]] = {}
+        if folder is None:
+            return
+        for attempt in (1, 2):
+            try:
+                self._db = self._open(folder)
+                return
+            except sqlite3.DatabaseError:
+                if attempt == 1:  # not a database, or a damaged one: start afresh
+                    for stale in folder.glob("parse.sqlite*"):
+                        stale.unlink(missing_ok=True)
+            except (OSError, sqlite3.Error):
+                return
+
+    @staticmethod
+    def _open(folder: Path) -> sqlite3.Connection:
+        folder.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(folder / "parse.sqlite", timeout=5, isolation_level=None)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.execute("CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT)")
+            db.execute("CREATE TABLE IF NOT EXISTS entry (key TEXT PRIMARY KEY, facts BLOB, record BLOB)")
+            row = db.execute("SELECT v FROM meta WHERE k = 'fingerprint'").fetchone()
+            fingerprint = _fingerprint()
+            if row is None or row[0] != fingerprint:
+                db.execute("DELETE FROM entry")
+                db.execute("INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)", (fingerprint,))
+        except BaseException:
+            db.close()
+            raise
+        return db
+
+    def get_many(self, keys: Iterable[str]) -> dict[str, Entry]:
+        """The cached entries among ``keys``."""
+        wanted = [k for k in keys if k not in self._seen]
+        if wanted and self._db is not None:
+            try:
+                if len(wanted) > _BULK:
+                    want = set(wanted)
+                    rows = [r for r in self._db.execute("SELECT key, facts FROM entry") if r[0] in want]
+                else:
+                    rows = []
+                    for i in range(0, len(wanted), 500):
+                        chunk = wanted[i : i + 500]
+                        marks = ",".join("?" * len(chunk))
+                        rows += self._db.execute(
+                            f"SELECT key, facts FROM entry WHERE key IN ({marks})",  # noqa: S608 - only '?'
+                            chunk,
+                        ).fetchall()
+                for key, facts in rows:
+                    self._seen[key] = _loads(facts)
+            except (sqlite3.Error, ValueError, EOFError, TypeError):
+                pass
+        return {k: self._seen[k] for k in keys if k in self._seen}
 
     def get(self, key: str) -> Entry | None:
-        hit = self._new_facts.get(key) or self._facts.get(key)
-        if hit is not None:
-            self._used.add(key)
-        return hit
+        return self.get_many([key]).get(key)
 
     def record(self, key: str) -> Any:
         """The whole parsed record for ``key``, or None when it is not cached."""
-        blob = self._new_records.get(key)
-        if blob is None:
-            if self._records is None:
-                self._records = _read(self.folder / "records.marshal", self._header) if self.folder else {}
-            blob = self._records.get(key)
-        return None if blob is None else marshal.loads(blob)  # noqa: S302 - see above
+        if key in self._new:
+            blob = self._new[key][1]
+            return None if blob is None else _loads(blob)
+        if self._db is None:
+            return None
+        try:
+            row = self._db.execute("SELECT record FROM entry WHERE key = ?", (key,)).fetchone()
+            return None if row is None or row[0] is None else _loads(row[0])
+        except (sqlite3.Error, ValueError, EOFError, TypeError):
+            return None
 
     def put(self, key: str, entry: Entry, record: Any = None) -> None:
-        self._new_facts[key] = entry
-        if record is not None:
-            self._new_records[key] = marshal.dumps(record)
-        self._used.add(key)
+        self._seen[key] = entry
+        self._new[key] = (marshal.dumps(entry), None if record is None else marshal.dumps(record))
 
     def save(self) -> None:
-        """Write what is new, atomically; drop entries no recent load used."""
-        if self.folder is None or not self._new_facts:
+        """Write new entries in one transaction."""
+        if self._db is None or not self._new:
             return
-        facts = {**self._facts, **self._new_facts}
-        if self._records is None:
-            self._records = _read(self.folder / "records.marshal", self._header)
-        records = {**self._records, **self._new_records}
-        if len(facts) > 3 * max(len(self._used), 20_000):
-            facts = {k: v for k, v in facts.items() if k in self._used}
-            records = {k: v for k, v in records.items() if k in self._used}
         try:
-            _write(self.folder / "records.marshal", self._header, records)
-            _write(self.folder / "facts.marshal", self._header, facts)
-        except OSError:
-            return  # a read-only repository still works, just without the cache
-        self._facts, self._records = facts, records
-        self._new_facts, self._new_records = {}, {}
+            with self._db:
+                self._db.execute("BEGIN")
+                self._db.executemany(
+                    "INSERT OR REPLACE INTO entry VALUES (?, ?, ?)",
+                    [(k, f, r) for k, (f, r) in self._new.items()],
+                )
+        except sqlite3.Error:
+            return
+        self._new = {}

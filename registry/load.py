@@ -294,7 +294,7 @@ def _classify(path: str) -> tuple[str, str | None, int | None] | Problem | None:
     return None
 
 
-def _cache_for(root: Path) -> ParseCache:
+def cache_for(root: Path) -> ParseCache:
     if os.environ.get("REGISTRY_NO_CACHE"):
         return ParseCache(None)
     try:
@@ -330,7 +330,7 @@ def _load(
 ) -> LoadedRegistry:
     paths = [REGISTRY_FILE, *(f"{MODELS_DIR}/{m}/" for m in only)] if only is not None else _ROOTS
     snap = snapshot(root, rev, paths)
-    cache = cache if cache is not None else _cache_for(root)
+    cache = cache if cache is not None else cache_for(root)
     problems: list[Problem] = []
     bad_folders: set[str] = set()
 
@@ -368,14 +368,10 @@ def _load(
             continue
         todo.append((path, *found))
 
-    parsed: dict[str, Entry] = {}
-    misses = []
-    for path, kind, _, _ in todo:
-        hit = cache.get(f"{kind}:{snap.entries[path].blob}")
-        if hit is None:
-            misses.append(path)
-        else:
-            parsed[path] = hit
+    keys = {path: f"{kind}:{snap.entries[path].blob}" for path, kind, _, _ in todo}
+    hits = cache.get_many(keys.values())
+    parsed: dict[str, Entry] = {p: hits[k] for p, k in keys.items() if k in hits}
+    misses = [p for p in keys if p not in parsed]
     if misses:
         kinds = {p: k for p, k, _, _ in todo}
         for path, data in snap.read_many(misses).items():

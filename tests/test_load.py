@@ -45,7 +45,7 @@ def test_work_tree_sees_untracked_and_deleted_files(reg: RegistryBuilder) -> Non
 
 def test_second_load_does_not_parse_again(reg: RegistryBuilder, monkeypatch: pytest.MonkeyPatch) -> None:
     load(reg.root)
-    assert (reg.root / ".git" / "registry-cache" / "facts.marshal").is_file()
+    assert (reg.root / ".git" / "registry-cache" / "parse.sqlite").is_file()
 
     def refuse(kind: str, data: bytes) -> object:
         raise AssertionError("parsed again")
@@ -64,9 +64,12 @@ def test_changed_file_is_parsed_again(reg: RegistryBuilder) -> None:
 
 def test_corrupt_cache_is_ignored_and_rebuilt(reg: RegistryBuilder) -> None:
     load(reg.root)
-    cache = reg.root / ".git" / "registry-cache" / "facts.marshal"
-    cache.write_bytes(cache.read_bytes()[:50] + b"garbage")
+    folder = reg.root / ".git" / "registry-cache"
+    for extra in folder.glob("parse.sqlite-*"):
+        extra.unlink()
+    (folder / "parse.sqlite").write_bytes(b"garbage" * 1000)
     assert sorted(load(reg.root).models) == ["base-encoder", "fraud-detector"]
+    assert (folder / "parse.sqlite").read_bytes().startswith(b"SQLite format 3")
     reg.edit(V3, "stage: staging", "stage: none")
     load(reg.root)
     assert load(reg.root).models["fraud-detector"].versions[3].stage == "none"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from registry.check.base import check_against_base
 from registry.check.tree import check_tree
-from registry.load import LoadedRegistry, load
+from registry.load import LoadedRegistry, cache_for, load
 from registry.problems import Problem, locate
 
 
@@ -19,5 +19,6 @@ def check_loaded(cur: LoadedRegistry, base: LoadedRegistry | None = None) -> lis
 
 
 def check(root: Path | str, *, base: str | None = None, rev: str | None = None) -> list[Problem]:
-    cur = load(root, rev)
-    return check_loaded(cur, load(root, base) if base is not None else None)
+    cache = cache_for(Path(root))
+    cur = load(root, rev, cache=cache)
+    return check_loaded(cur, load(root, base, cache=cache) if base is not None else None)

@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from registry.commands.output import fmt_metric, table
-from registry.load import load
+from registry.commands.show import load_for
 from registry.refs import Ref, find_model, parse_ref, resolve
 from registry.views import dumps
 
@@ -21,7 +21,7 @@ def _side(model: str, text: str) -> Ref:
 
 
 def run(root: Path, model: str, a: str, b: str, *, rev: str | None, as_json: bool) -> int:
-    reg = load(root, rev)
+    reg = load_for(root, parse_ref(model), rev)
     rm = find_model(reg, model)
     _, va = resolve(reg, _side(rm.name, a))
     _, vb = resolve(reg, _side(rm.name, b))

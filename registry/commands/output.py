@@ -12,7 +12,8 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     cells = [[str(h) for h in headers]] + [["" if c is None else str(c) for c in row] for row in rows]
     widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
     lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells]
-    lines.insert(1, "  ".join("-" * w for w in widths))
+    rule = ["-" * w if h else " " * w for h, w in zip(headers, widths, strict=True)]
+    lines.insert(1, "  ".join(rule).rstrip())
     return "\n".join(lines)
 
 

@@ -26,11 +26,15 @@ def run(
     if as_json:
         click.echo(dumps([version_view(rm, v) for rm, v in hits]))
         return 0
-    keys: list[str] = []
+    # Metric columns: those ordered by first, then the most common ones.
+    counts: dict[str, int] = {}
     for _, v in hits:
-        for k in sorted(v.metrics):
-            if k not in keys and len(keys) < 3:
-                keys.append(k)
+        for k in v.metrics:
+            counts[k] = counts.get(k, 0) + 1
+    ordered = [o.split()[0][len("metrics.") :] for o in order_by if o.lower().startswith("metrics.")]
+    keys = [k for k in ordered if k in counts]
+    keys += [k for k in sorted(counts, key=lambda k: (-counts[k], k)) if k not in keys]
+    keys = keys[:3]
     rows = [
         [
             f"{rm.name}/{v.number}",

@@ -8,9 +8,9 @@ import click
 
 from registry.commands.output import fmt_metric, table
 from registry.errors import UsageError
-from registry.load import load
+from registry.load import LoadedRegistry, load
 from registry.records import RegisteredModel, Version
-from registry.refs import parse_ref, resolve
+from registry.refs import Ref, parse_ref, resolve
 from registry.views import dumps, model_view, version_view
 
 
@@ -22,7 +22,7 @@ def _mapping(title: str, data: object) -> list[str]:
 
 
 def _indent(text: str) -> list[str]:
-    return ["  " + line for line in text.rstrip().splitlines()]
+    return [("  " + line).rstrip() for line in text.rstrip().splitlines()]
 
 
 def render_version(rm: RegisteredModel, v: Version) -> str:
@@ -47,7 +47,7 @@ def render_version(rm: RegisteredModel, v: Version) -> str:
     lines += [
         "artifact:",
         f"  path:  models/{rm.name}/{art.path}  ({art.size:,} bytes, md5 {art.md5})",
-        f"  pull:  registry pull models:/{rm.name}/{v.number}",
+        f"  pull:  dvc pull models/{rm.name}/{art.path}",
     ]
     lin = v.lineage
     if lin.code or lin.data or lin.run or lin.parents:
@@ -94,11 +94,19 @@ def render_model(rm: RegisteredModel) -> str:
     return "\n".join(lines)
 
 
+def load_for(root: Path, ref: Ref, rev: str | None) -> LoadedRegistry:
+    """Only the named model's folder, unless it was renamed: then everything."""
+    reg = load(root, rev, only=[ref.model])
+    if ref.model not in reg.models:
+        reg = load(root, rev)
+    return reg
+
+
 def run(root: Path, ref_text: str, *, rev: str | None, as_json: bool) -> int:
-    reg = load(root, rev)
-    rm, version = resolve(reg, parse_ref(ref_text))
-    if rm.name != parse_ref(ref_text).model:
-        click.echo(f"note: model {parse_ref(ref_text).model!r} was renamed to {rm.name!r}", err=True)
+    ref = parse_ref(ref_text)
+    rm, version = resolve(load_for(root, ref, rev), ref)
+    if rm.name != ref.model:
+        click.echo(f"note: model {ref.model!r} was renamed to {rm.name!r}", err=True)
     if version is None:
         click.echo(dumps(model_view(rm)) if as_json else render_model(rm))
     else:
@@ -107,8 +115,9 @@ def run(root: Path, ref_text: str, *, rev: str | None, as_json: bool) -> int:
 
 
 def run_resolve(root: Path, ref_text: str, *, rev: str | None, as_json: bool) -> int:
-    reg = load(root, rev)
-    rm, version = resolve(reg, parse_ref(ref_text))
+    ref = parse_ref(ref_text)
+    reg = load_for(root, ref, rev)
+    rm, version = resolve(reg, ref)
     if version is None:
         raise UsageError(f"{ref_text!r} names a model, not a version: add /N, @alias or :stage")
     if as_json:
