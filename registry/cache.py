@@ -124,6 +124,13 @@ class ParseCache:
         self._seen[key] = entry
         self._new[key] = (marshal.dumps(entry), None if record is None else marshal.dumps(record))
 
+    def put_marshaled(self, key: str, facts: bytes, record: bytes | None) -> Entry:
+        """Store an entry already marshalled by a parsing process; return it decoded."""
+        entry: Entry = _loads(facts)
+        self._seen[key] = entry
+        self._new[key] = (facts, record)
+        return entry
+
     def save(self) -> None:
         """Write new entries in one transaction."""
         if self._db is None or not self._new:

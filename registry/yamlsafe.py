@@ -153,65 +153,82 @@ def _scalar(node: ScalarNode) -> Any:
     raise YamlError("yaml-tag", f"{value!r} is not a valid !!{kind}", node.start_mark.line + 1)
 
 
-class _Converter:
-    __slots__ = ("count", "seen")
+_NUMERIC_START = frozenset("0123456789+-.")
+_MAP_TAGS = frozenset({_MAP, _PLAIN})
 
-    def __init__(self) -> None:
+
+class _Converter:
+    """Nodes to plain data. ``track`` refuses a node seen twice (an alias);
+    it is needed only when the text contains ``*`` at all."""
+
+    __slots__ = ("count", "seen", "track")
+
+    def __init__(self, track: bool) -> None:
         self.seen: set[int] = set()
         self.count = 0
+        self.track = track
+
+    def _refuse(self, node: Node, rule: str, message: str) -> YamlError:
+        return YamlError(rule, message, node.start_mark.line + 1)
 
     def convert(self, node: Node, depth: int) -> Any:
-        ident = id(node)
-        if ident in self.seen:
-            raise YamlError(
-                "yaml-alias",
-                "anchors and aliases (&name / *name) are not allowed in registry records",
-                node.start_mark.line + 1,
-            )
-        self.seen.add(ident)
-        self.count += 1
+        if self.track:
+            ident = id(node)
+            if ident in self.seen:
+                raise self._refuse(
+                    node,
+                    "yaml-alias",
+                    "anchors and aliases (&name / *name) are not allowed in registry records",
+                )
+            self.seen.add(ident)
+        cls = node.__class__
+        tag = node.tag
+        if cls is ScalarNode:
+            if tag is _PLAIN or tag == _PLAIN:
+                value = node.value
+                if value and value[0] not in _NUMERIC_START and value not in _SPECIAL:
+                    return value
+            elif tag == _STR:
+                return node.value
+            elif tag not in _ALLOWED_TAGS:
+                raise self._refuse(node, "yaml-tag", _tag_message(tag))
+            return _scalar(node)  # type: ignore[arg-type]
+        if tag not in _ALLOWED_TAGS:
+            raise self._refuse(node, "yaml-tag", _tag_message(tag))
+        items = node.value
+        self.count += len(items)
         if self.count > MAX_NODES or depth > MAX_DEPTH:
-            raise YamlError(
+            raise self._refuse(
+                node,
                 "file-too-large",
                 f"document has more than {MAX_NODES} nodes or nesting deeper than {MAX_DEPTH}",
-                node.start_mark.line + 1,
             )
-        if node.tag not in _ALLOWED_TAGS:
-            raise YamlError(
-                "yaml-tag",
-                f"tag {node.tag!r} is not allowed (only plain YAML data: maps, lists, "
-                "strings, numbers, booleans, null)",
-                node.start_mark.line + 1,
-            )
-        if isinstance(node, ScalarNode):
-            return _scalar(node)
-        if isinstance(node, SequenceNode):
-            return [self.convert(item, depth + 1) for item in node.value]
+        depth += 1
+        if cls is SequenceNode:
+            return [self.convert(item, depth) for item in items]
         result: dict[str, Any] = {}
-        for key_node, value_node in node.value:
+        for key_node, value_node in items:
             if key_node.tag == "tag:yaml.org,2002:merge" or (
-                isinstance(key_node, ScalarNode) and key_node.tag == _PLAIN and key_node.value == "<<"
+                key_node.value == "<<" and key_node.tag == _PLAIN and key_node.__class__ is ScalarNode
             ):
-                raise YamlError(
-                    "yaml-alias",
-                    "merge keys (<<) are not allowed in registry records",
-                    key_node.start_mark.line + 1,
+                raise self._refuse(
+                    key_node, "yaml-alias", "merge keys (<<) are not allowed in registry records"
                 )
-            key = self.convert(key_node, depth + 1)
-            if not isinstance(key, str):
-                raise YamlError(
-                    "schema",
-                    f"mapping keys must be strings, not {type(key).__name__} {key!r}",
-                    key_node.start_mark.line + 1,
+            key = self.convert(key_node, depth)
+            if key.__class__ is not str:
+                raise self._refuse(
+                    key_node, "schema", f"mapping keys must be strings, not {type(key).__name__} {key!r}"
                 )
             if key in result:
-                raise YamlError(
-                    "duplicate-key",
-                    f"key {key!r} appears twice in the same mapping",
-                    key_node.start_mark.line + 1,
+                raise self._refuse(
+                    key_node, "duplicate-key", f"key {key!r} appears twice in the same mapping"
                 )
-            result[key] = self.convert(value_node, depth + 1)
+            result[key] = self.convert(value_node, depth)
         return result
+
+
+def _tag_message(tag: str) -> str:
+    return f"tag {tag!r} is not allowed (only plain YAML data: maps, lists, strings, numbers, booleans, null)"
 
 
 def decode(data: bytes) -> str:
@@ -249,7 +266,7 @@ def load(data: bytes) -> Any:
     node = compose(decode(data))
     if node is None:
         return None
-    return _Converter().convert(node, 0)
+    return _Converter(track=b"*" in data).convert(node, 0)
 
 
 def line_of(data: bytes, path: Sequence[str | int], *, key: bool = False) -> int | None:

@@ -101,3 +101,19 @@ def test_registry_yaml_is_optional(reg: RegistryBuilder) -> None:
     loaded = load(reg.root)
     assert loaded.config.stages == ("none", "staging", "production", "archived")
     assert reg.check() == []
+
+
+def test_parallel_parse_matches_serial_parse(reg: RegistryBuilder, monkeypatch: pytest.MonkeyPatch) -> None:
+    for n in range(4, 30):
+        reg.version("fraud-detector", n, "none")
+    reg.write("models/fraud-detector/versions/30.yaml", b"stage: [broken\n")
+    monkeypatch.setenv("REGISTRY_NO_CACHE", "1")
+    monkeypatch.setenv("REGISTRY_NO_PARALLEL", "1")
+    serial = reg.check()
+    monkeypatch.delenv("REGISTRY_NO_PARALLEL")
+    monkeypatch.setattr(load_module, "_PARALLEL_FROM", 10)
+    parallel = reg.check()
+    assert parallel == serial
+    assert {p.rule for p in serial} >= {"yaml-syntax"}
+    loaded = load(reg.root)
+    assert loaded.models["fraud-detector"].versions[29].metrics == {"f1": 0.95}
