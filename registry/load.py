@@ -182,7 +182,12 @@ def _untracked(root: Path, paths: list[str], tracked: dict[str, git.TreeEntry]) 
                 with os.scandir(root / sub) as it:
                     for e in it:
                         rel = f"{sub}/{e.name}"
-                        if rel not in tracked and (not e.is_dir(follow_symlinks=False) or e.is_symlink()):
+                        if e.is_dir(follow_symlinks=False):
+                            if sub.endswith("/versions"):  # nothing belongs here: report what is inside
+                                for dirpath, _, filenames in os.walk(e.path):
+                                    rel_dir = Path(dirpath).relative_to(root).as_posix()
+                                    found.update(f"{rel_dir}/{f}" for f in filenames)
+                        elif rel not in tracked:
                             found.add(rel)
             except (FileNotFoundError, NotADirectoryError):
                 pass

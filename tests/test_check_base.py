@@ -146,3 +146,18 @@ def test_unknown_base_revision_is_a_usage_error(reg: RegistryBuilder) -> None:
 
     with pytest.raises(UsageError, match="unknown revision 'nope'"):
         reg.check(base="nope")
+
+
+def test_new_version_filling_an_old_gap_is_refused(reg: RegistryBuilder) -> None:
+    reg.version("fraud-detector", 5, "none")
+    reg.commit("v5 with a gap")
+    reg.version("fraud-detector", 4, "none")
+    assert ("version-appended", "models/fraud-detector/versions/4.yaml") in reg.findings(base="HEAD")
+
+
+def test_unreadable_base_policy_falls_back_to_defaults_with_a_warning(reg: RegistryBuilder) -> None:
+    reg.write("registry.yaml", "stages: [broken\n")
+    reg.commit("break registry.yaml")
+    reg.write("registry.yaml", "{}\n")
+    found = {(p.rule, p.severity) for p in reg.check(base="HEAD")}
+    assert ("base-unreadable", WARNING) in found

@@ -269,3 +269,31 @@ def test_undecodable_and_control_characters_in_names_are_printed_safely(reg: Reg
     )
     assert proc.returncode == 1
     assert "models/caf\\xe9\\nx: invalid-name:" in proc.stdout
+
+
+def test_broken_dvc_pointer_is_reported(reg: RegistryBuilder) -> None:
+    reg.write("models/fraud-detector/artifacts/3/model.bin.dvc", "md5: nothing here\n")
+    assert ("artifact-dvc", "models/fraud-detector/artifacts/3/model.bin.dvc") in reg.findings()
+
+
+def test_stray_file_in_versions_folder_is_reported(reg: RegistryBuilder) -> None:
+    reg.write("models/fraud-detector/versions/notes/readme.md", "hello\n")
+    assert ("unexpected-file", "models/fraud-detector/versions/notes/readme.md") in reg.findings()
+
+
+def test_invalid_registry_yaml_is_reported_and_models_still_checked(reg: RegistryBuilder) -> None:
+    reg.write("registry.yaml", "stages: production\n")
+    reg.edit(MODEL, "challenger: 3", "challenger: 9")
+    found = reg.findings()
+    assert ("schema", "registry.yaml") in found
+    assert ("alias-target", MODEL) in found
+
+
+def test_folder_without_registry_is_a_warning_not_a_crash(tmp_path: object) -> None:
+    from pathlib import Path
+
+    from registry.check import check
+
+    assert isinstance(tmp_path, Path)
+    problems = check(tmp_path)
+    assert [(p.rule, p.severity) for p in problems] == [("no-registry", "warning")]
