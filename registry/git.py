@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import subprocess
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 from registry.errors import GitError, UsageError
 
@@ -79,8 +80,7 @@ def blob_id(data: bytes) -> str:
     return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()  # noqa: S324
 
 
-@dataclass(frozen=True)
-class TreeEntry:
+class TreeEntry(NamedTuple):
     path: str
     mode: str
     blob: str
@@ -89,10 +89,6 @@ class TreeEntry:
     def is_link(self) -> bool:
         return self.mode == "120000"
 
-    @property
-    def is_file(self) -> bool:
-        return self.mode in ("100644", "100755")
-
 
 def _split_z(out: bytes) -> Iterator[str]:
     for item in out.split(b"\0"):
@@ -100,44 +96,71 @@ def _split_z(out: bytes) -> Iterator[str]:
             yield item.decode("utf-8", "surrogateescape")
 
 
-def ls_tree(root: Path, commit: str, paths: list[str]) -> list[TreeEntry]:
+_TREE_RE = re.compile(rb"([0-7]{6}) blob ([0-9a-f]{40,64})\t([^\0]*)\0")
+_INDEX_RE = re.compile(rb"([0-7]{6}) ([0-9a-f]{40,64}) 0\t([^\0]*)\0")
+
+
+def _entries(out: bytes, keep: Callable[[str], bool] | None, index: bool) -> dict[str, TreeEntry]:
+    """Parse ``ls-tree -z`` ("mode type id\tpath") or ``ls-files -s -z``
+    ("mode id stage\tpath") output: stage-0 blobs whose path passes ``keep``."""
+    entries: dict[str, TreeEntry] = {}
+    for mode, obj, raw_path in (_INDEX_RE if index else _TREE_RE).findall(out):
+        path = raw_path.decode("utf-8", "surrogateescape")
+        if keep is None or keep(path):
+            entries[path] = TreeEntry(path, mode.decode(), obj.decode())
+    return entries
+
+
+def ls_tree(
+    root: Path, commit: str, paths: list[str], keep: Callable[[str], bool] | None = None
+) -> dict[str, TreeEntry]:
     out = run(["ls-tree", "-r", "-z", "--full-tree", commit, "--", *paths], root)
-    entries = []
-    for item in _split_z(out):
-        meta, path = item.split("\t", 1)
-        mode, kind, obj = meta.split(" ")
-        if kind == "blob":
-            entries.append(TreeEntry(path, mode, obj))
-    return entries
+    return _entries(out, keep, index=False)
 
 
-def ls_files(root: Path, paths: list[str]) -> list[TreeEntry]:
+def ls_files(root: Path, paths: list[str], keep: Callable[[str], bool] | None = None) -> dict[str, TreeEntry]:
     """The index's entries under ``paths`` (stage 0 only)."""
-    out = run(["ls-files", "-s", "-z", "--", *paths], root)
-    entries = []
-    for item in _split_z(out):
-        meta, path = item.split("\t", 1)
-        mode, obj, stage = meta.split(" ")
-        if stage == "0":
-            entries.append(TreeEntry(path, mode, obj))
-    return entries
+    return _entries(run(["ls-files", "-s", "-z", "--", *paths], root), keep, index=True)
 
 
-def changed_in_worktree(root: Path, paths: list[str]) -> tuple[set[str], set[str]]:
-    """(tracked paths whose work tree differs from the index, deleted paths).
+def worktree_index(
+    root: Path, paths: list[str], keep: Callable[[str], bool] | None = None
+) -> tuple[dict[str, TreeEntry], set[str], set[str]]:
+    """The index's entries under ``paths``, the tracked paths whose work tree
+    differs from them, and the deleted ones. ``ls-files`` and ``status`` run
+    side by side.
 
-    Untracked files are not listed: scanning every folder for them costs more
-    than the rest of a load, so the loader looks only where records live."""
-    out = run(["status", "--porcelain=v1", "-z", "--untracked-files=no", "--no-renames", "--", *paths], root)
+    Untracked files are not listed: git's scan for them visits every folder
+    (20,000 artifact folders in a large registry), so the loader looks only
+    where records live."""
+    status_cmd = [
+        "git",
+        "status",
+        "--porcelain=v1",
+        "-z",
+        "--untracked-files=no",
+        "--no-renames",
+        "--",
+        *paths,
+    ]
+    status = subprocess.Popen(
+        status_cmd, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env()
+    )
+    try:
+        entries = ls_files(root, paths, keep)
+    finally:
+        out, err = status.communicate()
+    if status.returncode != 0:
+        raise GitError(status_cmd, status.returncode, err.decode("utf-8", "replace").strip())
     changed: set[str] = set()
     deleted: set[str] = set()
     for item in _split_z(out):
         xy, path = item[:2], item[3:]
-        if xy == "??" or xy[1] in "MT" or xy[0] in "AMT":
+        if xy[1] in "MT" or xy[0] in "AMT":
             changed.add(path)
         if "D" in xy:
             deleted.add(path)
-    return changed, deleted
+    return entries, changed, deleted
 
 
 class CatFile:

@@ -14,7 +14,7 @@ import os
 import re
 import stat
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -54,23 +54,29 @@ class Snapshot:
     root: Path
     commit: str | None
     entries: dict[str, git.TreeEntry]
-    _read: Callable[[list[str]], dict[str, bytes]] = field(repr=False)
 
     def read(self, path: str) -> bytes:
-        return self._read([path])[path]
+        return self.read_many([path])[path]
 
     def read_many(self, paths: list[str]) -> dict[str, bytes]:
-        return self._read(paths) if paths else {}
+        missing = [p for p in paths if p not in self.entries]
+        if missing:
+            raise FileNotFoundError(missing[0])
+        return read_files(self.root, self.commit, [(p, self.entries[p].blob) for p in paths])
 
     def probe(self, path: str) -> git.TreeEntry | None:
         """An untracked work-tree file the scan did not list (a new ``.dvc``)."""
         if self.commit is not None or path in self.entries:
             return self.entries.get(path)
         full = self.root / path
+        if not _no_links_above(self.root, path, {}):
+            return None
         if os.path.islink(full):
             entry = git.TreeEntry(path, "120000", "")
         elif os.path.isfile(full):
-            entry = git.TreeEntry(path, "100644", git.blob_id(self.read(path)))
+            entry = git.TreeEntry(
+                path, "100644", git.blob_id(read_files(self.root, None, [(path, "")])[path])
+            )
         else:
             return None
         self.entries[path] = entry
@@ -107,20 +113,57 @@ class LoadedRegistry:
 # -- snapshots ---------------------------------------------------------------
 
 
+def _no_links_above(root: Path, rel: str, known: dict[str, bool]) -> bool:
+    """True when no folder between ``root`` and ``rel`` is a symlink, so
+    reading ``rel`` cannot leave the repository. ``known`` memoises folders."""
+    parts = rel.split("/")[:-1]
+    for i in range(1, len(parts) + 1):
+        folder = "/".join(parts[:i])
+        ok = known.get(folder)
+        if ok is None:
+            ok = known[folder] = not os.path.islink(root / folder)
+        if not ok:
+            return False
+    return True
+
+
+def read_files(root: Path, commit: str | None, files: list[tuple[str, str]]) -> dict[str, bytes]:
+    """Bytes of (path, blob id) pairs: from git objects at a commit, else from
+    the work tree, never through a symlink and never more than the size limit."""
+    if not files:
+        return {}
+    if commit is not None:
+        with git.CatFile(root) as cat:
+            blobs = cat.read_many(sorted({blob for _, blob in files}))
+        return {p: blobs[blob] for p, blob in files}
+    out = {}
+    checked: dict[str, bool] = {}
+    for p, _ in files:
+        if not _no_links_above(root, p, checked):
+            raise RegistryError(f"{p}: a folder on its path is a symlink; refusing to read through it")
+        fd = os.open(root / p, os.O_RDONLY | os.O_NOFOLLOW)
+        try:
+            chunks = []
+            size = 0
+            while size <= yamlsafe.MAX_BYTES:
+                chunk = os.read(fd, yamlsafe.MAX_BYTES + 1 - size)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                size += len(chunk)
+        finally:
+            os.close(fd)
+        out[p] = b"".join(chunks)
+    return out
+
+
 def _worktree_snapshot(root: Path, paths: list[str]) -> Snapshot:
-    def read_disk(paths: list[str]) -> dict[str, bytes]:
-        out = {}
-        for p in paths:
-            with open(root / p, "rb") as fh:
-                out[p] = fh.read(yamlsafe.MAX_BYTES + 1)
-        return out
+    checked: dict[str, bool] = {}
 
     entries: dict[str, git.TreeEntry] = {}
     top = git.toplevel(root)
     if top is not None and top.resolve() == root.resolve():
-        for e in git.ls_files(root, paths):
-            entries[e.path] = e
-        changed, deleted = git.changed_in_worktree(root, paths)
+        entries, changed, deleted = git.worktree_index(root, paths, keep=_maybe_record)
         for p in deleted:
             entries.pop(p, None)
         todo = (changed - deleted) | _untracked(root, paths, entries)
@@ -135,6 +178,8 @@ def _worktree_snapshot(root: Path, paths: list[str]) -> Snapshot:
                     todo.add(f"{rel}/{name}")
     for p in todo:
         try:
+            if not _no_links_above(root, p, checked):
+                raise FileNotFoundError(p)  # behind a symlinked folder: not part of the registry
             st = os.lstat(root / p)
         except FileNotFoundError:
             entries.pop(p, None)
@@ -143,10 +188,17 @@ def _worktree_snapshot(root: Path, paths: list[str]) -> Snapshot:
             entries[p] = git.TreeEntry(p, "120000", "")
         elif stat.S_ISREG(st.st_mode):
             if p.endswith((".yaml", ".yml", ".dvc")):
-                entries[p] = git.TreeEntry(p, "100644", git.blob_id(read_disk([p])[p]))
+                data = read_files(root, None, [(p, "")])[p]
+                entries[p] = git.TreeEntry(p, "100644", git.blob_id(data))
             else:
                 entries[p] = git.TreeEntry(p, "100644", "")
-    return Snapshot(root, None, entries, read_disk)
+    return Snapshot(root, None, entries)
+
+
+def _maybe_record(path: str) -> bool:
+    """Cheap pre-filter of listings: drops what the loader would ignore anyway
+    (artifact folders' .gitignore files, READMEs beside records...)."""
+    return path.endswith((".yaml", ".yml", ".dvc")) or path.count("/") <= 1 or "/versions/" in path
 
 
 def _untracked(root: Path, paths: list[str], tracked: dict[str, git.TreeEntry]) -> set[str]:
@@ -158,7 +210,7 @@ def _untracked(root: Path, paths: list[str], tracked: dict[str, git.TreeEntry]) 
     found: set[str] = set()
     if REGISTRY_FILE not in tracked and os.path.lexists(root / REGISTRY_FILE):
         found.add(REGISTRY_FILE)
-    known = {p.split("/", 2)[1] for p in tracked if p.startswith(MODELS_DIR + "/") and p.count("/") >= 2}
+    known = {p.split("/", 2)[1] for p in tracked if p.startswith("models/")}
     folders = [p.strip("/").split("/")[1] for p in paths[1:] if "/" in p.strip("/")]
     if paths[1:] == [MODELS_DIR]:
         try:
@@ -178,6 +230,9 @@ def _untracked(root: Path, paths: list[str], tracked: dict[str, git.TreeEntry]) 
                 found.update(f"{rel}/{f}" for f in filenames + links)
             continue
         for sub in (base, f"{base}/versions"):
+            if os.path.islink(root / sub):
+                found.add(sub)  # reported as a symlink; never read through
+                continue
             try:
                 with os.scandir(root / sub) as it:
                     for e in it:
@@ -196,15 +251,7 @@ def _untracked(root: Path, paths: list[str], tracked: dict[str, git.TreeEntry]) 
 
 def _revision_snapshot(root: Path, rev: str, paths: list[str]) -> Snapshot:
     commit = git.rev_parse(root, rev)
-    entries = {e.path: e for e in git.ls_tree(root, commit, paths)}
-    by_blob = {e.path: e.blob for e in entries.values()}
-
-    def read_git(paths: list[str]) -> dict[str, bytes]:
-        with git.CatFile(root) as cat:
-            blobs = cat.read_many(sorted({by_blob[p] for p in paths}))
-        return {p: blobs[by_blob[p]] for p in paths}
-
-    return Snapshot(root, commit, entries, read_git)
+    return Snapshot(root, commit, git.ls_tree(root, commit, paths, keep=_maybe_record))
 
 
 def snapshot(root: Path, rev: str | None = None, paths: list[str] | None = None) -> Snapshot:
@@ -253,32 +300,40 @@ def _parse(kind: str, data: bytes) -> tuple[Entry, Any]:
     return (doc, []), None
 
 
-def _parse_batch(batch: list[tuple[str, str, bytes]]) -> list[tuple[str, bytes, bytes | None]]:
-    """Parse files; results marshalled, ready for the cache (and cheap to send between processes)."""
+Job = tuple[Path, str | None, list[tuple[str, str, str]]]
+
+
+def _parse_batch(job: Job) -> list[tuple[str, bytes, bytes | None]]:
+    """Read and parse (path, kind, blob) files; results marshalled, ready for
+    the cache and cheap to send between processes."""
+    root, commit, batch = job
+    contents = read_files(root, commit, [(path, blob) for path, _, blob in batch])
     out = []
-    for path, kind, data in batch:
-        entry, record = _parse(kind, data)
+    for path, kind, _ in batch:
+        entry, record = _parse(kind, contents[path])
         out.append((path, marshal.dumps(entry), None if record is None else marshal.dumps(record)))
     return out
 
 
-def _parse_all(items: list[tuple[str, str, bytes]]) -> list[tuple[str, bytes, bytes | None]]:
-    """Parse many files, on every core when there are enough to pay for the processes
-    (a cold cache of a large registry: ~0.25 ms a record)."""
+def _parse_all(
+    root: Path, commit: str | None, items: list[tuple[str, str, str]]
+) -> list[tuple[str, bytes, bytes | None]]:
+    """Read and parse many files, on every core when there are enough to pay
+    for the processes (a cold cache of a large registry: ~0.3 ms a record)."""
     workers = min(os.cpu_count() or 1, 8)
     if workers < 2 or len(items) < _PARALLEL_FROM or os.environ.get("REGISTRY_NO_PARALLEL"):
-        return _parse_batch(items)
+        return _parse_batch((root, commit, items))
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     size = max(200, len(items) // (workers * 4))
-    chunks = [items[i : i + size] for i in range(0, len(items), size)]
+    jobs: list[Job] = [(root, commit, items[i : i + size]) for i in range(0, len(items), size)]
     try:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            return [row for rows in pool.map(_parse_batch, chunks) for row in rows]
+            return [row for rows in pool.map(_parse_batch, jobs) for row in rows]
     except (OSError, ValueError, RuntimeError):  # no fork, no semaphores...: one process
-        return _parse_batch(items)
+        return _parse_batch((root, commit, items))
 
 
 def _parse_dvc(doc: Any) -> Entry:
@@ -300,31 +355,30 @@ def printable(path: str) -> str:
     return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in raw)
 
 
-def _classify(path: str) -> tuple[str, str | None, int | None] | Problem | None:
+def _classify(path: str, parts: list[str]) -> tuple[str, str | None, int | None] | Problem | None:
     """(kind, model, version) for a registry file; a Problem; or None to ignore."""
     if path == REGISTRY_FILE:
         return "registry", None, None
-    parts = path.split("/")
-    if len(parts) < 3 or parts[0] != MODELS_DIR:
+    n = len(parts)
+    if n < 3 or parts[0] != MODELS_DIR:
         return None
-    model = parts[1]
-    rest = parts[2:]
-    if rest == ["model.yaml"]:
-        return "model", model, None
-    if len(rest) == 2 and rest[0] == "versions":
-        match = VERSION_FILE_RE.match(rest[1])
-        if match is None:
+    model, sub = parts[1], parts[2]
+    if sub == "versions":
+        if n == 4:
+            match = VERSION_FILE_RE.match(parts[3])
+            if match is not None:
+                return "version", model, int(match.group(1))
             return Problem(
                 printable(path),
                 "invalid-version-file",
                 f"version files are named <N>.yaml with N = 1, 2, 3 ... (no leading zeros); "
-                f"rename or remove {printable(rest[1])!r}",
+                f"rename or remove {printable(parts[3])!r}",
                 line=1,
             )
-        return "version", model, int(match.group(1))
-    if rest[0] == "versions":
         return Problem(printable(path), "unexpected-file", "versions/ holds only <N>.yaml files", line=1)
-    if len(rest) == 3 and rest[0] == "artifacts" and rest[2].endswith(".dvc"):
+    if n == 3 and sub == "model.yaml":
+        return "model", model, None
+    if n == 5 and sub == "artifacts" and parts[4].endswith(".dvc"):
         return "dvc", model, None
     return None
 
@@ -371,10 +425,15 @@ def _load(
 
     # Classify every file; collect what must be parsed.
     todo: list[tuple[str, str, str | None, int | None]] = []
+    name_ok: dict[str, bool] = {}
     for path in sorted(snap.entries):
         entry = snap.entries[path]
         parts = path.split("/")
-        if len(parts) >= 2 and parts[0] == MODELS_DIR and not valid_name(parts[1]):
+        if (
+            len(parts) >= 2
+            and parts[0] == MODELS_DIR
+            and not name_ok.setdefault(parts[1], valid_name(parts[1]))
+        ):
             if parts[1] not in bad_folders:
                 bad_folders.add(parts[1])
                 problems.append(
@@ -395,7 +454,7 @@ def _load(
                 )
             )
             continue
-        found = _classify(path)
+        found = _classify(path, parts)
         if found is None:
             continue
         if isinstance(found, Problem):
@@ -409,8 +468,8 @@ def _load(
     misses = [p for p in keys if p not in parsed]
     if misses:
         kinds = {p: k for p, k, _, _ in todo}
-        contents = snap.read_many(misses)
-        for path, facts, record in _parse_all([(p, kinds[p], contents[p]) for p in misses]):
+        items = [(p, kinds[p], snap.entries[p].blob) for p in misses]
+        for path, facts, record in _parse_all(root, snap.commit, items):
             parsed[path] = cache.put_marshaled(keys[path], facts, record)
 
     def fetcher(path: str, key: str) -> Callable[[], Any]:

@@ -297,3 +297,17 @@ def test_folder_without_registry_is_a_warning_not_a_crash(tmp_path: object) -> N
     assert isinstance(tmp_path, Path)
     problems = check(tmp_path)
     assert [(p.rule, p.severity) for p in problems] == [("no-registry", "warning")]
+
+
+def test_versions_folder_swapped_for_a_symlink_is_never_read_through(reg: RegistryBuilder) -> None:
+    import shutil
+
+    outside = reg.root.parent / "outside-versions"
+    outside.mkdir()
+    (outside / "1.yaml").write_text("secret: do-not-read\n")
+    (outside / "9.yaml").write_text("secret: do-not-read\n")
+    shutil.rmtree(reg.root / "models/fraud-detector/versions")
+    os.symlink(outside, reg.root / "models/fraud-detector/versions")
+    problems = reg.check()
+    assert ("symlink", "models/fraud-detector/versions") in {(p.rule, p.path) for p in problems}
+    assert not any("secret" in p.message for p in problems)
