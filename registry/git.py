@@ -163,6 +163,16 @@ def worktree_index(
     return entries, changed, deleted
 
 
+def changed_paths(root: Path, base: str, commit: str | None, paths: list[str]) -> set[str]:
+    """Paths that differ between commit ``base`` and ``commit`` (or the index,
+    when ``commit`` is None; work-tree changes are the caller's to add)."""
+    if commit is None:
+        cmd = ["diff-index", "--cached", "--name-only", "--no-renames", "-z", base, "--", *paths]
+    else:
+        cmd = ["diff-tree", "-r", "--name-only", "--no-renames", "-z", base, commit, "--", *paths]
+    return set(_split_z(run(cmd, root)))
+
+
 class CatFile:
     """One ``git cat-file --batch`` process for reading many blobs."""
 

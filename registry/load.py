@@ -14,9 +14,9 @@ import os
 import re
 import stat
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from registry import git, schemas, yamlsafe
 from registry.cache import Entry, ParseCache
@@ -38,8 +38,7 @@ MODELS_DIR = "models"
 _ROOTS = [REGISTRY_FILE, MODELS_DIR]
 
 
-@dataclass(frozen=True)
-class DvcOut:
+class DvcOut(NamedTuple):
     """The first output of a ``.dvc`` file: what DVC says the artifact is."""
 
     md5: str | None
@@ -54,6 +53,8 @@ class Snapshot:
     root: Path
     commit: str | None
     entries: dict[str, git.TreeEntry]
+    dirty: set[str] = field(default_factory=set)
+    """Work tree only: paths that differ from the index (changed, new or deleted)."""
 
     def read(self, path: str) -> bytes:
         return self.read_many([path])[path]
@@ -80,6 +81,7 @@ class Snapshot:
         else:
             return None
         self.entries[path] = entry
+        self.dirty.add(path)
         return entry
 
 
@@ -167,8 +169,10 @@ def _worktree_snapshot(root: Path, paths: list[str]) -> Snapshot:
         for p in deleted:
             entries.pop(p, None)
         todo = (changed - deleted) | _untracked(root, paths, entries)
+        dirty = todo | deleted
     else:
         todo = set()
+        dirty = set()
         if (root / REGISTRY_FILE).exists() or (root / REGISTRY_FILE).is_symlink():
             todo.add(REGISTRY_FILE)
         for folder in paths[1:]:
@@ -192,7 +196,7 @@ def _worktree_snapshot(root: Path, paths: list[str]) -> Snapshot:
                 entries[p] = git.TreeEntry(p, "100644", git.blob_id(data))
             else:
                 entries[p] = git.TreeEntry(p, "100644", "")
-    return Snapshot(root, None, entries)
+    return Snapshot(root, None, entries, dirty)
 
 
 def _maybe_record(path: str) -> bool:
@@ -326,6 +330,8 @@ def _parse_all(
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
+    for kind in {kind for _, kind, _ in items} - {"dvc"}:
+        schemas.compiled(kind)  # once here, not once in every worker
     size = max(200, len(items) // (workers * 4))
     jobs: list[Job] = [(root, commit, items[i : i + size]) for i in range(0, len(items), size)]
     try:
@@ -410,6 +416,9 @@ def load(
     try:
         return _load(Path(root), rev, only, cache)
     finally:
+        # The loaded registry lives as long as the command: keep the collector
+        # from walking it again and again afterwards.
+        gc.freeze()
         if enabled:
             gc.enable()
 
@@ -472,9 +481,9 @@ def _load(
         for path, facts, record in _parse_all(root, snap.commit, items):
             parsed[path] = cache.put_marshaled(keys[path], facts, record)
 
-    def fetcher(path: str, key: str) -> Callable[[], Any]:
+    def fetcher(path: str) -> Callable[[], Any]:
         def fetch() -> Any:
-            record = cache.record(key)
+            record = cache.record(keys[path])
             if record is None:  # evicted or unreadable cache: parse again
                 _, record = _parse("version", snap.read(path))
             return record if record is not None else {}
@@ -501,12 +510,9 @@ def _load(
                 model_recs[model] = Model.from_dict(model, path, data)
             elif kind == "version":
                 assert model is not None and number is not None
-                key = f"version:{snap.entries[path].blob}"
-                versions.setdefault(model, {})[number] = Version(
-                    model, number, path, data, fetcher(path, key)
-                )
+                versions.setdefault(model, {})[number] = Version(model, number, path, data, fetcher(path))
             elif kind == "dvc":
-                dvc[path] = DvcOut(*data)
+                dvc[path] = DvcOut._make(data)
         except (ValueError, KeyError, TypeError) as exc:
             if kind == "registry":
                 config_ok = False

@@ -161,3 +161,19 @@ def test_unreadable_base_policy_falls_back_to_defaults_with_a_warning(reg: Regis
     reg.write("registry.yaml", "{}\n")
     found = {(p.rule, p.severity) for p in reg.check(base="HEAD")}
     assert ("base-unreadable", WARNING) in found
+
+
+def test_pull_request_cannot_unprotect_an_alias_it_moves(reg: RegistryBuilder) -> None:
+    reg.edit(MODEL, "champion: 2", "champion: 3")
+    reg.write(MODEL, reg.read(MODEL) + "policy:\n  aliases:\n    champion: {}\n")
+    whole_tree = {p.rule for p in reg.check()}
+    assert "alias-gate" not in whole_tree  # the tree alone trusts its own policy
+    found = {(p.rule, p.path) for p in reg.check(base="HEAD")}
+    assert ("alias-gate", MODEL) in found
+    assert ("policy-change", MODEL) in found
+
+
+def test_change_to_one_model_leaves_the_others_unquestioned(reg: RegistryBuilder) -> None:
+    reg.edit(V1, "description: Version 1 of fraud-detector.", "description: Old.")
+    assert reg.check(base="HEAD") == []
+    assert reg.check(base="HEAD~0") == []

@@ -4,21 +4,57 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from registry import git
 from registry.check.base import check_against_base
 from registry.check.tree import check_tree
-from registry.load import LoadedRegistry, cache_for, load
+from registry.load import MODELS_DIR, REGISTRY_FILE, LoadedRegistry, cache_for, load
 from registry.problems import Problem, locate
+from registry.records import Model, Policy
 
 
-def check_loaded(cur: LoadedRegistry, base: LoadedRegistry | None = None) -> list[Problem]:
-    """All problems of ``cur`` (and of the change from ``base``), with lines, sorted."""
-    problems = check_tree(cur, base.config if base is not None else None)
-    if base is not None:
-        problems.extend(check_against_base(cur, base))
+def changed_models(root: Path, cur: LoadedRegistry, base: str) -> set[str]:
+    """Names of the model folders whose files differ from revision ``base``."""
+    base_commit = git.rev_parse(root, base)
+    paths = set(cur.snapshot.dirty)
+    paths |= git.changed_paths(root, base_commit, cur.commit, [REGISTRY_FILE, MODELS_DIR])
+    return {p.split("/")[1] for p in paths if p.startswith(MODELS_DIR + "/") and p.count("/") >= 1}
+
+
+def check_loaded(
+    cur: LoadedRegistry, base: LoadedRegistry | None = None, changed: set[str] | None = None
+) -> list[Problem]:
+    """All problems of ``cur`` (and of the change from ``base``), with lines, sorted.
+
+    With a base, every policy comes from the base: the registry's, and each
+    changed model's own (a model new in the change gets the registry's)."""
+    if base is None:
+        problems = check_tree(cur)
+    else:
+        changed = set(cur.models) | set(base.models) if changed is None else changed
+
+        def policy_of(model: Model) -> Policy:
+            if model.name not in changed:
+                return base.config.policy_for(model)  # its files are the base's
+            for name in (model.name, *model.former_names):
+                if name in base.models:
+                    return base.config.policy_for(base.models[name].model)
+            return base.config.policy
+
+        problems = check_tree(cur, base.config, policy_of)
+        problems.extend(check_against_base(cur, base, changed))
     return locate(dict.fromkeys(problems), cur.snapshot.read)
 
 
 def check(root: Path | str, *, base: str | None = None, rev: str | None = None) -> list[Problem]:
-    cache = cache_for(Path(root))
+    """Check the registry at ``root`` (or at ``rev``), and the change from ``base``.
+
+    The base is loaded only for the models the change touches, so checking
+    a one-record pull request costs one load, not two."""
+    root = Path(root)
+    cache = cache_for(root)
     cur = load(root, rev, cache=cache)
-    return check_loaded(cur, load(root, base, cache=cache) if base is not None else None)
+    if base is None:
+        return check_loaded(cur)
+    changed = changed_models(root, cur, base)
+    base_reg = load(root, base, only=sorted(changed), cache=cache)
+    return check_loaded(cur, base_reg, changed)

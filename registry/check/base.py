@@ -109,7 +109,9 @@ def _check_move(
             )
 
 
-def check_against_base(cur: LoadedRegistry, base: LoadedRegistry) -> list[Problem]:
+def check_against_base(cur: LoadedRegistry, base: LoadedRegistry, changed: set[str]) -> list[Problem]:
+    """Rules for the change from ``base`` to ``cur``. ``changed`` names the
+    models whose files differ; ``base`` holds at least those models."""
     problems: list[Problem] = []
     base_cfg = base.config
     if not base.config_ok:
@@ -122,14 +124,14 @@ def check_against_base(cur: LoadedRegistry, base: LoadedRegistry) -> list[Proble
             )
         )
     if cur.config_ok and any(cur.config.raw.get(k) != base_cfg.raw.get(k) for k in _POLICY_KEYS):
-        changed = [k for k in _POLICY_KEYS if cur.config.raw.get(k) != base_cfg.raw.get(k)]
+        edited = [k for k in _POLICY_KEYS if cur.config.raw.get(k) != base_cfg.raw.get(k)]
         problems.append(
             Problem(
                 REGISTRY_FILE,
                 "policy-change",
-                f"this change edits {', '.join(changed)}; it is checked under the base's rules and "
+                f"this change edits {', '.join(edited)}; it is checked under the base's rules and "
                 "takes effect only after merge: reviewers should approve the policy itself",
-                (changed[0],),
+                (edited[0],),
                 severity=WARNING,
                 key=True,
             )
@@ -191,7 +193,7 @@ def check_against_base(cur: LoadedRegistry, base: LoadedRegistry) -> list[Proble
                     )
                 if new.stage != initial:
                     problems.extend(_check_move(new, initial, base_cfg, rm_base))
-    for name in sorted(set(cur.models) - seen_current):
+    for name in sorted((set(cur.models) & changed) - seen_current):
         for new in cur.models[name].versions.values():
             if new.stage != initial:
                 problems.extend(_check_move(new, initial, base_cfg, None))

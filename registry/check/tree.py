@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from registry.check.gates import gate_failures
 from registry.load import MODELS_DIR, REGISTRY_FILE, LoadedRegistry
 from registry.problems import WARNING, Problem
-from registry.records import Config, ParentRef, RegisteredModel, valid_name
+from registry.records import Config, Model, ParentRef, Policy, RegisteredModel, valid_name
 
 
 def check_config(config: Config, ok: bool) -> Iterator[Problem]:
@@ -39,7 +39,9 @@ def check_config(config: Config, ok: bool) -> Iterator[Problem]:
             yield unknown(("policy", "gates", stage), stage)
 
 
-def check_model(rm: RegisteredModel, reg: LoadedRegistry, policy_config: Config) -> Iterator[Problem]:
+def check_model(
+    rm: RegisteredModel, reg: LoadedRegistry, policy_config: Config, policy: Policy
+) -> Iterator[Problem]:
     model = rm.model
     stages = policy_config.stages
     numbers = sorted(rm.versions)
@@ -62,7 +64,6 @@ def check_model(rm: RegisteredModel, reg: LoadedRegistry, policy_config: Config)
                     key=True,
                 )
 
-    policy = policy_config.policy_for(model)
     for alias, number in sorted(model.aliases.items()):
         target = rm.versions.get(number)
         if target is None:
@@ -234,13 +235,20 @@ def check_cycles(reg: LoadedRegistry) -> Iterator[Problem]:
                 trail.pop()
 
 
-def check_tree(reg: LoadedRegistry, policy_config: Config | None = None) -> list[Problem]:
-    """Every whole-tree rule. Policy and stages come from ``policy_config``
-    (the base revision's, when checking a change) or from the tree itself."""
-    policy_config = policy_config or reg.config
+def check_tree(
+    reg: LoadedRegistry,
+    policy_config: Config | None = None,
+    policy_of: Callable[[Model], Policy] | None = None,
+) -> list[Problem]:
+    """Every whole-tree rule. Stages come from ``policy_config`` and each
+    model's policy from ``policy_of`` (the base revision's, when checking a
+    change), or else from the tree itself."""
+    config = policy_config or reg.config
+    policy_of = policy_of or config.policy_for
     problems = list(reg.problems)
     problems.extend(check_config(reg.config, reg.config_ok))
     for name in sorted(reg.models):
-        problems.extend(check_model(reg.models[name], reg, policy_config))
+        rm = reg.models[name]
+        problems.extend(check_model(rm, reg, config, policy_of(rm.model)))
     problems.extend(check_cycles(reg))
     return problems

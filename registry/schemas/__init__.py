@@ -34,7 +34,8 @@ def _fetch(uri: str) -> dict[str, Any]:
 
 
 @cache
-def _fast(name: str) -> Any:
+def compiled(name: str) -> Any:
+    """The fast validator of one schema (compiled on first use)."""
     import fastjsonschema
 
     return fastjsonschema.compile(schema(name), handlers={"https": _fetch}, use_default=False)
@@ -56,7 +57,7 @@ def errors(name: str, data: Any) -> list[tuple[tuple[str | int, ...], str, bool]
     import fastjsonschema
 
     try:
-        _fast(name)(data)
+        compiled(name)(data)
         return []
     except fastjsonschema.JsonSchemaException:
         pass
