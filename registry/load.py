@@ -9,33 +9,21 @@ names that matched ``VERSION_FILE_RE``; symlinks are refused.
 from __future__ import annotations
 
 import gc
-import marshal
 import os
-import re
-import stat
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from registry import git, schemas, yamlsafe
+from registry import git
 from registry.cache import Entry, ParseCache
 from registry.errors import RegistryError
+from registry.parse import parse_all, parse_file
 from registry.problems import ERROR, WARNING, Problem
-from registry.records import (
-    VERSION_FILE_RE,
-    Config,
-    Model,
-    RegisteredModel,
-    Version,
-    parse_time,
-    valid_name,
-    version_facts,
-)
+from registry.records import VERSION_FILE_RE, Config, Model, RegisteredModel, Version, valid_name
+from registry.snapshot import MODELS_DIR, REGISTRY_FILE, ROOTS, Snapshot, snapshot
 
-REGISTRY_FILE = "registry.yaml"
-MODELS_DIR = "models"
-_ROOTS = [REGISTRY_FILE, MODELS_DIR]
+__all__ = ["MODELS_DIR", "REGISTRY_FILE", "DvcOut", "LoadedRegistry", "Snapshot", "load", "snapshot"]
 
 
 class DvcOut(NamedTuple):
@@ -44,45 +32,6 @@ class DvcOut(NamedTuple):
     md5: str | None
     size: int | None
     path: str | None
-
-
-@dataclass
-class Snapshot:
-    """The registry's files at one point: the work tree or a commit."""
-
-    root: Path
-    commit: str | None
-    entries: dict[str, git.TreeEntry]
-    dirty: set[str] = field(default_factory=set)
-    """Work tree only: paths that differ from the index (changed, new or deleted)."""
-
-    def read(self, path: str) -> bytes:
-        return self.read_many([path])[path]
-
-    def read_many(self, paths: list[str]) -> dict[str, bytes]:
-        missing = [p for p in paths if p not in self.entries]
-        if missing:
-            raise FileNotFoundError(missing[0])
-        return read_files(self.root, self.commit, [(p, self.entries[p].blob) for p in paths])
-
-    def probe(self, path: str) -> git.TreeEntry | None:
-        """An untracked work-tree file the scan did not list (a new ``.dvc``)."""
-        if self.commit is not None or path in self.entries:
-            return self.entries.get(path)
-        full = self.root / path
-        if not _no_links_above(self.root, path, {}):
-            return None
-        if os.path.islink(full):
-            entry = git.TreeEntry(path, "120000", "")
-        elif os.path.isfile(full):
-            entry = git.TreeEntry(
-                path, "100644", git.blob_id(read_files(self.root, None, [(path, "")])[path])
-            )
-        else:
-            return None
-        self.entries[path] = entry
-        self.dirty.add(path)
-        return entry
 
 
 @dataclass
@@ -110,249 +59,6 @@ class LoadedRegistry:
             if name in rm.model.former_names:
                 return rm
         return None
-
-
-# -- snapshots ---------------------------------------------------------------
-
-
-def _no_links_above(root: Path, rel: str, known: dict[str, bool]) -> bool:
-    """True when no folder between ``root`` and ``rel`` is a symlink, so
-    reading ``rel`` cannot leave the repository. ``known`` memoises folders."""
-    parts = rel.split("/")[:-1]
-    for i in range(1, len(parts) + 1):
-        folder = "/".join(parts[:i])
-        ok = known.get(folder)
-        if ok is None:
-            ok = known[folder] = not os.path.islink(root / folder)
-        if not ok:
-            return False
-    return True
-
-
-def read_files(root: Path, commit: str | None, files: list[tuple[str, str]]) -> dict[str, bytes]:
-    """Bytes of (path, blob id) pairs: from git objects at a commit, else from
-    the work tree, never through a symlink and never more than the size limit."""
-    if not files:
-        return {}
-    if commit is not None:
-        with git.CatFile(root) as cat:
-            blobs = cat.read_many(sorted({blob for _, blob in files}))
-        return {p: blobs[blob] for p, blob in files}
-    out = {}
-    checked: dict[str, bool] = {}
-    for p, _ in files:
-        if not _no_links_above(root, p, checked):
-            raise RegistryError(f"{p}: a folder on its path is a symlink; refusing to read through it")
-        fd = os.open(root / p, os.O_RDONLY | os.O_NOFOLLOW)
-        try:
-            chunks = []
-            size = 0
-            while size <= yamlsafe.MAX_BYTES:
-                chunk = os.read(fd, yamlsafe.MAX_BYTES + 1 - size)
-                if not chunk:
-                    break
-                chunks.append(chunk)
-                size += len(chunk)
-        finally:
-            os.close(fd)
-        out[p] = b"".join(chunks)
-    return out
-
-
-def _worktree_snapshot(root: Path, paths: list[str]) -> Snapshot:
-    checked: dict[str, bool] = {}
-
-    entries: dict[str, git.TreeEntry] = {}
-    top = git.toplevel(root)
-    if top is not None and top.resolve() == root.resolve():
-        entries, changed, deleted = git.worktree_index(root, paths, keep=_maybe_record)
-        for p in deleted:
-            entries.pop(p, None)
-        todo = (changed - deleted) | _untracked(root, paths, entries)
-        dirty = todo | deleted
-    else:
-        todo = set()
-        dirty = set()
-        if (root / REGISTRY_FILE).exists() or (root / REGISTRY_FILE).is_symlink():
-            todo.add(REGISTRY_FILE)
-        for folder in paths[1:]:
-            for dirpath, dirnames, filenames in os.walk(root / folder):
-                rel = Path(dirpath).relative_to(root).as_posix()
-                for name in filenames + [d for d in dirnames if (Path(dirpath) / d).is_symlink()]:
-                    todo.add(f"{rel}/{name}")
-    for p in todo:
-        try:
-            if not _no_links_above(root, p, checked):
-                raise FileNotFoundError(p)  # behind a symlinked folder: not part of the registry
-            st = os.lstat(root / p)
-        except FileNotFoundError:
-            entries.pop(p, None)
-            continue
-        if stat.S_ISLNK(st.st_mode):
-            entries[p] = git.TreeEntry(p, "120000", "")
-        elif stat.S_ISREG(st.st_mode):
-            if p.endswith((".yaml", ".yml", ".dvc")):
-                data = read_files(root, None, [(p, "")])[p]
-                entries[p] = git.TreeEntry(p, "100644", git.blob_id(data))
-            else:
-                entries[p] = git.TreeEntry(p, "100644", "")
-    return Snapshot(root, None, entries, dirty)
-
-
-def _maybe_record(path: str) -> bool:
-    """Cheap pre-filter of listings: drops what the loader would ignore anyway
-    (artifact folders' .gitignore files, READMEs beside records...)."""
-    return path.endswith((".yaml", ".yml", ".dvc")) or path.count("/") <= 1 or "/versions/" in path
-
-
-def _untracked(root: Path, paths: list[str], tracked: dict[str, git.TreeEntry]) -> set[str]:
-    """Files git does not track yet where records live: registry.yaml,
-    models/<m>/*, models/<m>/versions/*, and every file of a model folder
-    git does not know at all. A cheap scan of ~2 folders per model, instead
-    of git's scan of every artifact folder; untracked ``.dvc`` files inside
-    known models are found by ``probe`` when a record points at them."""
-    found: set[str] = set()
-    if REGISTRY_FILE not in tracked and os.path.lexists(root / REGISTRY_FILE):
-        found.add(REGISTRY_FILE)
-    known = {p.split("/", 2)[1] for p in tracked if p.startswith("models/")}
-    folders = [p.strip("/").split("/")[1] for p in paths[1:] if "/" in p.strip("/")]
-    if paths[1:] == [MODELS_DIR]:
-        try:
-            folders = [e.name for e in os.scandir(root / MODELS_DIR)]
-        except (FileNotFoundError, NotADirectoryError):
-            folders = []
-    for name in folders:
-        base = f"{MODELS_DIR}/{name}"
-        if name not in known:
-            if os.path.islink(root / base) or not os.path.isdir(root / base):
-                if os.path.lexists(root / base):
-                    found.add(base)
-                continue
-            for dirpath, dirnames, filenames in os.walk(root / base):
-                rel = Path(dirpath).relative_to(root).as_posix()
-                links = [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]
-                found.update(f"{rel}/{f}" for f in filenames + links)
-            continue
-        for sub in (base, f"{base}/versions"):
-            if os.path.islink(root / sub):
-                found.add(sub)  # reported as a symlink; never read through
-                continue
-            try:
-                with os.scandir(root / sub) as it:
-                    for e in it:
-                        rel = f"{sub}/{e.name}"
-                        if e.is_dir(follow_symlinks=False):
-                            if sub.endswith("/versions"):  # nothing belongs here: report what is inside
-                                for dirpath, _, filenames in os.walk(e.path):
-                                    rel_dir = Path(dirpath).relative_to(root).as_posix()
-                                    found.update(f"{rel_dir}/{f}" for f in filenames)
-                        elif rel not in tracked:
-                            found.add(rel)
-            except (FileNotFoundError, NotADirectoryError):
-                pass
-    return found
-
-
-def _revision_snapshot(root: Path, rev: str, paths: list[str]) -> Snapshot:
-    commit = git.rev_parse(root, rev)
-    return Snapshot(root, commit, git.ls_tree(root, commit, paths, keep=_maybe_record))
-
-
-def snapshot(root: Path, rev: str | None = None, paths: list[str] | None = None) -> Snapshot:
-    paths = paths if paths is not None else _ROOTS
-    if rev is None:
-        return _worktree_snapshot(root, paths)
-    top = git.toplevel(root)
-    if top is None:
-        raise RegistryError(f"{root} is not a git repository, so --rev {rev} cannot be read")
-    return _revision_snapshot(root, rev, paths)
-
-
-# -- parsing ---------------------------------------------------------------
-
-
-_PARALLEL_FROM = 2_000
-_DVC_FAST = re.compile(
-    r"\Aouts:\n- md5: ([0-9a-f]{32})\n  size: ([0-9]{1,15})\n  hash: md5\n  path: ([A-Za-z0-9_][A-Za-z0-9._-]*)\n\Z"
-)
-
-
-def _parse(kind: str, data: bytes) -> tuple[Entry, Any]:
-    """(facts, problems) of one file, and the whole record (versions only)."""
-    if kind == "dvc":
-        fast = _DVC_FAST.match(data.decode("utf-8", "replace")) if len(data) < 512 else None
-        if fast:  # the exact format DVC writes: skip the YAML parser
-            return ((fast.group(1), int(fast.group(2)), fast.group(3)), []), None
-    try:
-        doc = yamlsafe.load(data)
-    except yamlsafe.YamlError as exc:
-        return (None, [(exc.rule, exc.message, exc.line, (), False)]), None
-    if kind == "dvc":
-        return _parse_dvc(doc), None
-    if doc is None:
-        doc = {}
-    found = schemas.errors(kind, doc)
-    if found:
-        return (None, [("schema", msg, None, where, at_key) for where, msg, at_key in found]), None
-    try:
-        if kind == "version":
-            parse_time(doc["created_at"])
-            return (version_facts(doc), []), doc
-        Config.from_dict(doc) if kind == "registry" else Model.from_dict("x", "x", doc)
-    except ValueError as exc:
-        return (None, [("schema", f"cannot read record: {exc}", None, ("created_at",), False)]), None
-    return (doc, []), None
-
-
-Job = tuple[Path, str | None, list[tuple[str, str, str]]]
-
-
-def _parse_batch(job: Job) -> list[tuple[str, bytes, bytes | None]]:
-    """Read and parse (path, kind, blob) files; results marshalled, ready for
-    the cache and cheap to send between processes."""
-    root, commit, batch = job
-    contents = read_files(root, commit, [(path, blob) for path, _, blob in batch])
-    out = []
-    for path, kind, _ in batch:
-        entry, record = _parse(kind, contents[path])
-        out.append((path, marshal.dumps(entry), None if record is None else marshal.dumps(record)))
-    return out
-
-
-def _parse_all(
-    root: Path, commit: str | None, items: list[tuple[str, str, str]]
-) -> list[tuple[str, bytes, bytes | None]]:
-    """Read and parse many files, on every core when there are enough to pay
-    for the processes (a cold cache of a large registry: ~0.3 ms a record)."""
-    workers = min(os.cpu_count() or 1, 8)
-    if workers < 2 or len(items) < _PARALLEL_FROM or os.environ.get("REGISTRY_NO_PARALLEL"):
-        return _parse_batch((root, commit, items))
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    for kind in {kind for _, kind, _ in items} - {"dvc"}:
-        schemas.compiled(kind)  # once here, not once in every worker
-    size = max(200, len(items) // (workers * 4))
-    jobs: list[Job] = [(root, commit, items[i : i + size]) for i in range(0, len(items), size)]
-    try:
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            return [row for rows in pool.map(_parse_batch, jobs) for row in rows]
-    except (OSError, ValueError, RuntimeError):  # no fork, no semaphores...: one process
-        return _parse_batch((root, commit, items))
-
-
-def _parse_dvc(doc: Any) -> Entry:
-    outs = doc.get("outs") if isinstance(doc, dict) else None
-    if not isinstance(outs, list) or not outs or not isinstance(outs[0], dict):
-        return None, [("artifact-dvc", "not a DVC file: no 'outs' entry", None, (), False)]
-    out = outs[0]
-    md5, size, path = out.get("md5"), out.get("size"), out.get("path")
-    return (
-        md5 if isinstance(md5, str) else None,
-        size if isinstance(size, int) and not isinstance(size, bool) else None,
-        path if isinstance(path, str) else None,
-    ), []
 
 
 def printable(path: str) -> str:
@@ -426,7 +132,7 @@ def load(
 def _load(
     root: Path, rev: str | None, only: Sequence[str] | None, cache: ParseCache | None
 ) -> LoadedRegistry:
-    paths = [REGISTRY_FILE, *(f"{MODELS_DIR}/{m}/" for m in only)] if only is not None else _ROOTS
+    paths = [REGISTRY_FILE, *(f"{MODELS_DIR}/{m}/" for m in only)] if only is not None else ROOTS
     snap = snapshot(root, rev, paths)
     cache = cache if cache is not None else cache_for(root)
     problems: list[Problem] = []
@@ -478,14 +184,14 @@ def _load(
     if misses:
         kinds = {p: k for p, k, _, _ in todo}
         items = [(p, kinds[p], snap.entries[p].blob) for p in misses]
-        for path, facts, record in _parse_all(root, snap.commit, items):
+        for path, facts, record in parse_all(root, snap.commit, items):
             parsed[path] = cache.put_marshaled(keys[path], facts, record)
 
     def fetcher(path: str) -> Callable[[], Any]:
         def fetch() -> Any:
             record = cache.record(keys[path])
             if record is None:  # evicted or unreadable cache: parse again
-                _, record = _parse("version", snap.read(path))
+                _, record = parse_file("version", snap.read(path))
             return record if record is not None else {}
 
         return fetch
@@ -530,7 +236,7 @@ def _load(
             key = f"dvc:{probed.blob}"
             hit = cache.get(key)
             if hit is None:
-                hit, _ = _parse("dvc", snap.read(dvc_path))
+                hit, _ = parse_file("dvc", snap.read(dvc_path))
                 cache.put(key, hit)
             facts, errs = hit
             for rule, msg, line, where, at_key in errs:

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 import registry.load as load_module
+import registry.parse as parse_module
 from registry.load import load
 from tests.builder import RegistryBuilder
 
@@ -47,10 +48,11 @@ def test_second_load_does_not_parse_again(reg: RegistryBuilder, monkeypatch: pyt
     load(reg.root)
     assert (reg.root / ".git" / "registry-cache" / "parse.sqlite").is_file()
 
-    def refuse(kind: str, data: bytes) -> object:
+    def refuse(*args: object) -> object:
         raise AssertionError("parsed again")
 
-    monkeypatch.setattr(load_module, "_parse", refuse)
+    monkeypatch.setattr(load_module, "parse_all", refuse)
+    monkeypatch.setattr(load_module, "parse_file", refuse)
     assert sorted(load(reg.root).models) == ["base-encoder", "fraud-detector"]
     # The same bytes at a revision share the cache (same blob id).
     assert sorted(load(reg.root, "HEAD").models) == ["base-encoder", "fraud-detector"]
@@ -111,7 +113,7 @@ def test_parallel_parse_matches_serial_parse(reg: RegistryBuilder, monkeypatch: 
     monkeypatch.setenv("REGISTRY_NO_PARALLEL", "1")
     serial = reg.check()
     monkeypatch.delenv("REGISTRY_NO_PARALLEL")
-    monkeypatch.setattr(load_module, "_PARALLEL_FROM", 10)
+    monkeypatch.setattr(parse_module, "_PARALLEL_FROM", 10)
     parallel = reg.check()
     assert parallel == serial
     assert {p.rule for p in serial} >= {"yaml-syntax"}

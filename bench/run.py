@@ -1,0 +1,349 @@
+"""Time the registry at scale and print a Markdown table.
+
+    python bench/run.py [--models 1000 --versions 20 --commits 5000] [--keep DIR] [--runs 5]
+
+Generates a synthetic registry with bench/generate.py (or reuses the one in
+``--keep DIR``), then times the real CLI as subprocesses (process start
+included) and a few in-process calls, each several times, and prints the
+median against DESIGN.md's targets. "Cold" means the parse cache
+(``$(git rev-parse --git-common-dir)/registry-cache/``) is deleted before each
+run; the OS file cache stays warm. A CLI command that fails is shown as n/a.
+Run it with the project's venv (``.venv/bin/python bench/run.py``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+PROJECT = HERE.parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(PROJECT))
+
+import generate  # noqa: E402
+
+
+def default_cli() -> str:
+    for cand in (Path(sys.executable).parent / "registry", PROJECT / ".venv" / "bin" / "registry"):
+        if cand.exists():
+            return str(cand)
+    return shutil.which("registry") or str(PROJECT / ".venv" / "bin" / "registry")
+
+
+def sh(args: list[str], cwd: Path) -> str:
+    return subprocess.run(args, cwd=cwd, check=True, capture_output=True, text=True).stdout.strip()
+
+
+def machine_info() -> list[str]:
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    try:
+        nproc = sh(["nproc"], Path.cwd())
+    except (OSError, subprocess.CalledProcessError):
+        nproc = str(os.cpu_count())
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    return [
+        f"- machine: {nproc} CPU(s), {cpu}, {platform.system()} {platform.release()}",
+        f"- python {platform.python_version()} ({sys.executable}), {sh(['git', '--version'], Path.cwd())}",
+        f"- load average at start: {load}",
+    ]
+
+
+def cache_dir(repo: Path) -> Path:
+    return (repo / sh(["git", "rev-parse", "--git-common-dir"], repo)).resolve() / "registry-cache"
+
+
+class Result:
+    def __init__(self, name: str, target: float | None, note: str = "") -> None:
+        self.name, self.target, self.note = name, target, note
+        self.times: list[float] = []
+        self.error: str | None = None
+
+    def row(self) -> str:
+        if self.error is not None or not self.times:
+            return f"| {self.name} | n/a | | {len(self.times)} | {self._target()} | n/a: {self.error or 'not run'} |"
+        med = statistics.median(self.times)
+        verdict = "—" if self.target is None else ("pass" if med < self.target else "**miss**")
+        if self.note:
+            verdict += f" ({self.note})"
+        return f"| {self.name} | {med:.3f} | {min(self.times):.3f} | {len(self.times)} | {self._target()} | {verdict} |"
+
+    def _target(self) -> str:
+        return "" if self.target is None else f"< {self.target:g}"
+
+
+def time_cli(
+    res: Result,
+    cli: str,
+    args: list[str],
+    repo: Path,
+    runs: int,
+    *,
+    before: Callable[[], None] | None = None,
+    warmup: bool = True,
+    ok_codes: tuple[int, ...] = (0,),
+) -> None:
+    cmd = [cli, *args]
+    env = {k: v for k, v in os.environ.items() if k != "REGISTRY_NO_CACHE"}
+    if warmup:
+        proc = subprocess.run(cmd, cwd=repo, capture_output=True, text=True, env=env)
+        if proc.returncode not in ok_codes:
+            res.error = f"exit {proc.returncode}"
+            report_failure(cmd, proc)
+            return
+    for _ in range(runs):
+        if before is not None:
+            before()
+        t0 = time.perf_counter()
+        proc = subprocess.run(cmd, cwd=repo, capture_output=True, text=True, env=env)
+        elapsed = time.perf_counter() - t0
+        if proc.returncode not in ok_codes:
+            res.error = f"exit {proc.returncode}"
+            report_failure(cmd, proc)
+            return
+        res.times.append(elapsed)
+
+
+def report_failure(cmd: list[str], proc: subprocess.CompletedProcess[str]) -> None:
+    print(f"\n`{' '.join(cmd[1:])}` exited {proc.returncode}; first lines:\n", file=sys.stderr)
+    lines = (proc.stdout + proc.stderr).splitlines()
+    for line in lines[:10]:
+        print(f"    {line}", file=sys.stderr)
+    if len(lines) > 10:
+        print(f"    ... ({len(lines)} lines)", file=sys.stderr)
+
+
+def time_call(
+    res: Result, func: Callable[[], object], runs: int, before: Callable[[], None] | None = None
+) -> None:
+    for _ in range(runs):
+        if before is not None:
+            before()
+        t0 = time.perf_counter()
+        try:
+            func()
+        except Exception as exc:  # report and go on with the other rows
+            res.error = f"{type(exc).__name__}: {exc}"[:120]
+            return
+        res.times.append(time.perf_counter() - t0)
+
+
+# -- the one-record pull request ---------------------------------------------
+
+NEW_VERSION = """\
+created_at: 2026-01-15T09:30:00Z
+created_by: bench@example.com
+stage: none
+description: |
+  Benchmark pull request: one newly registered version.
+tags: {{dataset: bench, architecture: mlp, framework: onnx}}
+metrics:
+  f1: 0.91
+  precision: 0.9
+params:
+  learning_rate: 0.001
+  batch_size: 256
+artifact:
+  path: artifacts/{n}/model.onnx
+  md5: 0123456789abcdef0123456789abcdef
+  size: 123456
+lineage:
+  code: {{repo: "git@github.com:acme/training.git", commit: 4a8d15d8cafe, path: train.py}}
+  data:
+  - {{name: bench, path: data/bench.parquet, version: v1}}
+  run: {{id: bench0001, uri: "mlflow-run://bench0001"}}
+"""
+NEW_DVC = "outs:\n- md5: 0123456789abcdef0123456789abcdef\n  size: 123456\n  hash: md5\n  path: model.onnx\n"
+
+
+class PullRequest:
+    """Edit one version's description and register one new version, in the work tree."""
+
+    def __init__(self, repo: Path, models: list[str]) -> None:
+        self.repo = repo
+        edit_model = models[min(2, len(models) - 1)]
+        self.edited = repo / "models" / edit_model / "versions" / "1.yaml"
+        self.new_model = models[min(3, len(models) - 1)]
+        versions = repo / "models" / self.new_model / "versions"
+        self.n = max(int(p.stem) for p in versions.glob("*.yaml")) + 1
+        self.new_files = [
+            versions / f"{self.n}.yaml",
+            repo / "models" / self.new_model / "artifacts" / str(self.n) / "model.onnx.dvc",
+        ]
+        self.original = b""
+
+    def apply(self) -> None:
+        self.original = self.edited.read_bytes()
+        text = self.original.decode()
+        assert "description: |\n" in text, self.edited
+        self.edited.write_text(text.replace("description: |\n", "description: |\n  Edited in a PR.\n", 1))
+        self.new_files[1].parent.mkdir(parents=True, exist_ok=True)
+        self.new_files[0].write_text(NEW_VERSION.format(n=self.n))
+        self.new_files[1].write_text(NEW_DVC)
+
+    def revert(self) -> None:
+        if self.original:
+            self.edited.write_bytes(self.original)
+        for p in self.new_files:
+            p.unlink(missing_ok=True)
+        if self.new_files[1].parent.exists() and not any(self.new_files[1].parent.iterdir()):
+            self.new_files[1].parent.rmdir()
+
+    def describe(self) -> str:
+        rel = self.edited.relative_to(self.repo)
+        return f"{rel} description edited + {self.new_model} version {self.n} registered"
+
+
+# -- main ----------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--models", type=int, default=1000)
+    ap.add_argument("--versions", type=int, default=20)
+    ap.add_argument("--commits", type=int, default=5000)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument(
+        "--keep", type=Path, metavar="DIR", help="generate into DIR and keep it; reuse it if it exists"
+    )
+    ap.add_argument("--runs", type=int, default=5, help="timed runs per row (median reported)")
+    ap.add_argument("--cli", default=default_cli(), help="the registry executable (default: the venv's)")
+    args = ap.parse_args(argv)
+
+    print("# Registry benchmark\n")
+    for line in machine_info():
+        print(line)
+
+    temp = None
+    if args.keep is not None and (args.keep / ".git").exists():
+        repo = args.keep.resolve()
+        gen_note = f"reused {repo}"
+    else:
+        if args.keep is not None:
+            repo = args.keep.resolve()
+        else:
+            temp = tempfile.mkdtemp(prefix="registry-bench-", dir="/tmp")
+            repo = Path(temp) / "registry"
+        info = generate.generate(repo, args.models, args.versions, args.commits, args.seed)
+        gen_note = f"generated in {info['seconds_total']} s (seed {args.seed})"
+    try:
+        return run(repo, args, gen_note)
+    finally:
+        if temp is not None:
+            shutil.rmtree(temp, ignore_errors=True)
+
+
+def run(repo: Path, args: argparse.Namespace, gen_note: str) -> int:
+    models = sorted(p.name for p in (repo / "models").iterdir() if p.is_dir())
+    n_versions = sum(1 for _ in (repo / "models").glob("*/versions/*.yaml"))
+    n_commits = sh(["git", "rev-list", "--count", "HEAD"], repo)
+    n_files = len(sh(["git", "ls-files"], repo).splitlines())
+    print(
+        f"- registry: {len(models)} models, {n_versions} versions, {n_commits} commits, "
+        f"{n_files} tracked files; {gen_note}"
+    )
+    print(f"- CLI: {args.cli}; {args.runs} timed runs per row; cold = parse cache deleted before each run\n")
+    dirty = sh(["git", "status", "--porcelain"], repo)
+    if dirty:
+        print(f"warning: {repo} has uncommitted changes:\n{dirty[:500]}\n", file=sys.stderr)
+
+    cache = cache_dir(repo)
+
+    def drop_cache() -> None:
+        shutil.rmtree(cache, ignore_errors=True)
+
+    runs = args.runs
+    cli = args.cli
+    rows: list[Result] = []
+    have_cli = Path(cli).exists() or shutil.which(cli) is not None
+
+    def cli_row(name: str, target: float | None, cmd: list[str], **kw: object) -> Result:
+        res = Result(name, target)
+        rows.append(res)
+        if not have_cli:
+            res.error = f"{cli} not found"
+        else:
+            time_cli(res, cli, cmd, repo, runs, **kw)  # type: ignore[arg-type]
+        return res
+
+    start = cli_row("`registry --version` (process start)", None, ["--version"])
+    # Floors for the warm path: what reading the index and the work tree costs in git alone.
+    for name, cmd in (
+        ("baseline: `git ls-files -s`", ["git", "ls-files", "-s"]),
+        (
+            "baseline: `git status --porcelain -uall`",
+            ["git", "status", "--porcelain", "--untracked-files=all"],
+        ),
+    ):
+        res = Result(name, None)
+        rows.append(res)
+        time_cli(res, cmd[0], cmd[1:], repo, runs)
+    cli_row("`registry check`, cold", 4.0, ["check"], before=drop_cache, warmup=False)
+    cli_row("`registry check`, warm", 1.0, ["check"])
+    pr = PullRequest(repo, models)
+    pr.apply()
+    try:
+        cli_row("`registry check --base HEAD~1`, one-record PR, warm", 1.0, ["check", "--base", "HEAD~1"])
+    finally:
+        pr.revert()
+    show_ref = f"{models[min(1, len(models) - 1)]}@champion"
+    cli_row(f"`registry show {show_ref}`", 0.3, ["show", show_ref])
+    cli_row("`registry list`", None, ["list"])
+
+    # In-process calls (imports excluded; module-level caches stay warm between runs).
+    try:
+        from registry.check import check
+        from registry.load import load
+    except Exception as exc:
+        for name in ("`load(repo)`, cold", "`load(repo)`, warm", "`check(repo)`, warm"):
+            r = Result(name, None)
+            r.error = f"import failed: {exc}"
+            rows.append(r)
+    else:
+        r = Result("in-process `load(repo)`, cold", None)
+        rows.append(r)
+        time_call(r, lambda: load(repo), runs, before=drop_cache)
+        load(repo)
+        r = Result("in-process `load(repo)`, warm", None)
+        rows.append(r)
+        time_call(r, lambda: load(repo), runs)
+        r = Result("in-process `check(repo)`, warm", None)
+        rows.append(r)
+        found: list[object] = []
+        time_call(r, lambda: found.append(check(repo)), runs)
+        if found and found[-1]:
+            problems = found[-1]
+            assert isinstance(problems, list)
+            r.note = f"{len(problems)} problem(s)"
+            print(f"\ncheck(repo) found {len(problems)} problem(s); first lines:", file=sys.stderr)
+            for p in problems[:10]:
+                print(f"    {p}", file=sys.stderr)
+
+    print(f"One-record PR: {pr.describe()} (reverted afterwards).\n")
+    print("| operation | median s | min s | runs | target | result |")
+    print("|---|---:|---:|---:|---|---|")
+    for res in rows:
+        print(res.row())
+    if start.times:
+        print(f"\nProcess start alone (`registry --version`): {statistics.median(start.times):.3f} s median.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
