@@ -311,3 +311,10 @@ def test_versions_folder_swapped_for_a_symlink_is_never_read_through(reg: Regist
     problems = reg.check()
     assert ("symlink", "models/fraud-detector/versions") in {(p.rule, p.path) for p in problems}
     assert not any("secret" in p.message for p in problems)
+
+
+def test_hash_read_as_a_number_gets_a_quoting_hint(reg: RegistryBuilder) -> None:
+    reg.edit(V3, "lineage:\n", "lineage:\n  code: {commit: 1234567}\n")
+    problems = [p for p in reg.check() if p.path == V3]
+    assert [(p.rule, p.line) for p in problems] == [("schema", 12)]
+    assert "put it in quotes" in problems[0].message

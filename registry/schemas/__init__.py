@@ -74,6 +74,9 @@ def errors(name: str, data: Any) -> list[tuple[tuple[str | int, ...], str, bool]
                 continue
         where = ".".join(map(str, path)) or "top level"
         msg = err.message
+        wants_text = err.validator == "type" and "string" in str(err.validator_value)
+        if wants_text and isinstance(err.instance, (int, float)) and not isinstance(err.instance, bool):
+            msg += " (YAML reads an unquoted value like this as a number: put it in quotes)"
         if len(msg) > 300:
             msg = msg[:300] + "..."
         found.append((path, f"{where}: {msg}", False))
