@@ -71,10 +71,12 @@ class ParseCache:
             db.execute("PRAGMA synchronous=NORMAL")
             db.execute("CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT)")
             db.execute("CREATE TABLE IF NOT EXISTS entry (key TEXT PRIMARY KEY, facts BLOB, record BLOB)")
+            db.execute("CREATE TABLE IF NOT EXISTS memo (key TEXT PRIMARY KEY, data BLOB)")
             row = db.execute("SELECT v FROM meta WHERE k = 'fingerprint'").fetchone()
             fingerprint = _fingerprint()
             if row is None or row[0] != fingerprint:
                 db.execute("DELETE FROM entry")
+                db.execute("DELETE FROM memo")
                 db.execute("INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)", (fingerprint,))
         except BaseException:
             db.close()
@@ -119,6 +121,30 @@ class ParseCache:
             return None if row is None or row[0] is None else _loads(row[0])
         except (sqlite3.Error, ValueError, EOFError, TypeError):
             return None
+
+    def memo(self, key: str) -> Any:
+        """A whole load's classified entries, saved under its listing's id."""
+        if self._db is None:
+            return None
+        try:
+            row = self._db.execute("SELECT data FROM memo WHERE key = ?", (key,)).fetchone()
+            return None if row is None else _loads(row[0])
+        except (sqlite3.Error, ValueError, EOFError, TypeError):
+            return None
+
+    def put_memo(self, key: str, data: Any) -> None:
+        """Keep a load's result for the next identical listing (the last few only)."""
+        if self._db is None:
+            return
+        try:
+            with self._db:
+                self._db.execute("BEGIN")
+                self._db.execute("INSERT OR REPLACE INTO memo VALUES (?, ?)", (key, marshal.dumps(data)))
+                self._db.execute(
+                    "DELETE FROM memo WHERE rowid NOT IN (SELECT rowid FROM memo ORDER BY rowid DESC LIMIT 4)"
+                )
+        except (sqlite3.Error, ValueError):
+            pass
 
     def put(self, key: str, entry: Entry, record: Any = None) -> None:
         self._seen[key] = entry

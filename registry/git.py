@@ -100,10 +100,18 @@ _TREE_RE = re.compile(rb"([0-7]{6}) blob ([0-9a-f]{40,64})\t([^\0]*)\0")
 _INDEX_RE = re.compile(rb"([0-7]{6}) ([0-9a-f]{40,64}) 0\t([^\0]*)\0")
 
 
-def _entries(out: bytes, keep: Callable[[str], bool] | None, index: bool) -> dict[str, TreeEntry]:
+class Listing(dict[str, TreeEntry]):
+    """Entries by path, with ``digest``: a hash of git's whole listing, so that
+    an identical listing can be recognised without comparing entries."""
+
+    digest: str = ""
+
+
+def _entries(out: bytes, keep: Callable[[str], bool] | None, index: bool) -> Listing:
     """Parse ``ls-tree -z`` ("mode type id\tpath") or ``ls-files -s -z``
     ("mode id stage\tpath") output: stage-0 blobs whose path passes ``keep``."""
-    entries: dict[str, TreeEntry] = {}
+    entries = Listing()
+    entries.digest = hashlib.sha1(out).hexdigest()  # noqa: S324 - an identity, not security
     for mode, obj, raw_path in (_INDEX_RE if index else _TREE_RE).findall(out):
         path = raw_path.decode("utf-8", "surrogateescape")
         if keep is None or keep(path):
@@ -111,21 +119,19 @@ def _entries(out: bytes, keep: Callable[[str], bool] | None, index: bool) -> dic
     return entries
 
 
-def ls_tree(
-    root: Path, commit: str, paths: list[str], keep: Callable[[str], bool] | None = None
-) -> dict[str, TreeEntry]:
+def ls_tree(root: Path, commit: str, paths: list[str], keep: Callable[[str], bool] | None = None) -> Listing:
     out = run(["ls-tree", "-r", "-z", "--full-tree", commit, "--", *paths], root)
     return _entries(out, keep, index=False)
 
 
-def ls_files(root: Path, paths: list[str], keep: Callable[[str], bool] | None = None) -> dict[str, TreeEntry]:
+def ls_files(root: Path, paths: list[str], keep: Callable[[str], bool] | None = None) -> Listing:
     """The index's entries under ``paths`` (stage 0 only)."""
     return _entries(run(["ls-files", "-s", "-z", "--", *paths], root), keep, index=True)
 
 
 def worktree_index(
     root: Path, paths: list[str], keep: Callable[[str], bool] | None = None
-) -> tuple[dict[str, TreeEntry], set[str], set[str]]:
+) -> tuple[Listing, set[str], set[str]]:
     """The index's entries under ``paths``, the tracked paths whose work tree
     differs from them, and the deleted ones. ``ls-files`` and ``status`` run
     side by side.

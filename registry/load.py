@@ -129,16 +129,11 @@ def load(
             gc.enable()
 
 
-def _load(
-    root: Path, rev: str | None, only: Sequence[str] | None, cache: ParseCache | None
-) -> LoadedRegistry:
-    paths = [REGISTRY_FILE, *(f"{MODELS_DIR}/{m}/" for m in only)] if only is not None else ROOTS
-    snap = snapshot(root, rev, paths)
-    cache = cache if cache is not None else cache_for(root)
+def _classify_all(snap: Snapshot) -> tuple[list[Problem], list[tuple[str, str, str | None, int | None]]]:
+    """Problems of names and paths, and (path, kind, model, version) of every record file."""
     problems: list[Problem] = []
     bad_folders: set[str] = set()
 
-    # Classify every file; collect what must be parsed.
     todo: list[tuple[str, str, str | None, int | None]] = []
     name_ok: dict[str, bool] = {}
     for path in sorted(snap.entries):
@@ -177,6 +172,13 @@ def _load(
             continue
         todo.append((path, *found))
 
+    return problems, todo
+
+
+def _parsed(
+    root: Path, snap: Snapshot, todo: list[tuple[str, str, str | None, int | None]], cache: ParseCache
+) -> dict[str, Entry]:
+    """(facts, problems) of every record file: from the cache, else parsed."""
     keys = {path: f"{kind}:{snap.entries[path].blob}" for path, kind, _, _ in todo}
     hits = cache.get_many(keys.values())
     parsed: dict[str, Entry] = {p: hits[k] for p, k in keys.items() if k in hits}
@@ -186,6 +188,29 @@ def _load(
         items = [(p, kinds[p], snap.entries[p].blob) for p in misses]
         for path, facts, record in parse_all(root, snap.commit, items):
             parsed[path] = cache.put_marshaled(keys[path], facts, record)
+
+    return parsed
+
+
+def _load(
+    root: Path, rev: str | None, only: Sequence[str] | None, cache: ParseCache | None
+) -> LoadedRegistry:
+    paths = [REGISTRY_FILE, *(f"{MODELS_DIR}/{m}/" for m in only)] if only is not None else ROOTS
+    snap = snapshot(root, rev, paths)
+    cache = cache if cache is not None else cache_for(root)
+    memo_key = f"{'rev' if snap.commit else 'tree'}:{snap.listing_id}" if snap.listing_id else None
+    memo = cache.memo(memo_key) if memo_key else None
+    if memo is not None:  # the very same listing as a previous load: skip classifying it again
+        problem_rows, todo, facts = memo
+        problems = [Problem(*row) for row in problem_rows]
+        parsed: dict[str, Entry] = {t[0]: f for t, f in zip(todo, facts, strict=True)}
+    else:
+        problems, todo = _classify_all(snap)
+        parsed = _parsed(root, snap, todo, cache)
+        if memo_key:
+            rows = [(p.path, p.rule, p.message, p.where, p.line, p.severity, p.key) for p in problems]
+            cache.put_memo(memo_key, (rows, todo, [parsed[t[0]] for t in todo]))
+    keys = {path: f"{kind}:{snap.entries[path].blob}" for path, kind, _, _ in todo if kind == "version"}
 
     def fetcher(path: str) -> Callable[[], Any]:
         def fetch() -> Any:

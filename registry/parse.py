@@ -12,7 +12,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-from registry import schemas, yamlsafe
 from registry.cache import Entry
 from registry.records import Config, Model, parse_time, version_facts
 from registry.snapshot import read_files
@@ -25,6 +24,8 @@ _DVC_FAST = re.compile(
 
 def parse_file(kind: str, data: bytes) -> tuple[Entry, Any]:
     """(facts, problems) of one file, and the whole record (versions only)."""
+    from registry import schemas, yamlsafe  # not needed when everything is cached
+
     if kind == "dvc":
         fast = _DVC_FAST.match(data.decode("utf-8", "replace")) if len(data) < 512 else None
         if fast:  # the exact format DVC writes: skip the YAML parser
@@ -75,6 +76,8 @@ def parse_all(
         return _parse_batch((root, commit, items))
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
+
+    from registry import schemas
 
     for kind in {kind for _, kind, _ in items} - {"dvc"}:
         schemas.compiled(kind)  # once here, not once in every worker

@@ -7,13 +7,15 @@ more than the size limit.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from registry import git, yamlsafe
+from registry import git
 from registry.errors import RegistryError
+from registry.limits import MAX_BYTES
 
 REGISTRY_FILE = "registry.yaml"
 MODELS_DIR = "models"
@@ -29,6 +31,8 @@ class Snapshot:
     entries: dict[str, git.TreeEntry]
     dirty: set[str] = field(default_factory=set)
     """Work tree only: paths that differ from the index (changed, new or deleted)."""
+    listing_id: str | None = None
+    """Names exactly this set of (path, blob) entries, when git listed them."""
 
     def read(self, path: str) -> bytes:
         return self.read_many([path])[path]
@@ -91,8 +95,8 @@ def read_files(root: Path, commit: str | None, files: list[tuple[str, str]]) -> 
         try:
             chunks = []
             size = 0
-            while size <= yamlsafe.MAX_BYTES:
-                chunk = os.read(fd, yamlsafe.MAX_BYTES + 1 - size)
+            while size <= MAX_BYTES:
+                chunk = os.read(fd, MAX_BYTES + 1 - size)
                 if not chunk:
                     break
                 chunks.append(chunk)
@@ -140,7 +144,12 @@ def _worktree_snapshot(root: Path, paths: list[str]) -> Snapshot:
                 entries[p] = git.TreeEntry(p, "100644", git.blob_id(data))
             else:
                 entries[p] = git.TreeEntry(p, "100644", "")
-    return Snapshot(root, None, entries, dirty)
+    listing_id = None
+    if isinstance(entries, git.Listing):
+        extra = "".join(f"{p}\0{entries[p].blob if p in entries else '-'}\0" for p in sorted(dirty))
+        raw = f"{entries.digest}\0{extra}".encode("utf-8", "surrogateescape")
+        listing_id = hashlib.sha1(raw).hexdigest()  # noqa: S324 - an identity, not security
+    return Snapshot(root, None, entries, dirty, listing_id)
 
 
 def _maybe_record(path: str) -> bool:
@@ -158,16 +167,15 @@ def _untracked(root: Path, paths: list[str], tracked: dict[str, git.TreeEntry]) 
     found: set[str] = set()
     if REGISTRY_FILE not in tracked and os.path.lexists(root / REGISTRY_FILE):
         found.add(REGISTRY_FILE)
-    known = {p.split("/", 2)[1] for p in tracked if p.startswith("models/")}
     folders = [p.strip("/").split("/")[1] for p in paths[1:] if "/" in p.strip("/")]
     if paths[1:] == [MODELS_DIR]:
         try:
-            folders = [e.name for e in os.scandir(root / MODELS_DIR)]
+            folders = os.listdir(root / MODELS_DIR)
         except (FileNotFoundError, NotADirectoryError):
             folders = []
     for name in folders:
         base = f"{MODELS_DIR}/{name}"
-        if name not in known:
+        if f"{base}/model.yaml" not in tracked:  # new to git (or odd): list everything in it
             if os.path.islink(root / base) or not os.path.isdir(root / base):
                 if os.path.lexists(root / base):
                     found.add(base)
@@ -182,24 +190,27 @@ def _untracked(root: Path, paths: list[str], tracked: dict[str, git.TreeEntry]) 
                 found.add(sub)  # reported as a symlink; never read through
                 continue
             try:
-                with os.scandir(root / sub) as it:
-                    for e in it:
-                        rel = f"{sub}/{e.name}"
-                        if e.is_dir(follow_symlinks=False):
-                            if sub.endswith("/versions"):  # nothing belongs here: report what is inside
-                                for dirpath, _, filenames in os.walk(e.path):
-                                    rel_dir = Path(dirpath).relative_to(root).as_posix()
-                                    found.update(f"{rel_dir}/{f}" for f in filenames)
-                        elif rel not in tracked:
-                            found.add(rel)
+                names = os.listdir(root / sub)
             except (FileNotFoundError, NotADirectoryError):
-                pass
+                continue
+            for entry in names:
+                rel = f"{sub}/{entry}"
+                if rel in tracked:
+                    continue
+                full = root / rel
+                if not os.path.isdir(full) or os.path.islink(full):
+                    found.add(rel)
+                elif sub.endswith("/versions"):  # nothing belongs here: report what is inside
+                    for dirpath, _, filenames in os.walk(full):
+                        rel_dir = Path(dirpath).relative_to(root).as_posix()
+                        found.update(f"{rel_dir}/{f}" for f in filenames)
     return found
 
 
 def _revision_snapshot(root: Path, rev: str, paths: list[str]) -> Snapshot:
     commit = git.rev_parse(root, rev)
-    return Snapshot(root, commit, git.ls_tree(root, commit, paths, keep=_maybe_record))
+    entries = git.ls_tree(root, commit, paths, keep=_maybe_record)
+    return Snapshot(root, commit, entries, listing_id=entries.digest)
 
 
 def snapshot(root: Path, rev: str | None = None, paths: list[str] | None = None) -> Snapshot:

@@ -26,6 +26,8 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from registry.limits import MAX_BYTES, MAX_DEPTH, MAX_NODES
+
 try:
     from yaml._yaml import CParser as _Parser
 except ImportError:  # pragma: no cover - libyaml missing
@@ -43,9 +45,6 @@ except ImportError:  # pragma: no cover - libyaml missing
 
     _Parser = _PyParser  # type: ignore[misc,assignment,unused-ignore]
 
-MAX_BYTES = 1_000_000
-MAX_NODES = 100_000
-MAX_DEPTH = 64
 
 _STR = "tag:yaml.org,2002:str"
 _MAP = "tag:yaml.org,2002:map"

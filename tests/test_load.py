@@ -119,3 +119,22 @@ def test_parallel_parse_matches_serial_parse(reg: RegistryBuilder, monkeypatch: 
     assert {p.rule for p in serial} >= {"yaml-syntax"}
     loaded = load(reg.root)
     assert loaded.models["fraud-detector"].versions[29].metrics == {"f1": 0.95}
+
+
+def test_identical_listing_reuses_the_last_load(
+    reg: RegistryBuilder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reg.write("models/Bad/model.yaml", "{}\n")
+    reg.commit("a bad folder name")
+    first = reg.check()
+    assert ("invalid-name", "models/Bad") in {(p.rule, p.path) for p in first}
+
+    def refuse(*args: object) -> object:
+        raise AssertionError("classified again")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(load_module, "_classify_all", refuse)
+        assert reg.check() == first
+        assert reg.check(base="HEAD") == first
+    reg.edit(V3, "stage: staging", "stage: none")  # a new listing: classified again
+    assert load(reg.root).models["fraud-detector"].versions[3].stage == "none"
