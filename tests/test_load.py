@@ -128,6 +128,7 @@ def test_identical_listing_reuses_the_last_load(
     reg.commit("a bad folder name")
     first = reg.check()
     assert ("invalid-name", "models/Bad") in {(p.rule, p.path) for p in first}
+    assert reg.check(base="HEAD") == first
 
     def refuse(*args: object) -> object:
         raise AssertionError("classified again")
