@@ -96,8 +96,8 @@ def _split_z(out: bytes) -> Iterator[str]:
             yield item.decode("utf-8", "surrogateescape")
 
 
-_TREE_RE = re.compile(rb"([0-7]{6}) blob ([0-9a-f]{40,64})\t([^\0]*)\0")
-_INDEX_RE = re.compile(rb"([0-7]{6}) ([0-9a-f]{40,64}) 0\t([^\0]*)\0")
+_TREE_RE = re.compile(r"([0-7]{6}) blob ([0-9a-f]{40,64})\t([^\0]*)\0")
+_INDEX_RE = re.compile(r"([0-7]{6}) ([0-9a-f]{40,64}) 0\t([^\0]*)\0")
 
 
 class Listing(dict[str, TreeEntry]):
@@ -112,10 +112,13 @@ def _entries(out: bytes, keep: Callable[[str], bool] | None, index: bool) -> Lis
     ("mode id stage\tpath") output: stage-0 blobs whose path passes ``keep``."""
     entries = Listing()
     entries.digest = hashlib.sha1(out).hexdigest()  # noqa: S324 - an identity, not security
-    for mode, obj, raw_path in (_INDEX_RE if index else _TREE_RE).findall(out):
-        path = raw_path.decode("utf-8", "surrogateescape")
-        if keep is None or keep(path):
-            entries[path] = TreeEntry(path, mode.decode(), obj.decode())
+    text = out.decode("utf-8", "surrogateescape")
+    found = (_INDEX_RE if index else _TREE_RE).findall(text)
+    make = TreeEntry._make
+    if keep is None:
+        entries.update({path: make((path, mode, obj)) for mode, obj, path in found})
+    else:
+        entries.update({path: make((path, mode, obj)) for mode, obj, path in found if keep(path)})
     return entries
 
 
@@ -130,30 +133,26 @@ def ls_files(root: Path, paths: list[str], keep: Callable[[str], bool] | None = 
 
 
 def worktree_index(
-    root: Path, paths: list[str], keep: Callable[[str], bool] | None = None
-) -> tuple[Listing, set[str], set[str]]:
-    """The index's entries under ``paths``, the tracked paths whose work tree
-    differs from them, and the deleted ones. ``ls-files`` and ``status`` run
-    side by side.
+    root: Path,
+    paths: list[str],
+    keep: Callable[[str], bool] | None = None,
+    meanwhile: Callable[[Listing], set[str]] | None = None,
+) -> tuple[Listing, set[str], set[str], set[str]]:
+    """The index's entries under ``paths``; the tracked paths whose work tree
+    differs from them; the deleted ones; and what ``meanwhile(entries)``
+    returns, run while ``git status`` works in its own process.
 
-    Untracked files are not listed: git's scan for them visits every folder
-    (20,000 artifact folders in a large registry), so the loader looks only
-    where records live."""
-    status_cmd = [
-        "git",
-        "status",
-        "--porcelain=v1",
-        "-z",
-        "--untracked-files=no",
-        "--no-renames",
-        "--",
-        *paths,
-    ]
+    ``status`` does not list untracked files: git's scan for them visits
+    every folder (20,000 artifact folders in a large registry), so the loader
+    looks for them itself, where records live, in ``meanwhile``."""
+    status_cmd = ["git", "status", "--porcelain=v1", "-z", "--untracked-files=no", "--no-renames", "--"]
+    status_cmd += paths
     status = subprocess.Popen(
         status_cmd, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env()
     )
     try:
         entries = ls_files(root, paths, keep)
+        extra = meanwhile(entries) if meanwhile is not None else set()
     finally:
         out, err = status.communicate()
     if status.returncode != 0:
@@ -166,7 +165,7 @@ def worktree_index(
             changed.add(path)
         if "D" in xy:
             deleted.add(path)
-    return entries, changed, deleted
+    return entries, changed, deleted, extra
 
 
 def changed_paths(root: Path, base: str, commit: str | None, paths: list[str]) -> set[str]:

@@ -113,10 +113,12 @@ def _worktree_snapshot(root: Path, paths: list[str]) -> Snapshot:
     entries: dict[str, git.TreeEntry] = {}
     top = git.toplevel(root)
     if top is not None and top.resolve() == root.resolve():
-        entries, changed, deleted = git.worktree_index(root, paths, keep=_maybe_record)
+        entries, changed, deleted, untracked = git.worktree_index(
+            root, _globs(paths), meanwhile=lambda tracked: _untracked(root, paths, tracked)
+        )
         for p in deleted:
             entries.pop(p, None)
-        todo = (changed - deleted) | _untracked(root, paths, entries)
+        todo = (changed - deleted) | untracked
         dirty = todo | deleted
     else:
         todo = set()
@@ -152,6 +154,24 @@ def _worktree_snapshot(root: Path, paths: list[str]) -> Snapshot:
     return Snapshot(root, None, entries, dirty, listing_id)
 
 
+def _globs(paths: list[str]) -> list[str]:
+    """Pathspecs that let git list only what ``_maybe_record`` keeps."""
+    out = []
+    for p in paths:
+        if p == REGISTRY_FILE:
+            out.append(p)
+            continue
+        base = p.rstrip("/") + ("/*" if p.rstrip("/") == MODELS_DIR else "")
+        out += [
+            f":(glob){base}",
+            f":(glob){base}/*.yaml",
+            f":(glob){base}/*.yml",
+            f":(glob){base}/versions/**",
+            f":(glob){base}/artifacts/*/*.dvc",
+        ]
+    return out
+
+
 def _maybe_record(path: str) -> bool:
     """Cheap pre-filter of listings: drops what the loader would ignore anyway
     (artifact folders' .gitignore files, READMEs beside records...)."""
@@ -165,6 +185,7 @@ def _untracked(root: Path, paths: list[str], tracked: dict[str, git.TreeEntry]) 
     of git's scan of every artifact folder; untracked ``.dvc`` files inside
     known models are found by ``probe`` when a record points at them."""
     found: set[str] = set()
+    top = str(root)
     if REGISTRY_FILE not in tracked and os.path.lexists(root / REGISTRY_FILE):
         found.add(REGISTRY_FILE)
     folders = [p.strip("/").split("/")[1] for p in paths[1:] if "/" in p.strip("/")]
@@ -186,23 +207,24 @@ def _untracked(root: Path, paths: list[str], tracked: dict[str, git.TreeEntry]) 
                 found.update(f"{rel}/{f}" for f in filenames + links)
             continue
         for sub in (base, f"{base}/versions"):
-            if os.path.islink(root / sub):
+            here = os.path.join(top, sub)
+            if os.path.islink(here):
                 found.add(sub)  # reported as a symlink; never read through
                 continue
             try:
-                names = os.listdir(root / sub)
+                names = os.listdir(here)
             except (FileNotFoundError, NotADirectoryError):
                 continue
             for entry in names:
                 rel = f"{sub}/{entry}"
                 if rel in tracked:
                     continue
-                full = root / rel
+                full = os.path.join(here, entry)
                 if not os.path.isdir(full) or os.path.islink(full):
                     found.add(rel)
                 elif sub.endswith("/versions"):  # nothing belongs here: report what is inside
                     for dirpath, _, filenames in os.walk(full):
-                        rel_dir = Path(dirpath).relative_to(root).as_posix()
+                        rel_dir = os.path.relpath(dirpath, top)
                         found.update(f"{rel_dir}/{f}" for f in filenames)
     return found
 
