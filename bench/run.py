@@ -58,11 +58,22 @@ def machine_info() -> list[str]:
     except (OSError, subprocess.CalledProcessError):
         nproc = str(os.cpu_count())
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    speed = statistics.median(_loop_seconds() for _ in range(3))
     return [
         f"- machine: {nproc} CPU(s), {cpu}, {platform.system()} {platform.release()}",
         f"- python {platform.python_version()} ({sys.executable}), {sh(['git', '--version'], Path.cwd())}",
         f"- load average at start: {load}",
+        f"- CPU speed reference: a pure-Python loop of 5M additions takes {speed:.3f} s "
+        "(this VM's speed drifts by up to 1.5x over minutes; compare rows within one run)",
     ]
+
+
+def _loop_seconds() -> float:
+    t0 = time.perf_counter()
+    total = 0
+    for i in range(5_000_000):
+        total += i
+    return time.perf_counter() - t0
 
 
 def cache_dir(repo: Path) -> Path:

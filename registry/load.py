@@ -129,67 +129,93 @@ def load(
             gc.enable()
 
 
-def _classify_all(snap: Snapshot) -> tuple[list[Problem], list[tuple[str, str, str | None, int | None]]]:
-    """Problems of names and paths, and (path, kind, model, version) of every record file."""
+Todo = list[tuple[str, str, str | None, int | None]]
+_MEMO_SLACK = 200
+
+
+def _outcome(path: str, entry: git.TreeEntry) -> tuple[Any, ...]:
+    """What one listed file is, as plain data the memo can keep:
+    ("x",) ignored; ("n", folder) in a badly named model folder;
+    ("p", problem fields) refused; ("t", kind, model, version) a record."""
+    parts = path.split("/")
+    if len(parts) >= 2 and parts[0] == MODELS_DIR and not valid_name(parts[1]):
+        return ("n", parts[1])
+    if entry.is_link:
+        msg = "symlinks are not allowed in the registry; commit the file itself"
+        return ("p", (printable(path), "symlink", msg, (), None, ERROR, False))
+    found = _classify(path, parts)
+    if found is None:
+        return ("x",)
+    if isinstance(found, Problem):
+        return (
+            "p",
+            (found.path, found.rule, found.message, found.where, found.line, found.severity, found.key),
+        )
+    return ("t", *found)
+
+
+def _classify_and_parse(
+    root: Path, snap: Snapshot, cache: ParseCache, memo_key: str | None
+) -> tuple[list[Problem], Todo, dict[str, Entry]]:
+    """Problems of names and paths, (path, kind, model, version) of every
+    record file, and each record's (facts, problems).
+
+    The outcome of every path is remembered with its blob id, per kind of
+    listing; the next load reuses it for every file whose blob is the same,
+    so a one-record change classifies and parses one file."""
+    memo: dict[str, Any] = (cache.memo(memo_key) if memo_key else None) or {}
+    new_memo: dict[str, Any] = {}
+    todo: Todo = []
+    parsed: dict[str, Entry] = {}
+    need: dict[str, tuple[str, str, str | None, int | None]] = {}
     problems: list[Problem] = []
     bad_folders: set[str] = set()
-
-    todo: list[tuple[str, str, str | None, int | None]] = []
-    name_ok: dict[str, bool] = {}
-    for path in sorted(snap.entries):
-        entry = snap.entries[path]
-        parts = path.split("/")
-        if (
-            len(parts) >= 2
-            and parts[0] == MODELS_DIR
-            and not name_ok.setdefault(parts[1], valid_name(parts[1]))
-        ):
-            if parts[1] not in bad_folders:
-                bad_folders.add(parts[1])
-                problems.append(
-                    Problem(
-                        f"{MODELS_DIR}/{printable(parts[1])}",
-                        "invalid-name",
-                        f"model folder name {printable(parts[1])!r} must match ^[a-z0-9][a-z0-9._-]{{0,63}}$; "
-                        "its files were not loaded",
-                    )
-                )
-            continue
-        if entry.is_link:
-            problems.append(
-                Problem(
-                    printable(path),
-                    "symlink",
-                    "symlinks are not allowed in the registry; commit the file itself",
-                )
+    for path, entry in snap.entries.items():
+        seen = memo.get(path)
+        if seen is not None and entry.blob and seen[0] == entry.blob and seen[1] == entry.mode:
+            outcome = seen[2]
+        else:
+            outcome = _outcome(path, entry)
+            if outcome[0] == "t":
+                need[path] = (path, *outcome[1:])
+        new_memo[path] = (entry.blob, entry.mode, outcome)
+        tag = outcome[0]
+        if tag == "t":
+            if len(outcome) == 5:
+                parsed[path] = outcome[4]
+                todo.append((path, outcome[1], outcome[2], outcome[3]))
+        elif tag == "n":
+            bad_folders.add(outcome[1])
+        elif tag == "p":
+            problems.append(Problem(*outcome[1]))
+    if need:
+        keys = {path: f"{t[1]}:{snap.entries[path].blob}" for path, t in need.items()}
+        hits = cache.get_many(keys.values())
+        misses = [p for p, k in keys.items() if k not in hits]
+        fresh = {p: hits[k] for p, k in keys.items() if k in hits}
+        if misses:
+            items = [(p, need[p][1], snap.entries[p].blob) for p in misses]
+            for path, facts, record in parse_all(root, snap.commit, items):
+                fresh[path] = cache.put_marshaled(keys[path], facts, record)
+        for path, (_, kind, model, number) in need.items():
+            parsed[path] = fresh[path]
+            todo.append((path, kind, model, number))
+            entry = snap.entries[path]
+            new_memo[path] = (entry.blob, entry.mode, ("t", kind, model, number, fresh[path]))
+    for name in sorted(bad_folders):
+        problems.append(
+            Problem(
+                f"{MODELS_DIR}/{printable(name)}",
+                "invalid-name",
+                f"model folder name {printable(name)!r} must match ^[a-z0-9][a-z0-9._-]{{0,63}}$; "
+                "its files were not loaded",
             )
-            continue
-        found = _classify(path, parts)
-        if found is None:
-            continue
-        if isinstance(found, Problem):
-            problems.append(found)
-            continue
-        todo.append((path, *found))
-
-    return problems, todo
-
-
-def _parsed(
-    root: Path, snap: Snapshot, todo: list[tuple[str, str, str | None, int | None]], cache: ParseCache
-) -> dict[str, Entry]:
-    """(facts, problems) of every record file: from the cache, else parsed."""
-    keys = {path: f"{kind}:{snap.entries[path].blob}" for path, kind, _, _ in todo}
-    hits = cache.get_many(keys.values())
-    parsed: dict[str, Entry] = {p: hits[k] for p, k in keys.items() if k in hits}
-    misses = [p for p in keys if p not in parsed]
-    if misses:
-        kinds = {p: k for p, k, _, _ in todo}
-        items = [(p, kinds[p], snap.entries[p].blob) for p in misses]
-        for path, facts, record in parse_all(root, snap.commit, items):
-            parsed[path] = cache.put_marshaled(keys[path], facts, record)
-
-    return parsed
+        )
+    # Rewriting the memo costs more than classifying a few files again next time.
+    if memo_key and (len(need) > _MEMO_SLACK or len(new_memo) + _MEMO_SLACK < len(memo) or not memo):
+        cache.put_memo(memo_key, new_memo)
+    todo.sort()
+    return problems, todo, parsed
 
 
 def _load(
@@ -198,18 +224,9 @@ def _load(
     paths = [REGISTRY_FILE, *(f"{MODELS_DIR}/{m}/" for m in only)] if only is not None else ROOTS
     snap = snapshot(root, rev, paths)
     cache = cache if cache is not None else cache_for(root)
-    memo_key = f"{'rev' if snap.commit else 'tree'}:{snap.listing_id}" if snap.listing_id else None
-    memo = cache.memo(memo_key) if memo_key else None
-    if memo is not None:  # the very same listing as a previous load: skip classifying it again
-        problem_rows, todo, facts = memo
-        problems = [Problem(*row) for row in problem_rows]
-        parsed: dict[str, Entry] = {t[0]: f for t, f in zip(todo, facts, strict=True)}
-    else:
-        problems, todo = _classify_all(snap)
-        parsed = _parsed(root, snap, todo, cache)
-        if memo_key:
-            rows = [(p.path, p.rule, p.message, p.where, p.line, p.severity, p.key) for p in problems]
-            cache.put_memo(memo_key, (rows, todo, [parsed[t[0]] for t in todo]))
+    # One memo for the whole work tree, one for whole revisions (single models are small).
+    memo_key = f"{'rev' if snap.commit else 'tree'}:whole" if snap.listing_id and only is None else None
+    problems, todo, parsed = _classify_and_parse(root, snap, cache, memo_key)
     keys = {path: f"{kind}:{snap.entries[path].blob}" for path, kind, _, _ in todo if kind == "version"}
 
     def fetcher(path: str) -> Callable[[], Any]:

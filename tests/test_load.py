@@ -121,7 +121,7 @@ def test_parallel_parse_matches_serial_parse(reg: RegistryBuilder, monkeypatch: 
     assert loaded.models["fraud-detector"].versions[29].metrics == {"f1": 0.95}
 
 
-def test_identical_listing_reuses_the_last_load(
+def test_unchanged_files_are_not_classified_or_parsed_again(
     reg: RegistryBuilder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     reg.write("models/Bad/model.yaml", "{}\n")
@@ -130,12 +130,16 @@ def test_identical_listing_reuses_the_last_load(
     assert ("invalid-name", "models/Bad") in {(p.rule, p.path) for p in first}
     assert reg.check(base="HEAD") == first
 
-    def refuse(*args: object) -> object:
-        raise AssertionError("classified again")
+    seen: list[str] = []
+    real = load_module._outcome
 
-    with monkeypatch.context() as patch:
-        patch.setattr(load_module, "_classify_all", refuse)
-        assert reg.check() == first
-        assert reg.check(base="HEAD") == first
-    reg.edit(V3, "stage: staging", "stage: none")  # a new listing: classified again
+    def spy(path: str, entry: object) -> object:
+        seen.append(path)
+        return real(path, entry)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(load_module, "_outcome", spy)
+    assert reg.check() == first
+    assert seen == []
+    reg.edit(V3, "stage: staging", "stage: none")
     assert load(reg.root).models["fraud-detector"].versions[3].stage == "none"
+    assert seen == [V3]
