@@ -34,7 +34,9 @@ Entry = tuple[Any, list[ProblemTuple]]
 def _fingerprint() -> str:
     from registry import schemas
 
-    digest = hashlib.sha1(str(FORMAT).encode())  # noqa: S324 - a fingerprint, not security
+    from registry import __version__
+
+    digest = hashlib.sha1(f"{FORMAT} {__version__}".encode())  # noqa: S324 - a fingerprint, not security
     for name in schemas.NAMES:
         digest.update(schemas.schema_text(name).encode())
     return digest.hexdigest()
