@@ -32,9 +32,7 @@ Entry = tuple[Any, list[ProblemTuple]]
 
 
 def _fingerprint() -> str:
-    from registry import schemas
-
-    from registry import __version__
+    from registry import __version__, schemas
 
     digest = hashlib.sha1(f"{FORMAT} {__version__}".encode())  # noqa: S324 - a fingerprint, not security
     for name in schemas.NAMES:
