@@ -21,11 +21,22 @@ from registry import schemas
 _REV_HELP = "Read the registry as of this git revision (branch, tag or commit), without a checkout."
 
 
-def _root(ctx: click.Context) -> Path:
+def _root(ctx: click.Context, rev: str | None = None) -> Path:
+    """The registry to work on; a clear error when there is none here."""
     from registry.commands.output import find_root
+    from registry.errors import RegistryError, UsageError
 
     given = ctx.obj.get("repo") if ctx.obj else None
-    return find_root(Path(given) if given else Path.cwd())
+    start = Path(given) if given else Path.cwd()
+    if not start.is_dir():
+        raise UsageError(f"-C {given}: no such folder")
+    root = find_root(start)
+    if rev is None and not (root / "models").is_dir() and not (root / "registry.yaml").is_file():
+        raise RegistryError(
+            f"no registry in {root}: it has neither registry.yaml nor models/ "
+            "(run this inside a registry repository, or point -C at one)"
+        )
+    return root
 
 
 def _read_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -71,7 +82,7 @@ def check(ctx: click.Context, base: str | None, rev: str | None, fmt: str, stric
     """
     from registry.commands import check as cmd
 
-    ctx.exit(cmd.run(_root(ctx), base=base, rev=rev, fmt=fmt, strict=strict))
+    ctx.exit(cmd.run(_root(ctx, rev), base=base, rev=rev, fmt=fmt, strict=strict))
 
 
 @cli.command("list")
@@ -81,7 +92,7 @@ def list_(ctx: click.Context, rev: str | None, as_json: bool) -> None:
     """List models with their latest, production and staging versions and aliases."""
     from registry.commands import listing
 
-    ctx.exit(listing.run(_root(ctx), rev=rev, as_json=as_json))
+    ctx.exit(listing.run(_root(ctx, rev), rev=rev, as_json=as_json))
 
 
 @cli.command()
@@ -95,7 +106,7 @@ def show(ctx: click.Context, ref: str, rev: str | None, as_json: bool) -> None:
     """
     from registry.commands import show as cmd
 
-    ctx.exit(cmd.run(_root(ctx), ref, rev=rev, as_json=as_json))
+    ctx.exit(cmd.run(_root(ctx, rev), ref, rev=rev, as_json=as_json))
 
 
 @cli.command()
@@ -106,7 +117,7 @@ def resolve(ctx: click.Context, uri: str, rev: str | None, as_json: bool) -> Non
     """Resolve models:/name@alias (or /N, /stage) to a fixed models:/name/N."""
     from registry.commands import show as cmd
 
-    ctx.exit(cmd.run_resolve(_root(ctx), uri, rev=rev, as_json=as_json))
+    ctx.exit(cmd.run_resolve(_root(ctx, rev), uri, rev=rev, as_json=as_json))
 
 
 @cli.command()
@@ -136,7 +147,7 @@ def search(
 
     ctx.exit(
         cmd.run(
-            _root(ctx),
+            _root(ctx, rev),
             filter_text,
             order_by=list(order_by),
             max_results=max_results,
@@ -156,7 +167,7 @@ def compare(ctx: click.Context, model: str, a: str, b: str, rev: str | None, as_
     """Compare two versions' stage, metrics, params and tags (A, B: N, @alias or :stage)."""
     from registry.commands import compare as cmd
 
-    ctx.exit(cmd.run(_root(ctx), model, a, b, rev=rev, as_json=as_json))
+    ctx.exit(cmd.run(_root(ctx, rev), model, a, b, rev=rev, as_json=as_json))
 
 
 @cli.command()

@@ -135,3 +135,12 @@ def test_python_api_resolves_uris(reg: RegistryBuilder) -> None:
     assert registry.get("models:/fraud-detector/3").stage == "staging"
     assert registry.get("models:/fraud-detector/production").number == 2
     assert registry.get("models:/fraud-detector/latest").number == 3
+
+
+def test_outside_a_registry_every_command_says_so(tmp_path: Path) -> None:
+    for args in (["check"], ["list"], ["show", "x"], ["search", ""]):
+        proc = run(tmp_path, *args)
+        assert proc.returncode == 1, (args, proc.stdout, proc.stderr)
+        assert "no registry in" in proc.stderr
+    proc = run(tmp_path, "-C", str(tmp_path / "missing"), "list")
+    assert proc.returncode == 2 and "no such folder" in proc.stderr
