@@ -7,6 +7,7 @@ registry); each result is marshalled, ready for the parse cache.
 from __future__ import annotations
 
 import marshal
+import math
 import os
 import re
 from pathlib import Path
@@ -41,14 +42,33 @@ def parse_file(kind: str, data: bytes) -> tuple[Entry, Any]:
     found = schemas.errors(kind, doc)
     if found:
         return (None, [("schema", msg, None, where, at_key) for where, msg, at_key in found]), None
+    lowered = data.lower()
+    if b".nan" in lowered or b".inf" in lowered:
+        where = _non_finite(doc, ())
+        if where is not None:
+            msg = f"{'.'.join(map(str, where))} is not a finite number: .nan and .inf cannot be compared or written as JSON"
+            return (None, [("schema", msg, None, where, False)]), None
     try:
         if kind == "version":
             parse_time(doc["created_at"])
             return (version_facts(doc), []), doc
         Config.from_dict(doc) if kind == "registry" else Model.from_dict("x", "x", doc)
     except ValueError as exc:
-        return (None, [("schema", f"cannot read record: {exc}", None, ("created_at",), False)]), None
+        where = ("created_at",) if kind == "version" else ()
+        return (None, [("schema", f"cannot read record: {exc}", None, where, False)]), None
     return (doc, []), None
+
+
+def _non_finite(node: Any, path: tuple[str | int, ...]) -> tuple[str | int, ...] | None:
+    """The path of the first NaN or infinity in a document, if any."""
+    if isinstance(node, float):
+        return None if math.isfinite(node) else path
+    items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+    for key, value in items:
+        found = _non_finite(value, (*path, key))
+        if found is not None:
+            return found
+    return None
 
 
 Job = tuple[Path, str | None, list[tuple[str, str, str]]]
