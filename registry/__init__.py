@@ -35,6 +35,14 @@ class Registry:
 
         return find_model(self._loaded, name)
 
+    def search(
+        self, filter_text: str = "", order_by: list[str] | None = None, max_results: int | None = None
+    ) -> list[Version]:
+        """Versions matching an MLflow-style filter, e.g. ``"metrics.f1 > 0.9 AND stage = 'production'"``."""
+        from registry.search import search
+
+        return [v for _, v in search(self._loaded.models, filter_text, order_by or [], max_results)]
+
     def get(self, ref: str) -> Version:
         """The version a reference names: ``models:/name@alias``, ``name/3``, ``name:production``..."""
         from registry.errors import UsageError

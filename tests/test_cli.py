@@ -144,3 +144,20 @@ def test_outside_a_registry_every_command_says_so(tmp_path: Path) -> None:
         assert "no registry in" in proc.stderr
     proc = run(tmp_path, "-C", str(tmp_path / "missing"), "list")
     assert proc.returncode == 2 and "no such folder" in proc.stderr
+
+
+def test_python_api_searches_like_mlflow(reg: RegistryBuilder) -> None:
+    from registry import Registry
+
+    found = Registry(reg.root).search("name LIKE 'fraud-%' AND stage != 'archived'", ["version DESC"])
+    assert [(v.model, v.number) for v in found] == [("fraud-detector", 3), ("fraud-detector", 2)]
+
+
+def test_check_of_one_revision_against_another(reg: RegistryBuilder) -> None:
+    reg.edit(V2, "f1: 0.95", "f1: 0.99")
+    reg.commit("edit a released metric")
+    reg.edit(V2, "f1: 0.99", "f1: 0.95")  # the work tree is fine again; the commit is not
+    assert reg.check() == []
+    proc = run(reg.root, "check", "--rev", "HEAD", "--base", "HEAD~1")
+    assert proc.returncode == 1
+    assert proc.stdout.startswith(f"{V2}:6: immutable-field:")
