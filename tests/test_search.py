@@ -540,3 +540,33 @@ def test_results_are_pairs_of_model_and_version() -> None:
     assert rm is MODELS["fraud-detector"]
     assert (v.number, rm.aliases_of(v.number)) == (3, ["challenger"])
     assert v.created_at == datetime(2026, 3, 1, tzinfo=UTC)
+
+
+# -- LIKE is matched without backtracking ----------------------------------------
+
+import re as _re  # noqa: E402
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from registry.search import _Like  # noqa: E402
+
+
+def _reference(pattern: str, value: str) -> bool:
+    regex = "".join(".*" if c == "%" else "." if c == "_" else _re.escape(c) for c in pattern)
+    return _re.fullmatch(regex, value, _re.S) is not None
+
+
+@given(st.text(alphabet="ab%_", max_size=8), st.text(alphabet="ab", max_size=10))
+def test_like_agrees_with_a_backtracking_regex(pattern: str, value: str) -> None:
+    assert _Like(pattern, ignore_case=False).matches(value) == _reference(pattern, value)
+
+
+def test_like_does_not_backtrack_on_many_wildcards() -> None:
+    # A regex with a .* per % would take hours here; the bound only catches a hang.
+    import time
+
+    like = _Like("%a" * 12 + "%b", ignore_case=False)
+    start = time.perf_counter()
+    assert not like.matches("a" * 60_000)
+    assert time.perf_counter() - start < 10
