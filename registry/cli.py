@@ -170,6 +170,106 @@ def compare(ctx: click.Context, model: str, a: str, b: str, rev: str | None, as_
     ctx.exit(cmd.run(_root(ctx, rev), model, a, b, rev=rev, as_json=as_json))
 
 
+# -- writes: each is one commit ------------------------------------------------
+
+
+@cli.command()
+@click.argument("model")
+@click.argument("version", type=click.IntRange(min=1))
+@click.argument("stage")
+@click.option("--reason", help="Why; recorded in the commit's Reason trailer.")
+@click.pass_context
+def promote(ctx: click.Context, model: str, version: int, stage: str, reason: str | None) -> None:
+    """Move VERSION of MODEL to STAGE, in one commit.
+
+    The transition and the stage's gate are checked first. When the stage
+    holds one version (production, by default) its previous holder is
+    archived in the same commit, and protected aliases that followed it move.
+    """
+    from registry.commands import write as cmd
+
+    ctx.exit(cmd.promote(_root(ctx), model, version, stage, reason))
+
+
+@cli.command()
+@click.argument("model")
+@click.argument("version", type=click.IntRange(min=1))
+@click.option("--reason", help="Why; recorded in the commit's Reason trailer.")
+@click.pass_context
+def archive(ctx: click.Context, model: str, version: int, reason: str | None) -> None:
+    """Move VERSION of MODEL to the archive stage, in one commit."""
+    from registry.commands import write as cmd
+
+    ctx.exit(cmd.archive(_root(ctx), model, version, reason))
+
+
+@cli.group()
+def alias() -> None:
+    """Point an alias (champion, challenger...) at a version, or remove it."""
+
+
+@alias.command("set")
+@click.argument("model")
+@click.argument("name", metavar="ALIAS")
+@click.argument("version", type=click.IntRange(min=1))
+@click.pass_context
+def alias_set(ctx: click.Context, model: str, name: str, version: int) -> None:
+    """Point ALIAS of MODEL at VERSION (its gate, if protected, must hold)."""
+    from registry.commands import write as cmd
+
+    ctx.exit(cmd.alias_set(_root(ctx), model, name, version))
+
+
+@alias.command("rm")
+@click.argument("model")
+@click.argument("name", metavar="ALIAS")
+@click.pass_context
+def alias_rm(ctx: click.Context, model: str, name: str) -> None:
+    """Remove ALIAS from MODEL."""
+    from registry.commands import write as cmd
+
+    ctx.exit(cmd.alias_rm(_root(ctx), model, name))
+
+
+@cli.group()
+def tag() -> None:
+    """Set or remove a tag on a model or a version."""
+
+
+@tag.command("set")
+@click.argument("target", metavar="MODEL[/N]")
+@click.argument("key")
+@click.argument("value")
+@click.pass_context
+def tag_set(ctx: click.Context, target: str, key: str, value: str) -> None:
+    """Set tag KEY to VALUE on a model (MODEL) or a version (MODEL/N)."""
+    from registry.commands import write as cmd
+
+    ctx.exit(cmd.tag_set(_root(ctx), target, key, value))
+
+
+@tag.command("rm")
+@click.argument("target", metavar="MODEL[/N]")
+@click.argument("key")
+@click.pass_context
+def tag_rm(ctx: click.Context, target: str, key: str) -> None:
+    """Remove tag KEY from a model (MODEL) or a version (MODEL/N)."""
+    from registry.commands import write as cmd
+
+    ctx.exit(cmd.tag_rm(_root(ctx), target, key))
+
+
+@cli.command()
+@click.argument("target", metavar="MODEL[/N]")
+@click.argument("text", metavar="TEXT|@FILE")
+@click.pass_context
+def describe(ctx: click.Context, target: str, text: str) -> None:
+    """Replace the Markdown description of a model or a version (@file.md reads a file)."""
+    from registry.commands import write as cmd
+
+    ctx.exit(cmd.describe(_root(ctx), target, text))
+
+
 @cli.command()
 @click.argument("name", type=click.Choice(list(schemas.NAMES)))
 def schema(name: str) -> None:

@@ -234,3 +234,61 @@ class CatFile:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+# -- writing ---------------------------------------------------------------
+
+
+def git_dir(root: Path) -> Path:
+    out = run(["rev-parse", "--git-dir"], root).decode().strip()
+    return (root / out).resolve()
+
+
+def operation_in_progress(root: Path) -> str | None:
+    """The name of a merge, rebase, cherry-pick, revert or bisect under way, if any."""
+    gd = git_dir(root)
+    for marker, name in (
+        ("MERGE_HEAD", "a merge"),
+        ("rebase-merge", "a rebase"),
+        ("rebase-apply", "a rebase or git am"),
+        ("CHERRY_PICK_HEAD", "a cherry-pick"),
+        ("REVERT_HEAD", "a revert"),
+        ("BISECT_LOG", "a bisect"),
+    ):
+        if (gd / marker).exists():
+            return name
+    return None
+
+
+def index_lock(root: Path) -> Path | None:
+    lock = git_dir(root) / "index.lock"
+    return lock if lock.exists() else None
+
+
+def head_commit(root: Path) -> str | None:
+    try:
+        return run(["rev-parse", "--verify", "--quiet", "HEAD^{commit}"], root).decode().strip()
+    except GitError:
+        return None
+
+
+def uncommitted(root: Path, paths: list[str]) -> list[str]:
+    """Of ``paths``, those whose index or work tree differs from HEAD (or that are untracked)."""
+    out = run(["status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames", "--", *paths], root)
+    return sorted({item[3:] for item in _split_z(out)})
+
+
+def commit_paths(root: Path, paths: list[str], message: str) -> str:
+    """Commit exactly ``paths`` as they are in the work tree, whatever else is
+    staged (``git commit --only``); returns the new commit id."""
+    run(["add", "--", *paths], root)
+    run(["commit", "--quiet", "--only", "-F", "-", "--", *paths], root, stdin=message.encode())
+    return run(["rev-parse", "HEAD"], root).decode().strip()
+
+
+def unstage(root: Path, paths: list[str]) -> None:
+    """Put the index entries of ``paths`` back as HEAD has them."""
+    if head_commit(root) is None:
+        run(["rm", "--cached", "--quiet", "--ignore-unmatch", "--", *paths], root)
+    else:
+        run(["reset", "--quiet", "HEAD", "--", *paths], root)

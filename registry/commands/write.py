@@ -1,0 +1,81 @@
+"""The write commands: promote, archive, alias, tag, describe. Each makes one commit."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from registry import git, write
+from registry.errors import UsageError
+from registry.limits import MAX_BYTES
+
+
+def _target(text: str) -> tuple[str, int | None]:
+    """MODEL or MODEL/N."""
+    model, sep, number = text.partition("/")
+    if not sep:
+        return model, None
+    if not number.isdigit() or number.startswith("0"):
+        raise UsageError(f"{text!r}: expected MODEL or MODEL/N with N = 1, 2, 3 ...")
+    return model, int(number)
+
+
+def _report(root: Path, commit: str) -> int:
+    subject = git.run(["log", "-1", "--format=%s", commit], root).decode().strip()
+    click.echo(f"[{commit[:10]}] {subject}")
+    return 0
+
+
+def read_text(value: str) -> str:
+    """TEXT, or the contents of a file given as @path (``-`` for standard input)."""
+    if not value.startswith("@"):
+        return value
+    source = value[1:]
+    data: bytes
+    if source == "-":
+        data = sys.stdin.buffer.read(MAX_BYTES + 1)
+    else:
+        try:
+            with open(source, "rb") as fh:
+                data = fh.read(MAX_BYTES + 1)
+        except OSError as exc:
+            raise UsageError(f"cannot read {source}: {exc.strerror}") from None
+    if len(data) > MAX_BYTES:
+        raise UsageError(f"{source} is larger than {MAX_BYTES:,} bytes")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise UsageError(f"{source} is not UTF-8 text") from None
+
+
+def promote(root: Path, model: str, version: int, stage: str, reason: str | None) -> int:
+    return _report(root, write.promote(root, model, version, stage, reason=reason))
+
+
+def archive(root: Path, model: str, version: int, reason: str | None) -> int:
+    return _report(root, write.archive(root, model, version, reason=reason))
+
+
+def alias_set(root: Path, model: str, alias: str, version: int) -> int:
+    return _report(root, write.set_alias(root, model, alias, version))
+
+
+def alias_rm(root: Path, model: str, alias: str) -> int:
+    return _report(root, write.delete_alias(root, model, alias))
+
+
+def tag_set(root: Path, target: str, key: str, value: str) -> int:
+    model, version = _target(target)
+    return _report(root, write.set_tag(root, model, version, key, value))
+
+
+def tag_rm(root: Path, target: str, key: str) -> int:
+    model, version = _target(target)
+    return _report(root, write.delete_tag(root, model, version, key))
+
+
+def describe(root: Path, target: str, text: str) -> int:
+    model, version = _target(target)
+    return _report(root, write.describe(root, model, version, read_text(text)))

@@ -1,0 +1,246 @@
+"""Changes to the registry: each is one commit with a readable subject and trailers.
+
+These functions compute the new records with the checker's own rules
+(``registry.check.gates``), then hand them to ``commit.apply``, which writes,
+checks the result against HEAD and commits, or changes nothing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ruamel.yaml.scalarstring import LiteralScalarString
+
+from registry.check.gates import gate_failures, transition_allowed
+from registry.errors import NotFound, UsageError
+from registry.load import LoadedRegistry, load
+from registry.records import RegisteredModel, Version, valid_name
+from registry.refs import find_model
+from registry.write.commit import Change, WriteRefused, apply
+from registry.write.yamledit import Document
+
+__all__ = [
+    "WriteRefused",
+    "archive",
+    "delete_alias",
+    "delete_tag",
+    "describe",
+    "promote",
+    "set_alias",
+    "set_tag",
+]
+
+_ALIAS_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789_-"
+
+
+def _open(root: Path, model: str) -> tuple[LoadedRegistry, RegisteredModel]:
+    if not valid_name(model):
+        raise UsageError(f"{model!r} is not a valid model name")
+    reg = load(root, only=[model])
+    if model not in reg.models:
+        reg = load(root)
+    rm = find_model(reg, model)
+    bad = [p for p in reg.problems if p.path.startswith(f"models/{rm.name}/") or p.path == "registry.yaml"]
+    if bad:
+        raise WriteRefused(f"fix {bad[0].path} first ({bad[0].rule}: {bad[0].message}); run `registry check`")
+    return reg, rm
+
+
+def _version(rm: RegisteredModel, number: int) -> Version:
+    version = rm.versions.get(number)
+    if version is None:
+        raise NotFound(f"{rm.name} has no version {number} (it has 1..{max(rm.versions, default=0)})")
+    return version
+
+
+def _doc(root: Path, rel: str) -> Document:
+    return Document((root / rel).read_text(encoding="utf-8"))
+
+
+def _text(value: str) -> str | LiteralScalarString:
+    return LiteralScalarString(value.rstrip("\n") + "\n") if "\n" in value.strip("\n") else value
+
+
+def _trailers(action: str, model: str, **extra: object) -> tuple[tuple[str, str], ...]:
+    out = [("Registry-Action", action), ("Model", model)]
+    out += [(key.capitalize(), str(value)) for key, value in extra.items() if value not in (None, "")]
+    return tuple(out)
+
+
+def promote(
+    root: Path, model: str, version: int, stage: str, *, reason: str | None = None, _action: str = "promote"
+) -> str:
+    """Move a version to ``stage``, archiving the stage's previous holder when the
+    registry says so (MLflow's ``archive_existing_versions``); return the commit id."""
+    reg, rm = _open(root, model)
+    cfg = reg.config
+    target = _version(rm, version)
+    if stage not in cfg.stages:
+        raise UsageError(f"{stage!r} is not a stage of this registry ({', '.join(cfg.stages)})")
+    if target.stage == stage:
+        raise WriteRefused(f"{rm.name} v{version} is already in {stage}")
+    if not transition_allowed(cfg, target.stage, stage):
+        allowed = ", ".join(cfg.transitions.get(target.stage, ())) or "nowhere"
+        raise WriteRefused(
+            f"{target.stage} -> {stage} is not an allowed transition (from {target.stage}: {allowed})"
+        )
+    policy = cfg.policy_for(rm.model)
+    gate = policy.gates.get(stage)
+    if gate is not None:
+        why = gate_failures(target, gate, from_stage=target.stage)
+        if why:
+            raise WriteRefused(f"{rm.name} v{version} cannot enter {stage}: " + "; ".join(why))
+    files: dict[str, str] = {}
+    doc = _doc(root, target.path)
+    doc.set("stage", stage)
+    files[target.path] = doc.text()
+    archived = []
+    if stage in cfg.single_holder and cfg.archive_on_promote:
+        for other in rm.in_stage(stage):
+            if other.number != version:
+                other_doc = _doc(root, other.path)
+                other_doc.set("stage", cfg.archive_stage)
+                files[other.path] = other_doc.text()
+                archived.append(other.number)
+    moved = []
+    for alias, number in sorted(rm.model.aliases.items()):
+        alias_gate = policy.aliases.get(alias)
+        if number in archived and alias_gate is not None and alias_gate.stage == stage:
+            moved.append((alias, number))
+    if moved:
+        model_doc = _doc(root, rm.model.path)
+        for alias, _ in moved:
+            model_doc.mapping("aliases")[alias] = version
+        files[rm.model.path] = model_doc.text()
+    body = []
+    if archived:
+        body.append(f"Archives {', '.join(f'v{n}' for n in archived)} (was {stage}).")
+    for alias, old in moved:
+        body.append(f"Moves @{alias} from v{old} to v{version}.")
+    if reason:
+        body.append(f"Reason: {reason}")
+    subject = (
+        f"archive {rm.name} v{version}"
+        if _action == "archive"
+        else f"promote {rm.name} v{version} to {stage}"
+    )
+    change = Change(
+        files,
+        subject,
+        _trailers(
+            _action,
+            rm.name,
+            version=version,
+            stage=stage,
+            alias=", ".join(a for a, _ in moved),
+            reason=reason,
+        ),
+        body="\n".join(body),
+        scope=(f"models/{rm.name}",),
+    )
+    return apply(root, change)
+
+
+def archive(root: Path, model: str, version: int, *, reason: str | None = None) -> str:
+    """Move a version to the registry's archive stage."""
+    reg, _ = _open(root, model)
+    return promote(root, model, version, reg.config.archive_stage, reason=reason, _action="archive")
+
+
+def set_alias(root: Path, model: str, alias: str, version: int) -> str:
+    """Point ``alias`` at a version (the alias's gate, if any, must hold)."""
+    reg, rm = _open(root, model)
+    if not alias or alias[0] not in _ALIAS_CHARS[:26] or any(c not in _ALIAS_CHARS for c in alias):
+        raise UsageError(f"{alias!r} is not a valid alias (lowercase letters, digits, _ and -)")
+    target = _version(rm, version)
+    old = rm.model.aliases.get(alias)
+    if old == version:
+        raise WriteRefused(f"@{alias} already points to {rm.name} v{version}")
+    gate = reg.config.policy_for(rm.model).aliases.get(alias)
+    if gate is not None:
+        why = gate_failures(target, gate)
+        if why:
+            raise WriteRefused(f"@{alias} cannot point to {rm.name} v{version}: " + "; ".join(why))
+    doc = _doc(root, rm.model.path)
+    doc.mapping("aliases")[alias] = version
+    verb = "move" if old is not None else "set"
+    subject = f"{verb} {rm.name}@{alias} to v{version}" + (f" (was v{old})" if old is not None else "")
+    change = Change(
+        {rm.model.path: doc.text()},
+        subject,
+        _trailers("alias-set", rm.name, version=version, alias=alias),
+        scope=(f"models/{rm.name}",),
+    )
+    return apply(root, change)
+
+
+def delete_alias(root: Path, model: str, alias: str) -> str:
+    _, rm = _open(root, model)
+    if alias not in rm.model.aliases:
+        have = ", ".join(sorted(rm.model.aliases)) or "none"
+        raise NotFound(f"{rm.name} has no alias {alias!r} (aliases: {have})")
+    doc = _doc(root, rm.model.path)
+    aliases = doc.mapping("aliases")
+    del aliases[alias]
+    if not aliases:
+        del doc.data["aliases"]
+    change = Change(
+        {rm.model.path: doc.text()},
+        f"remove {rm.name}@{alias} (was v{rm.model.aliases[alias]})",
+        _trailers("alias-remove", rm.name, version=rm.model.aliases[alias], alias=alias),
+        scope=(f"models/{rm.name}",),
+    )
+    return apply(root, change)
+
+
+def _record_path(root: Path, model: str, version: int | None) -> tuple[RegisteredModel, str, str]:
+    _, rm = _open(root, model)
+    if version is None:
+        return rm, rm.model.path, rm.name
+    return rm, _version(rm, version).path, f"{rm.name} v{version}"
+
+
+def set_tag(root: Path, model: str, version: int | None, key: str, value: str) -> str:
+    """Set a tag on a model (``version`` None) or on one version."""
+    rm, path, what = _record_path(root, model, version)
+    doc = _doc(root, path)
+    doc.mapping("tags")[key] = value
+    change = Change(
+        {path: doc.text()},
+        f"tag {what}: {key}={value}",
+        _trailers("tag-set", rm.name, version=version, tag=f"{key}={value}"),
+        scope=(f"models/{rm.name}",),
+    )
+    return apply(root, change)
+
+
+def delete_tag(root: Path, model: str, version: int | None, key: str) -> str:
+    rm, path, what = _record_path(root, model, version)
+    doc = _doc(root, path)
+    tags = doc.data.get("tags")
+    if not tags or key not in tags:
+        raise NotFound(f"{what} has no tag {key!r}")
+    del tags[key]
+    if not tags:
+        del doc.data["tags"]
+    change = Change(
+        {path: doc.text()},
+        f"untag {what}: {key}",
+        _trailers("tag-remove", rm.name, version=version, tag=key),
+        scope=(f"models/{rm.name}",),
+    )
+    return apply(root, change)
+
+
+def describe(root: Path, model: str, version: int | None, text: str) -> str:
+    """Replace the Markdown description of a model or of one version."""
+    rm, path, what = _record_path(root, model, version)
+    doc = _doc(root, path)
+    doc.set("description", _text(text))
+    change = Change(
+        {path: doc.text()},
+        f"describe {what}",
+        _trailers("describe", rm.name, version=version),
+        scope=(f"models/{rm.name}",),
+    )
+    return apply(root, change)

@@ -1,0 +1,127 @@
+"""Apply a change to the registry as exactly one commit, or not at all.
+
+Before writing: the repository must not be mid-merge or mid-rebase, no
+``index.lock`` may exist (it is reported, never deleted), and the files to
+touch must have no uncommitted changes. Files are written atomically (a
+temporary file renamed over the old one); the result is checked by the
+checker against HEAD; only then is it committed, with ``git commit --only``
+so that nothing else the user had staged goes in. On any failure the files
+and the index are put back as they were.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from registry import git
+from registry.errors import RegistryError
+from registry.problems import ERROR
+
+
+class WriteRefused(RegistryError):
+    """The change was not made; nothing was changed."""
+
+
+@dataclass(frozen=True)
+class Change:
+    files: Mapping[str, str]
+    """Repository-relative path -> new text."""
+    subject: str
+    trailers: tuple[tuple[str, str], ...]
+    body: str = ""
+    scope: tuple[str, ...] = field(default=())
+    """Folders whose problems block the change (besides the files themselves)."""
+
+    def message(self) -> str:
+        parts = [self.subject]
+        if self.body:
+            parts.append(self.body.strip())
+        parts.append("\n".join(f"{key}: {_one_line(value)}" for key, value in self.trailers))
+        return "\n\n".join(parts) + "\n"
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _preflight(root: Path, paths: list[str]) -> None:
+    top = git.toplevel(root)
+    if top is None or top.resolve() != root.resolve():
+        raise WriteRefused(f"{root} is not the top of a git repository; registry changes are commits")
+    busy = git.operation_in_progress(root)
+    if busy:
+        raise WriteRefused(f"git is in the middle of {busy}; finish or abort it first")
+    lock = git.index_lock(root)
+    if lock is not None:
+        raise WriteRefused(
+            f"{lock} exists: another git command is running, or one stopped and left it behind; "
+            "if no git command is running, remove that file and try again"
+        )
+    dirty = git.uncommitted(root, paths)
+    if dirty:
+        raise WriteRefused(
+            "uncommitted changes in the files this change would write: "
+            + ", ".join(dirty[:5])
+            + (" ..." if len(dirty) > 5 else "")
+            + "; commit or stash them first"
+        )
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _restore(root: Path, originals: dict[str, bytes | None]) -> None:
+    for rel, data in originals.items():
+        path = root / rel
+        if data is None:
+            path.unlink(missing_ok=True)
+        else:
+            _write_atomically(path, data.decode("utf-8"))
+
+
+def apply(root: Path, change: Change) -> str:
+    """Write, check and commit ``change``; return the commit id."""
+    from registry.check import check
+
+    paths = sorted(change.files)
+    _preflight(root, paths)
+    originals = {p: (root / p).read_bytes() if (root / p).exists() else None for p in paths}
+    staged = False
+    try:
+        for rel, text in change.files.items():
+            _write_atomically(root / rel, text)
+        scope = tuple(f"{s.rstrip('/')}/" for s in change.scope)
+        problems = [
+            p
+            for p in check(root, base="HEAD" if git.head_commit(root) else None)
+            if p.severity == ERROR and (p.path in change.files or p.path.startswith(scope))
+        ]
+        if problems:
+            raise WriteRefused(
+                "the change would not pass `registry check`, so it was not made:\n"
+                + "\n".join(f"  {p}" for p in problems[:10])
+            )
+        staged = True
+        return git.commit_paths(root, paths, change.message())
+    except BaseException:
+        _restore(root, originals)
+        if staged:
+            git.unstage(root, paths)
+        raise

@@ -1,0 +1,188 @@
+"""Writes: each is one commit with trailers, or nothing changes at all."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from registry import Registry, write
+from registry.errors import RegistryError
+from registry.write import WriteRefused
+from tests.builder import RegistryBuilder
+
+V2 = "models/fraud-detector/versions/2.yaml"
+V3 = "models/fraud-detector/versions/3.yaml"
+MODEL = "models/fraud-detector/model.yaml"
+
+
+def state(reg: RegistryBuilder) -> tuple[str, str, dict[str, bytes]]:
+    """HEAD, git status and every file under models/: what a refused write must not change."""
+    files = {
+        str(p.relative_to(reg.root)): p.read_bytes()
+        for p in sorted(reg.root.rglob("models/**/*"))
+        if p.is_file()
+    }
+    return reg.git("rev-parse", "HEAD"), reg.git("status", "--porcelain"), files
+
+
+def trailers(reg: RegistryBuilder) -> dict[str, str]:
+    body = reg.git("log", "-1", "--format=%B")
+    parsed = subprocess.run(
+        ["git", "interpret-trailers", "--parse"], input=body, capture_output=True, text=True, check=True
+    ).stdout
+    return dict(line.split(": ", 1) for line in parsed.splitlines())
+
+
+def test_promote_archives_previous_holder_and_moves_champion_in_one_commit(reg: RegistryBuilder) -> None:
+    before = reg.git("rev-parse", "HEAD").strip()
+    write.promote(reg.root, "fraud-detector", 3, "production", reason="better recall in shadow")
+    assert reg.git("rev-list", "--count", f"{before}..HEAD").strip() == "1"
+    assert reg.git("log", "-1", "--format=%s").strip() == "promote fraud-detector v3 to production"
+    assert trailers(reg) == {
+        "Registry-Action": "promote",
+        "Model": "fraud-detector",
+        "Version": "3",
+        "Stage": "production",
+        "Alias": "champion",
+        "Reason": "better recall in shadow",
+    }
+    registry = Registry(reg.root)
+    assert registry.get("models:/fraud-detector/2").stage == "archived"
+    assert registry.get("models:/fraud-detector@champion").number == 3
+    assert reg.git("status", "--porcelain") == ""
+    assert reg.check(base="HEAD~1") == []
+
+
+def test_write_keeps_comments_and_layout(reg: RegistryBuilder) -> None:
+    reg.write(
+        MODEL, "# owned by the fraud team\n" + reg.read(MODEL).replace("champion: 2", "champion: 2  # live")
+    )
+    reg.commit("comments")
+    write.set_tag(reg.root, "fraud-detector", None, "domain", "payments")
+    text = reg.read(MODEL)
+    assert text.startswith("# owned by the fraud team\n")
+    assert "champion: 2  # live" in text
+    assert reg.git("diff", "HEAD~1", "--stat").count("|") == 1
+
+
+@pytest.mark.parametrize(
+    ("version", "stage", "message"),
+    [
+        (1, "production", "archived -> production is not an allowed transition"),
+        (3, "shadow", "'shadow' is not a stage"),
+        (2, "production", "already in production"),
+    ],
+)
+def test_refused_promotion_changes_nothing(
+    reg: RegistryBuilder, version: int, stage: str, message: str
+) -> None:
+    before = state(reg)
+    with pytest.raises(RegistryError, match=message):
+        write.promote(reg.root, "fraud-detector", version, stage)
+    assert state(reg) == before
+
+
+def test_promotion_failing_the_gate_is_refused(reg: RegistryBuilder) -> None:
+    reg.edit(V3, "f1: 0.95", "f1: 0.5")
+    reg.commit("weak v3")
+    before = state(reg)
+    with pytest.raises(WriteRefused, match=r"metric f1 = 0\.5 does not satisfy >= 0\.9"):
+        write.promote(reg.root, "fraud-detector", 3, "production")
+    assert state(reg) == before
+
+
+def test_uncommitted_changes_to_the_files_refuse_the_write(reg: RegistryBuilder) -> None:
+    reg.edit(V3, "description: Version 3 of fraud-detector.", "description: Draft.")
+    before = state(reg)
+    with pytest.raises(WriteRefused, match=r"uncommitted changes .*versions/3\.yaml"):
+        write.promote(reg.root, "fraud-detector", 3, "production")
+    assert state(reg) == before
+
+
+def test_other_staged_work_is_left_staged_and_out_of_the_commit(reg: RegistryBuilder) -> None:
+    reg.write("notes.txt", "work in progress\n")
+    reg.git("add", "notes.txt")
+    write.set_alias(reg.root, "fraud-detector", "challenger", 1)
+    assert "notes.txt" not in reg.git("show", "--stat", "HEAD")
+    assert reg.git("status", "--porcelain").strip() == "A  notes.txt"
+
+
+def test_mid_merge_refuses_the_write(reg: RegistryBuilder) -> None:
+    (reg.root / ".git" / "MERGE_HEAD").write_text(reg.git("rev-parse", "HEAD"))
+    before = state(reg)
+    with pytest.raises(WriteRefused, match="middle of a merge"):
+        write.promote(reg.root, "fraud-detector", 3, "production")
+    assert state(reg) == before
+
+
+def test_stale_index_lock_is_reported_never_deleted(reg: RegistryBuilder) -> None:
+    lock = reg.root / ".git" / "index.lock"
+    lock.write_text("")
+    before = state(reg)
+    with pytest.raises(WriteRefused, match=r"index\.lock exists"):
+        write.set_tag(reg.root, "fraud-detector", 3, "k", "v")
+    assert lock.exists()
+    lock.unlink()
+    assert state(reg) == before
+
+
+def test_alias_to_a_version_failing_its_gate_is_refused(reg: RegistryBuilder) -> None:
+    before = state(reg)
+    with pytest.raises(WriteRefused, match="@champion cannot point to fraud-detector v3: must be in stage"):
+        write.set_alias(reg.root, "fraud-detector", "champion", 3)
+    assert state(reg) == before
+
+
+def test_change_the_checker_would_refuse_is_rolled_back(reg: RegistryBuilder) -> None:
+    # Registry policy: single-holder production, but promotion does not archive.
+    reg.write("registry.yaml", reg.read("registry.yaml") + "archive_on_promote: false\n")
+    reg.commit("no auto-archive")
+    before = state(reg)
+    with pytest.raises(WriteRefused, match="single-holder"):
+        write.promote(reg.root, "fraud-detector", 3, "production")
+    assert state(reg) == before
+
+
+def test_tags_descriptions_and_alias_removal(reg: RegistryBuilder) -> None:
+    write.set_tag(reg.root, "fraud-detector", 3, "approved-by", "risk-team")
+    write.describe(reg.root, "fraud-detector", None, "Detects fraud.\n\n## Serving\n\n- batch\n")
+    write.delete_alias(reg.root, "fraud-detector", "challenger")
+    write.delete_tag(reg.root, "fraud-detector", 3, "approved-by")
+    registry = Registry(reg.root)
+    model = registry.model("fraud-detector").model
+    assert model.description == "Detects fraud.\n\n## Serving\n\n- batch\n"
+    assert "challenger" not in model.aliases
+    assert registry.get("models:/fraud-detector/3").tags == {}
+    subjects = reg.git("log", "-4", "--format=%s").splitlines()
+    assert subjects == [
+        "untag fraud-detector v3: approved-by",
+        "remove fraud-detector@challenger (was v3)",
+        "describe fraud-detector",
+        "tag fraud-detector v3: approved-by=risk-team",
+    ]
+    assert reg.check(base="HEAD~4") == []
+
+
+def test_cli_promote_and_archive(reg: RegistryBuilder) -> None:
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "registry", *args],
+            cwd=reg.root,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    proc = run("promote", "fraud-detector", "3", "production", "--reason", "beats v2")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip().endswith("promote fraud-detector v3 to production")
+    proc = run("archive", "base-encoder", "1")
+    assert proc.returncode == 1
+    assert "@champion cannot point" in proc.stderr or "would not pass" in proc.stderr
+    proc = run("promote", "fraud-detector", "1", "production")
+    assert proc.returncode == 1 and "not an allowed transition" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert Path(reg.root / V2).read_text().count("stage: archived") == 1
