@@ -186,3 +186,9 @@ def test_cli_promote_and_archive(reg: RegistryBuilder) -> None:
     assert proc.returncode == 1 and "not an allowed transition" in proc.stderr
     assert "Traceback" not in proc.stderr
     assert Path(reg.root / V2).read_text().count("stage: archived") == 1
+
+
+def test_python_api_takes_a_plain_string_path(reg: RegistryBuilder, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(reg.root)
+    commit = write.promote(".", "fraud-detector", 3, "production", reason="from a training script")
+    assert reg.git("rev-parse", "HEAD").strip() == commit

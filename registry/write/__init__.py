@@ -68,10 +68,17 @@ def _trailers(action: str, model: str, **extra: object) -> tuple[tuple[str, str]
 
 
 def promote(
-    root: Path, model: str, version: int, stage: str, *, reason: str | None = None, _action: str = "promote"
+    root: Path | str,
+    model: str,
+    version: int,
+    stage: str,
+    *,
+    reason: str | None = None,
+    _action: str = "promote",
 ) -> str:
     """Move a version to ``stage``, archiving the stage's previous holder when the
     registry says so (MLflow's ``archive_existing_versions``); return the commit id."""
+    root = Path(root)
     reg, rm = _open(root, model)
     cfg = reg.config
     target = _version(rm, version)
@@ -141,14 +148,15 @@ def promote(
     return apply(root, change)
 
 
-def archive(root: Path, model: str, version: int, *, reason: str | None = None) -> str:
+def archive(root: Path | str, model: str, version: int, *, reason: str | None = None) -> str:
     """Move a version to the registry's archive stage."""
-    reg, _ = _open(root, model)
+    reg, _ = _open(Path(root), model)
     return promote(root, model, version, reg.config.archive_stage, reason=reason, _action="archive")
 
 
-def set_alias(root: Path, model: str, alias: str, version: int) -> str:
+def set_alias(root: Path | str, model: str, alias: str, version: int) -> str:
     """Point ``alias`` at a version (the alias's gate, if any, must hold)."""
+    root = Path(root)
     reg, rm = _open(root, model)
     if not alias or alias[0] not in _ALIAS_CHARS[:26] or any(c not in _ALIAS_CHARS for c in alias):
         raise UsageError(f"{alias!r} is not a valid alias (lowercase letters, digits, _ and -)")
@@ -174,7 +182,8 @@ def set_alias(root: Path, model: str, alias: str, version: int) -> str:
     return apply(root, change)
 
 
-def delete_alias(root: Path, model: str, alias: str) -> str:
+def delete_alias(root: Path | str, model: str, alias: str) -> str:
+    root = Path(root)
     _, rm = _open(root, model)
     if alias not in rm.model.aliases:
         have = ", ".join(sorted(rm.model.aliases)) or "none"
@@ -200,8 +209,9 @@ def _record_path(root: Path, model: str, version: int | None) -> tuple[Registere
     return rm, _version(rm, version).path, f"{rm.name} v{version}"
 
 
-def set_tag(root: Path, model: str, version: int | None, key: str, value: str) -> str:
+def set_tag(root: Path | str, model: str, version: int | None, key: str, value: str) -> str:
     """Set a tag on a model (``version`` None) or on one version."""
+    root = Path(root)
     rm, path, what = _record_path(root, model, version)
     doc = _doc(root, path)
     doc.mapping("tags")[key] = value
@@ -214,7 +224,8 @@ def set_tag(root: Path, model: str, version: int | None, key: str, value: str) -
     return apply(root, change)
 
 
-def delete_tag(root: Path, model: str, version: int | None, key: str) -> str:
+def delete_tag(root: Path | str, model: str, version: int | None, key: str) -> str:
+    root = Path(root)
     rm, path, what = _record_path(root, model, version)
     doc = _doc(root, path)
     tags = doc.data.get("tags")
@@ -232,8 +243,9 @@ def delete_tag(root: Path, model: str, version: int | None, key: str) -> str:
     return apply(root, change)
 
 
-def describe(root: Path, model: str, version: int | None, text: str) -> str:
+def describe(root: Path | str, model: str, version: int | None, text: str) -> str:
     """Replace the Markdown description of a model or of one version."""
+    root = Path(root)
     rm, path, what = _record_path(root, model, version)
     doc = _doc(root, path)
     doc.set("description", _text(text))
