@@ -43,6 +43,12 @@ class Registry:
 
         return [v for _, v in search(self._loaded.models, filter_text, order_by or [], max_results)]
 
+    def pull(self, ref: str, dest: str | Path | None = None) -> Path:
+        """Fetch the artifact of ``ref`` through DVC, md5-verified; return its local path."""
+        from registry.commands.pull import pull
+
+        return pull(self._loaded.root, ref, Path(dest) if dest is not None else None)
+
     def get(self, ref: str) -> Version:
         """The version a reference names: ``models:/name@alias``, ``name/3``, ``name:production``..."""
         from registry.errors import UsageError

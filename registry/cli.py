@@ -170,6 +170,21 @@ def compare(ctx: click.Context, model: str, a: str, b: str, rev: str | None, as_
     ctx.exit(cmd.run(_root(ctx, rev), model, a, b, rev=rev, as_json=as_json))
 
 
+@cli.command()
+@click.argument("uri", metavar="URI")
+@click.option("-o", "--output", metavar="PATH", help="Copy the verified artifact here (a file or a folder).")
+@click.pass_context
+def pull(ctx: click.Context, uri: str, output: str | None) -> None:
+    """Fetch a version's artifact through DVC and verify its md5 against the record.
+
+    URI: models:/name/3, models:/name@champion, models:/name/production
+    (or name/3, name@alias, name:stage). Prints the verified file's path.
+    """
+    from registry.commands import pull as cmd
+
+    ctx.exit(cmd.run(_root(ctx), uri, output))
+
+
 # -- writes: each is one commit ------------------------------------------------
 
 

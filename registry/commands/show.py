@@ -47,7 +47,7 @@ def render_version(rm: RegisteredModel, v: Version) -> str:
     lines += [
         "artifact:",
         f"  path:  models/{rm.name}/{art.path}  ({art.size:,} bytes, md5 {art.md5})",
-        f"  pull:  dvc pull models/{rm.name}/{art.path}",
+        f"  pull:  registry pull models:/{rm.name}/{v.number}",
     ]
     lin = v.lineage
     if lin.code or lin.data or lin.run or lin.parents:
