@@ -190,6 +190,39 @@ def pull(ctx: click.Context, uri: str, output: str | None) -> None:
 
 @cli.command()
 @click.argument("model")
+@click.argument("artifact", type=click.Path(exists=True, dir_okay=False))
+@click.option("--metrics-file", metavar="F", help="Metrics as JSON or YAML (MLflow's metrics.json too).")
+@click.option("--params-file", metavar="F", help="Params as JSON or YAML.")
+@click.option("--metric", multiple=True, metavar="K=V", help="A metric; repeatable.")
+@click.option("--param", multiple=True, metavar="K=V", help="A param; repeatable.")
+@click.option("--tag", multiple=True, metavar="K=V", help="A tag of the version; repeatable.")
+@click.option("--description", metavar="TEXT|@FILE", help="Markdown; @file.md reads a file.")
+@click.option("--parent", multiple=True, metavar="MODEL/N", help="A version this one was fine-tuned from.")
+@click.option(
+    "--data", multiple=True, metavar="PATH", help="A dataset in this repository (DVC-tracked or not)."
+)
+@click.option("--code", metavar="DIR", help="The training code's git checkout (default: the current folder).")
+@click.option("--code-commit", metavar="SHA", help="The training code's commit (default: HEAD of --code).")
+@click.option("--code-repo", metavar="URL", help="The training code's repository (default: its origin).")
+@click.option("--code-path", metavar="PATH", help="The training script, inside the code repository.")
+@click.option("--run-id", metavar="ID", help="The training run (MLflow run id, say).")
+@click.option("--stage", help="Start in this stage instead of the first one (transitions apply).")
+@click.option("--push", is_flag=True, help="Also upload the artifact to the DVC remote.")
+@click.pass_context
+def register(ctx: click.Context, /, model: str, artifact: str, **options: Any) -> None:
+    """Register ARTIFACT as the next version of MODEL, in one commit.
+
+    Creates the model on first use, copies the file to
+    models/MODEL/artifacts/N/, tracks it with DVC, fills the record's md5 and
+    size from DVC's own hash, checks the result and commits.
+    """
+    from registry.commands import write as cmd
+
+    ctx.exit(cmd.register(_root(ctx), model, artifact, **options))
+
+
+@cli.command()
+@click.argument("model")
 @click.argument("version", type=click.IntRange(min=1))
 @click.argument("stage")
 @click.option("--reason", help="Why; recorded in the commit's Reason trailer.")

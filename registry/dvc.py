@@ -55,3 +55,28 @@ def md5_of(path: Path) -> tuple[str, int]:
             digest.update(chunk)
             size += len(chunk)
     return digest.hexdigest(), size
+
+
+def add(root: Path, target: str) -> None:
+    """Track one file with DVC (writes ``<target>.dvc`` and a ``.gitignore`` beside it)."""
+    if not (root / ".dvc").is_dir():
+        raise DvcError(f"{root} is not a DVC repository: run `dvc init` there (and add a remote)")
+    run(["add", "--quiet", target], root)
+
+
+def push(root: Path, target: str) -> None:
+    """Upload one output to the default DVC remote."""
+    run(["push", target], root)
+
+
+def pointer(path: Path) -> tuple[str, int]:
+    """(md5, size) that a ``.dvc`` file records for its first output."""
+    from registry import yamlsafe
+
+    doc = yamlsafe.load(path.read_bytes())
+    outs = doc.get("outs") if isinstance(doc, dict) else None
+    out = outs[0] if isinstance(outs, list) and outs and isinstance(outs[0], dict) else {}
+    md5, size = out.get("md5"), out.get("size")
+    if not isinstance(md5, str) or not isinstance(size, int):
+        raise DvcError(f"{path} does not record an md5 and a size")
+    return md5, size

@@ -292,3 +292,20 @@ def unstage(root: Path, paths: list[str]) -> None:
         run(["rm", "--cached", "--quiet", "--ignore-unmatch", "--", *paths], root)
     else:
         run(["reset", "--quiet", "HEAD", "--", *paths], root)
+
+
+def identity_email(root: Path) -> str | None:
+    """The email git would record as the author here, if one is configured."""
+    try:
+        ident = run(["var", "GIT_AUTHOR_IDENT"], root).decode().strip()
+    except GitError:
+        return None
+    start, end = ident.find("<"), ident.find(">")
+    return ident[start + 1 : end] if 0 <= start < end else None
+
+
+def remote_url(root: Path) -> str | None:
+    try:
+        return run(["config", "--get", "remote.origin.url"], root).decode().strip() or None
+    except GitError:
+        return None

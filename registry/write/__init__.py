@@ -17,6 +17,7 @@ from registry.load import LoadedRegistry, load
 from registry.records import RegisteredModel, Version, valid_name
 from registry.refs import find_model
 from registry.write.commit import Change, WriteRefused, apply
+from registry.write.register import register
 from registry.write.yamledit import Document
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "delete_tag",
     "describe",
     "promote",
+    "register",
     "set_alias",
     "set_tag",
 ]

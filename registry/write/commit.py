@@ -11,6 +11,7 @@ and the index are put back as they were.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from collections.abc import Mapping
@@ -48,7 +49,8 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def _preflight(root: Path, paths: list[str]) -> None:
+def preflight(root: Path, paths: list[str]) -> None:
+    """Refuse, before anything is written, when the change cannot be made safely."""
     top = git.toplevel(root)
     if top is None or top.resolve() != root.resolve():
         raise WriteRefused(f"{root} is not the top of a git repository; registry changes are commits")
@@ -96,12 +98,16 @@ def _restore(root: Path, originals: dict[str, bytes | None]) -> None:
             _write_atomically(path, data.decode("utf-8"))
 
 
-def apply(root: Path, change: Change) -> str:
-    """Write, check and commit ``change``; return the commit id."""
+def apply(root: Path, change: Change, created: tuple[str, ...] = ()) -> str:
+    """Write, check and commit ``change``; return the commit id.
+
+    ``created`` names files the caller has already written for this change
+    (an artifact's ``.dvc`` pointer, say, after its own ``preflight``): they
+    go into the commit too, and are removed if the change fails."""
     from registry.check import check
 
     paths = sorted(change.files)
-    _preflight(root, paths)
+    preflight(root, paths)
     originals = {p: (root / p).read_bytes() if (root / p).exists() else None for p in paths}
     staged = False
     try:
@@ -119,9 +125,12 @@ def apply(root: Path, change: Change) -> str:
                 + "\n".join(f"  {p}" for p in problems[:10])
             )
         staged = True
-        return git.commit_paths(root, paths, change.message())
+        return git.commit_paths(root, sorted({*paths, *created}), change.message())
     except BaseException:
         _restore(root, originals)
-        if staged:
-            git.unstage(root, paths)
+        for rel in created:
+            (root / rel).unlink(missing_ok=True)
+        if staged or created:
+            with contextlib.suppress(RegistryError):  # keep the original error
+                git.unstage(root, sorted({*paths, *created}))
         raise

@@ -1,0 +1,262 @@
+"""``register``: a new version of a model (created on first use), its artifact tracked by DVC."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import shutil
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from registry import dvc, git
+from registry.errors import UsageError
+from registry.limits import MAX_BYTES
+from registry.load import load
+from registry.records import valid_name
+from registry.write.commit import Change, WriteRefused, apply, preflight
+
+_FILE_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$")
+_KEY_RE = re.compile(r"^[A-Za-z0-9_.:/ -]{1,250}$")
+_VERSION_SCHEMA = "# yaml-language-server: $schema=../../../registry/schemas/version.schema.json\n"
+_MODEL_SCHEMA = "# yaml-language-server: $schema=../../registry/schemas/model.schema.json\n"
+
+
+def read_values(path: Path) -> dict[str, Any]:
+    """A metrics or params file: JSON or YAML, flat or nested (nested keys are
+    joined with dots, as MLflow's ``metrics.json`` exports are read)."""
+    from registry import yamlsafe
+
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror}") from None
+    if len(data) > MAX_BYTES:
+        raise UsageError(f"{path} is larger than {MAX_BYTES:,} bytes")
+    try:
+        doc = yamlsafe.load(data)
+    except yamlsafe.YamlError as exc:
+        raise UsageError(f"{path}:{exc.line or 1}: {exc}") from None
+    if not isinstance(doc, dict):
+        raise UsageError(f"{path}: expected a mapping of names to values")
+    flat: dict[str, Any] = {}
+
+    def walk(prefix: str, node: Mapping[str, Any]) -> None:
+        for key, value in node.items():
+            name = f"{prefix}{key}"
+            if isinstance(value, dict):
+                walk(name + ".", value)
+            else:
+                flat[name] = value
+
+    walk("", doc)
+    return flat
+
+
+def _checked(kind: str, values: Mapping[str, Any], *, numeric: bool) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in values.items():
+        if not _KEY_RE.match(key):
+            raise UsageError(f"{kind} name {key!r}: use letters, digits, and _ . : / - or spaces")
+        if numeric:
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+                raise UsageError(f"metric {key!r} must be a finite number, not {value!r}")
+        elif not isinstance(value, (str, int, float, bool)):
+            raise UsageError(f"param {key!r} must be a string, number or boolean, not {value!r}")
+        out[key] = value
+    return out
+
+
+def _code_lineage(
+    code_dir: Path | None, commit: str | None, repo: str | None, path: str | None, root: Path
+) -> dict[str, str]:
+    code: dict[str, str] = {}
+    if code_dir is not None and commit is None:
+        top = git.toplevel(code_dir)
+        if top is None:
+            raise UsageError(f"{code_dir} is not inside a git repository; pass --code-commit")
+        if top.resolve() != root.resolve():
+            commit = git.head_commit(top)
+            repo = repo or git.remote_url(top) or str(top)
+    if repo:
+        code["repo"] = repo
+    if commit:
+        if not re.fullmatch(r"[0-9a-f]{7,64}", commit):
+            raise UsageError(f"--code-commit {commit!r} is not a commit id")
+        code["commit"] = commit
+    if path:
+        code["path"] = path
+    return code
+
+
+def _data_lineage(root: Path, paths: Iterable[str]) -> list[dict[str, str]]:
+    out = []
+    for raw in paths:
+        rel = Path(raw)
+        full = (root / rel).resolve()
+        if not full.is_relative_to(root.resolve()):
+            raise UsageError(f"--data {raw}: datasets are named by a path inside the registry repository")
+        pointer = full.with_name(full.name + ".dvc")
+        if pointer.is_file():
+            md5, _ = dvc.pointer(pointer)
+        elif full.is_file():
+            md5, _ = dvc.md5_of(full)
+        else:
+            raise UsageError(f"--data {raw}: neither {raw} nor {raw}.dvc exists")
+        out.append(
+            {"name": full.name.split(".")[0], "path": full.relative_to(root.resolve()).as_posix(), "md5": md5}
+        )
+    return out
+
+
+def register(
+    root: Path | str,
+    model: str,
+    artifact: Path | str,
+    *,
+    metrics: Mapping[str, float] | None = None,
+    params: Mapping[str, Any] | None = None,
+    tags: Mapping[str, str] | None = None,
+    description: str | None = None,
+    parents: Sequence[tuple[str, int]] = (),
+    data: Sequence[str] = (),
+    code_dir: Path | str | None = None,
+    code_commit: str | None = None,
+    code_repo: str | None = None,
+    code_path: str | None = None,
+    run_id: str | None = None,
+    stage: str | None = None,
+    push: bool = False,
+) -> tuple[str, int]:
+    """Add the next version of ``model`` (creating the model on first use):
+    copy the artifact under ``models/<model>/artifacts/<N>/``, track it with
+    DVC, write the record, check and commit. Returns (commit id, N)."""
+    root = Path(root)
+    source = Path(artifact)
+    if not valid_name(model):
+        raise UsageError(f"{model!r} is not a valid model name (^[a-z0-9][a-z0-9._-]{{0,63}}$)")
+    if not source.is_file():
+        raise UsageError(f"{source}: no such file (register takes one artifact file)")
+    if not _FILE_RE.match(source.name):
+        raise UsageError(f"artifact file name {source.name!r}: use letters, digits, . _ - (rename the file)")
+    reg = load(root, only=[model])
+    rm = reg.models.get(model)
+    number = max(rm.versions, default=0) + 1 if rm else 1
+    stage = stage or reg.config.stages[0]
+    folder = f"models/{model}"
+    art_rel = f"artifacts/{number}/{source.name}"
+    art_path = f"{folder}/{art_rel}"
+    record_path = f"{folder}/versions/{number}.yaml"
+    created = [f"{art_path}.dvc", f"{folder}/artifacts/{number}/.gitignore"]
+    files_to_write = [record_path] + ([] if rm else [f"{folder}/model.yaml"])
+    preflight(root, [*files_to_write, *created])
+    if (root / folder / "artifacts" / str(number)).exists():
+        raise WriteRefused(f"{folder}/artifacts/{number}/ already exists; remove it or commit it first")
+    record: dict[str, Any] = {
+        "created_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "created_by": git.identity_email(root) or "unknown",
+        "stage": stage,
+    }
+    if description:
+        record["description"] = description
+    if tags:
+        record["tags"] = dict(tags)
+    if metrics:
+        record["metrics"] = _checked("metric", metrics, numeric=True)
+    if params:
+        record["params"] = _checked("param", params, numeric=False)
+    lineage: dict[str, Any] = {}
+    code = _code_lineage(Path(code_dir) if code_dir else None, code_commit, code_repo, code_path, root)
+    if code:
+        lineage["code"] = code
+    datasets = _data_lineage(root, data)
+    if datasets:
+        lineage["data"] = datasets
+    if run_id:
+        lineage["run"] = {"id": run_id}
+    if parents:
+        lineage["parents"] = [{"model": m, "version": n} for m, n in parents]
+
+    (root / folder / "artifacts" / str(number)).mkdir(parents=True)
+    try:
+        shutil.copyfile(source, root / art_path)
+        dvc.add(root, art_path)
+        md5, size = dvc.pointer(root / f"{art_path}.dvc")
+        if push:
+            dvc.push(root, f"{art_path}.dvc")
+    except BaseException:
+        shutil.rmtree(root / folder / "artifacts" / str(number), ignore_errors=True)
+        if rm is None:
+            shutil.rmtree(root / folder / "artifacts", ignore_errors=True)
+        raise
+    record["artifact"] = {"path": art_rel, "md5": md5, "size": size}
+    if lineage:
+        record["lineage"] = lineage
+    files = {record_path: _VERSION_SCHEMA + _dump(record)}
+    if rm is None:
+        files[f"{folder}/model.yaml"] = _MODEL_SCHEMA + "{}\n"
+    subject = f"register {model} v{number}" + (" (new model)" if rm is None else "")
+    trailers = [("Registry-Action", "register"), ("Model", model), ("Version", str(number))]
+    if stage != reg.config.stages[0]:
+        trailers.append(("Stage", stage))
+    change = Change(files, subject, tuple(trailers), scope=(folder,))
+    present = tuple(p for p in created if (root / p).exists())
+    try:
+        commit = apply(root, change, created=present)
+    except BaseException:
+        shutil.rmtree(root / folder / "artifacts" / str(number), ignore_errors=True)
+        raise
+    return commit, number
+
+
+def _dump(record: Mapping[str, Any]) -> str:
+    """A new record in the layout of the examples: block maps, flow for small maps."""
+    lines = []
+    for key, value in record.items():
+        if key == "description":
+            body = str(value).rstrip("\n")
+            lines.append("description: |")
+            lines += [f"  {line}".rstrip() for line in body.splitlines()]
+        elif isinstance(value, dict) and key in ("tags", "metrics", "params", "artifact"):
+            inner = ", ".join(f"{_scalar(k)}: {_scalar(v)}" for k, v in value.items())
+            lines.append(f"{key}: {{{inner}}}")
+        elif key == "lineage":
+            lines.append("lineage:")
+            for part, content in value.items():
+                if isinstance(content, list):
+                    lines.append(f"  {part}:")
+                    for item in content:
+                        inner = ", ".join(f"{_scalar(k)}: {_scalar(v)}" for k, v in item.items())
+                        lines.append(f"    - {{{inner}}}")
+                else:
+                    inner = ", ".join(f"{_scalar(k)}: {_scalar(v)}" for k, v in content.items())
+                    lines.append(f"  {part}: {{{inner}}}")
+        else:
+            lines.append(f"{key}: {_scalar(value)}")
+    return "\n".join(lines) + "\n"
+
+
+def _scalar(value: Any) -> str:
+    """A YAML scalar that reads back as the same value (strings always quoted
+    when they could be read as anything else)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    text = str(value)
+    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_./@-]*", text) and text.lower() not in (
+        "true",
+        "false",
+        "null",
+        "yes",
+        "no",
+        "on",
+        "off",
+        "y",
+        "n",
+        "~",
+    ):
+        return text
+    return json.dumps(text, ensure_ascii=False)

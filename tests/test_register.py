@@ -1,0 +1,165 @@
+"""`registry register` with real DVC and a folder remote, then the lifecycle on top of it."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from registry import Registry, write
+from registry.errors import RegistryError
+from tests.builder import RegistryBuilder
+
+DVC = shutil.which("dvc", path=str(Path(sys.executable).parent))
+pytestmark = pytest.mark.skipif(DVC is None, reason="dvc is installed by the README's test command")
+
+
+def dvc(root: Path, *args: str) -> None:
+    assert DVC is not None
+    subprocess.run([DVC, *args], cwd=root, check=True, capture_output=True, timeout=300)
+
+
+@pytest.fixture
+def repo(empty_repo: RegistryBuilder, tmp_path: Path) -> RegistryBuilder:
+    reg = empty_repo
+    dvc(reg.root, "init", "-q")
+    dvc(reg.root, "remote", "add", "-d", "store", str(tmp_path / "remote"))
+    reg.write(
+        "registry.yaml",
+        """\
+        policy:
+          gates: {production: {from: [staging], metrics: {f1: ">= 0.8"}}}
+          aliases: {champion: {stage: production}}
+        """,
+    )
+    reg.commit("a registry")
+    return reg
+
+
+def weights(tmp_path: Path, n: int) -> Path:
+    path = tmp_path / f"run{n}" / "model.onnx"
+    path.parent.mkdir()
+    path.write_bytes(f"weights of run {n}".encode() * 100)
+    return path
+
+
+def test_three_versions_through_staging_to_production_and_back_out(
+    repo: RegistryBuilder, tmp_path: Path
+) -> None:
+    for n, f1 in ((1, 0.81), (2, 0.86), (3, 0.79)):
+        _, number = write.register(
+            repo.root, "scorer", weights(tmp_path, n), metrics={"f1": f1}, params={"lr": 0.01}, push=True
+        )
+        assert number == n
+        assert repo.git("log", "-1", "--format=%s").strip().startswith(f"register scorer v{n}")
+    write.promote(repo.root, "scorer", 1, "staging")
+    write.promote(repo.root, "scorer", 1, "production")
+    write.set_alias(repo.root, "scorer", "champion", 1)
+    write.promote(repo.root, "scorer", 2, "staging")
+    write.promote(repo.root, "scorer", 2, "production", reason="better f1")
+    registry = Registry(repo.root)
+    assert registry.get("models:/scorer/1").stage == "archived"
+    assert registry.get("models:/scorer@champion").number == 2
+    write.promote(repo.root, "scorer", 3, "staging")
+    with pytest.raises(RegistryError, match=r"f1 = 0\.79 does not satisfy >= 0\.8"):
+        write.promote(repo.root, "scorer", 3, "production")
+    assert repo.check() == []
+    assert repo.git("status", "--porcelain") == ""
+    # One commit per action, each with its trailers.
+    actions = repo.git("log", "--format=%(trailers:key=Registry-Action,valueonly)", "-9").split()
+    assert actions == [
+        "promote",
+        "promote",
+        "promote",
+        "alias-set",
+        "promote",
+        "promote",
+        "register",
+        "register",
+        "register",
+    ]
+
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", str(repo.root), str(clone)], check=True)
+    pulled = Registry(clone).pull("models:/scorer@champion")
+    assert (
+        pulled.read_bytes() == weights(tmp_path / "again", 2).read_bytes()
+        if False
+        else pulled.read_bytes() == (b"weights of run 2" * 100)
+    )
+
+
+def test_register_from_the_command_line_records_lineage(repo: RegistryBuilder, tmp_path: Path) -> None:
+    train = tmp_path / "train"
+    train.mkdir()
+    subprocess.run(["git", "init", "-q", str(train)], check=True)
+    (train / "train.py").write_text("print('train')\n")
+    subprocess.run(["git", "-C", str(train), "add", "-A"], check=True)
+    subprocess.run(["git", "-C", str(train), "commit", "-qm", "train"], check=True)
+    head = subprocess.run(
+        ["git", "-C", str(train), "rev-parse", "HEAD"], capture_output=True, text=True
+    ).stdout.strip()
+    repo.write("data/train.csv", "a,b\n1,2\n")
+    (tmp_path / "metrics.json").write_text('{"f1": 0.9, "eval": {"auc": 0.95}}')
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "registry",
+            "register",
+            "scorer",
+            str(weights(tmp_path, 1)),
+            "--metrics-file",
+            str(tmp_path / "metrics.json"),
+            "--param",
+            "depth=7",
+            "--tag",
+            "team=risk",
+            "--data",
+            "data/train.csv",
+            "--code",
+            str(train),
+            "--code-path",
+            "train.py",
+            "--run-id",
+            "r1",
+            "--description",
+            "First model.\n\n- baseline",
+        ],
+        cwd=repo.root,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    v = Registry(repo.root).get("models:/scorer/1")
+    assert v.metrics == {"f1": 0.9, "eval.auc": 0.95}
+    assert v.params == {"depth": 7}
+    assert v.lineage.code is not None and v.lineage.code.commit == head and v.lineage.code.path == "train.py"
+    assert (
+        v.lineage.data[0].path == "data/train.csv" and v.lineage.run is not None and v.lineage.run.id == "r1"
+    )
+    assert v.description == "First model.\n\n- baseline\n"
+
+
+def test_refused_registration_leaves_nothing_behind(repo: RegistryBuilder, tmp_path: Path) -> None:
+    write.register(repo.root, "scorer", weights(tmp_path, 1))
+    repo.write("models/scorer/versions/2.yaml", "stage: none\n")  # someone's leftover
+    before = (repo.git("rev-parse", "HEAD"), repo.git("status", "--porcelain"))
+    with pytest.raises(RegistryError, match="uncommitted changes"):
+        write.register(repo.root, "scorer", weights(tmp_path, 2))
+    assert (repo.git("rev-parse", "HEAD"), repo.git("status", "--porcelain")) == before
+    assert not (repo.root / "models/scorer/artifacts/2").exists()
+
+
+def test_registration_the_checker_refuses_is_undone(repo: RegistryBuilder, tmp_path: Path) -> None:
+    before = (repo.git("rev-parse", "HEAD"), repo.git("status", "--porcelain"))
+    with pytest.raises(RegistryError, match=r"not an allowed transition|would not pass"):
+        write.register(repo.root, "scorer", weights(tmp_path, 1), stage="production")
+    assert (repo.git("rev-parse", "HEAD"), repo.git("status", "--porcelain")) == before
+    assert not (repo.root / "models" / "scorer").exists() or not any(
+        (repo.root / "models" / "scorer").rglob("*.dvc")
+    )
