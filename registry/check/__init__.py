@@ -9,7 +9,7 @@ from registry.check.base import check_against_base
 from registry.check.tree import check_tree
 from registry.load import MODELS_DIR, REGISTRY_FILE, LoadedRegistry, cache_for, load
 from registry.problems import Problem, locate
-from registry.records import Model, Policy
+from registry.records import Model, Policy, valid_name
 
 
 def changed_models(root: Path, cur: LoadedRegistry, base: str) -> set[str]:
@@ -58,3 +58,22 @@ def check(root: Path | str, *, base: str | None = None, rev: str | None = None) 
     changed = changed_models(root, cur, base)
     base_reg = load(root, base, only=sorted(changed), cache=cache)
     return check_loaded(cur, base_reg, changed)
+
+
+def check_models(root: Path | str, names: list[str], *, base: str | None) -> list[Problem]:
+    """Check only these models (and registry.yaml), as a change to them from
+    ``base``: what a write needs, at the cost of a few folders, not the tree.
+
+    Rules that look across models see only the models named here, so
+    callers keep the problems of the files they changed."""
+    root = Path(root)
+    cache = cache_for(root)
+    cur = load(root, only=names, cache=cache)
+    linked = {p.model for rm in cur.models.values() for v in rm.versions.values() for p in v.parents}
+    extra = sorted(n for n in linked - set(cur.models) if valid_name(n))
+    if extra:  # parents in other models: load those folders too, so parent rules see them
+        cur = load(root, only=[*names, *extra], cache=cache)
+    if base is None:
+        return check_loaded(cur)
+    base_reg = load(root, base, only=names, cache=cache)
+    return check_loaded(cur, base_reg, set(names))

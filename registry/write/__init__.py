@@ -145,7 +145,7 @@ def promote(
             reason=reason,
         ),
         body="\n".join(body),
-        scope=(f"models/{rm.name}",),
+        models=(rm.name,),
     )
     return apply(root, change)
 
@@ -179,7 +179,7 @@ def set_alias(root: Path | str, model: str, alias: str, version: int) -> str:
         {rm.model.path: doc.text()},
         subject,
         _trailers("alias-set", rm.name, version=version, alias=alias),
-        scope=(f"models/{rm.name}",),
+        models=(rm.name,),
     )
     return apply(root, change)
 
@@ -199,7 +199,7 @@ def delete_alias(root: Path | str, model: str, alias: str) -> str:
         {rm.model.path: doc.text()},
         f"remove {rm.name}@{alias} (was v{rm.model.aliases[alias]})",
         _trailers("alias-remove", rm.name, version=rm.model.aliases[alias], alias=alias),
-        scope=(f"models/{rm.name}",),
+        models=(rm.name,),
     )
     return apply(root, change)
 
@@ -221,7 +221,7 @@ def set_tag(root: Path | str, model: str, version: int | None, key: str, value: 
         {path: doc.text()},
         f"tag {what}: {key}={value}",
         _trailers("tag-set", rm.name, version=version, tag=f"{key}={value}"),
-        scope=(f"models/{rm.name}",),
+        models=(rm.name,),
     )
     return apply(root, change)
 
@@ -240,7 +240,7 @@ def delete_tag(root: Path | str, model: str, version: int | None, key: str) -> s
         {path: doc.text()},
         f"untag {what}: {key}",
         _trailers("tag-remove", rm.name, version=version, tag=key),
-        scope=(f"models/{rm.name}",),
+        models=(rm.name,),
     )
     return apply(root, change)
 
@@ -255,6 +255,6 @@ def describe(root: Path | str, model: str, version: int | None, text: str) -> st
         {path: doc.text()},
         f"describe {what}",
         _trailers("describe", rm.name, version=version),
-        scope=(f"models/{rm.name}",),
+        models=(rm.name,),
     )
     return apply(root, change)

@@ -34,8 +34,8 @@ class Change:
     subject: str
     trailers: tuple[tuple[str, str], ...]
     body: str = ""
-    scope: tuple[str, ...] = field(default=())
-    """Folders whose problems block the change (besides the files themselves)."""
+    models: tuple[str, ...] = field(default=())
+    """The models the change touches or points at (parents): only these are checked."""
 
     def message(self) -> str:
         parts = [self.subject]
@@ -104,7 +104,7 @@ def apply(root: Path, change: Change, created: tuple[str, ...] = ()) -> str:
     ``created`` names files the caller has already written for this change
     (an artifact's ``.dvc`` pointer, say, after its own ``preflight``): they
     go into the commit too, and are removed if the change fails."""
-    from registry.check import check
+    from registry.check import check, check_models
 
     paths = sorted(change.files)
     preflight(root, paths)
@@ -113,11 +113,15 @@ def apply(root: Path, change: Change, created: tuple[str, ...] = ()) -> str:
     try:
         for rel, text in change.files.items():
             _write_atomically(root / rel, text)
-        scope = tuple(f"{s.rstrip('/')}/" for s in change.scope)
+        base = "HEAD" if git.head_commit(root) else None
+        found = (
+            check_models(root, list(change.models), base=base) if change.models else check(root, base=base)
+        )
+        folders = tuple(f"models/{m}/" for m in change.models[:1])  # the model changed, not its parents
         problems = [
             p
-            for p in check(root, base="HEAD" if git.head_commit(root) else None)
-            if p.severity == ERROR and (p.path in change.files or p.path.startswith(scope))
+            for p in found
+            if p.severity == ERROR and (p.path in change.files or (p.path + "/").startswith(folders))
         ]
         if problems:
             raise WriteRefused(

@@ -201,7 +201,8 @@ def register(
     trailers = [("Registry-Action", "register"), ("Model", model), ("Version", str(number))]
     if stage != reg.config.stages[0]:
         trailers.append(("Stage", stage))
-    change = Change(files, subject, tuple(trailers), scope=(folder,))
+    linked = tuple(sorted({m for m, _ in parents if valid_name(m)} - {model}))
+    change = Change(files, subject, tuple(trailers), models=(model, *linked))
     present = tuple(p for p in created if (root / p).exists())
     try:
         commit = apply(root, change, created=present)
