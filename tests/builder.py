@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 import subprocess
+import sys
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -12,6 +14,15 @@ import yaml
 
 from registry.check import check
 from registry.problems import Problem
+
+DVC = shutil.which("dvc", path=str(Path(sys.executable).parent)) or shutil.which("dvc")
+
+
+def dvc(root: Path, *args: str) -> None:
+    """Run the real DVC (installed by the README's test command)."""
+    assert DVC is not None, "dvc is not installed: run the README's test command"
+    subprocess.run([DVC, *args], cwd=root, check=True, capture_output=True, timeout=300)
+
 
 REGISTRY_YAML = """\
 policy:
@@ -90,6 +101,11 @@ class RegistryBuilder:
             "staging",
             lineage={"parents": [{"model": "base-encoder", "version": 1}]},
         )
+
+    def init_dvc(self, remote: Path) -> None:
+        """``dvc init`` here, with a folder at ``remote`` as the default remote."""
+        dvc(self.root, "init", "-q")
+        dvc(self.root, "remote", "add", "-d", "store", str(remote))
 
     # -- git ------------------------------------------------------------
 

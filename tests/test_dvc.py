@@ -2,31 +2,18 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
-import pytest
 import yaml
 
-from tests.builder import RegistryBuilder
-
-DVC = shutil.which("dvc", path=str(Path(sys.executable).parent))
+from tests.builder import RegistryBuilder, dvc
 
 
-def dvc(root: Path, *args: str) -> None:
-    assert DVC is not None
-    subprocess.run([DVC, *args], cwd=root, check=True, capture_output=True, timeout=300)
-
-
-@pytest.mark.skipif(DVC is None, reason="dvc is installed by the README's test command")
 def test_record_agrees_with_real_dvc_pointer_until_the_artifact_changes(
     empty_repo: RegistryBuilder, tmp_path: Path
 ) -> None:
     reg = empty_repo
-    dvc(reg.root, "init", "-q")
-    dvc(reg.root, "remote", "add", "-d", "store", str(tmp_path / "remote"))
+    reg.init_dvc(tmp_path / "remote")
     reg.model("scorer", description="Scores things.")
     artifact = reg.write("models/scorer/artifacts/1/model.pkl", b"\x80\x04weights" * 100)
     dvc(reg.root, "add", "-q", str(artifact))

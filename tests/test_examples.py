@@ -8,14 +8,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 import yaml
 
 from registry import Registry
 from registry.check import check
+from tests.builder import dvc
 
 ROOT = Path(__file__).resolve().parent.parent
-DVC = shutil.which("dvc", path=str(Path(sys.executable).parent))
 
 
 def dvc_pointers() -> list[Path]:
@@ -47,14 +46,12 @@ def test_make_artifacts_reproduces_every_tracked_file(tmp_path: Path) -> None:
         assert hashlib.md5(made.read_bytes()).hexdigest() == out["md5"], made
 
 
-@pytest.mark.skipif(DVC is None, reason="dvc is installed by the README's test command")
 def test_fresh_clone_pulls_an_artifact_from_the_bundled_remote(tmp_path: Path) -> None:
     clone = tmp_path / "clone"
     subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True, timeout=120)
     version = Registry(clone).get("models:/fraud-detector@champion")
     target = f"models/fraud-detector/{version.artifact.path}"
-    assert DVC is not None
-    subprocess.run([DVC, "pull", "-q", target], cwd=clone, check=True, timeout=300, capture_output=True)
+    dvc(clone, "pull", "-q", target)
     data = (clone / target).read_bytes()
     assert hashlib.md5(data).hexdigest() == version.artifact.md5
     assert len(data) == version.artifact.size

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -12,23 +11,14 @@ import pytest
 
 from registry import Registry
 from registry.commands.pull import ArtifactMismatch
-from tests.builder import RegistryBuilder
-
-DVC = shutil.which("dvc", path=str(Path(sys.executable).parent))
-pytestmark = pytest.mark.skipif(DVC is None, reason="dvc is installed by the README's test command")
-
-
-def dvc(root: Path, *args: str) -> None:
-    assert DVC is not None
-    subprocess.run([DVC, *args], cwd=root, check=True, capture_output=True, timeout=300)
+from tests.builder import RegistryBuilder, dvc
 
 
 @pytest.fixture
 def origin(empty_repo: RegistryBuilder, tmp_path: Path) -> RegistryBuilder:
     """A registry whose one version's artifact lives in a DVC folder remote."""
     reg = empty_repo
-    dvc(reg.root, "init", "-q")
-    dvc(reg.root, "remote", "add", "-d", "store", str(tmp_path / "remote"))
+    reg.init_dvc(tmp_path / "remote")
     reg.model("scorer", aliases={"champion": 1})
     reg.write("registry.yaml", "policy: {aliases: {champion: {stage: production}}}\n")
     artifact = reg.write("models/scorer/artifacts/1/model.pkl", bytes(range(256)) * 40)

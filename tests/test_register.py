@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -13,20 +12,11 @@ from registry import Registry, write
 from registry.errors import RegistryError
 from tests.builder import RegistryBuilder
 
-DVC = shutil.which("dvc", path=str(Path(sys.executable).parent))
-pytestmark = pytest.mark.skipif(DVC is None, reason="dvc is installed by the README's test command")
-
-
-def dvc(root: Path, *args: str) -> None:
-    assert DVC is not None
-    subprocess.run([DVC, *args], cwd=root, check=True, capture_output=True, timeout=300)
-
 
 @pytest.fixture
 def repo(empty_repo: RegistryBuilder, tmp_path: Path) -> RegistryBuilder:
     reg = empty_repo
-    dvc(reg.root, "init", "-q")
-    dvc(reg.root, "remote", "add", "-d", "store", str(tmp_path / "remote"))
+    reg.init_dvc(tmp_path / "remote")
     reg.write(
         "registry.yaml",
         """\
