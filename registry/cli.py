@@ -188,6 +188,19 @@ def pull(ctx: click.Context, uri: str, output: str | None) -> None:
 # -- writes: each is one commit ------------------------------------------------
 
 
+def _change_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    func = click.option("--push", is_flag=True, help="Push the branch to origin afterwards.")(func)
+    func = click.option(
+        "--branch",
+        is_flag=False,
+        flag_value="",
+        default=None,
+        metavar="[NAME]",
+        help="Commit on a new branch (default name: registry/<change>), leaving the work tree alone.",
+    )(func)
+    return func
+
+
 @cli.command()
 @click.argument("model")
 @click.argument("artifact", type=click.Path(exists=True, dir_okay=False))
@@ -226,8 +239,17 @@ def register(ctx: click.Context, /, model: str, artifact: str, **options: Any) -
 @click.argument("version", type=click.IntRange(min=1))
 @click.argument("stage")
 @click.option("--reason", help="Why; recorded in the commit's Reason trailer.")
+@_change_options
 @click.pass_context
-def promote(ctx: click.Context, model: str, version: int, stage: str, reason: str | None) -> None:
+def promote(
+    ctx: click.Context,
+    model: str,
+    version: int,
+    stage: str,
+    reason: str | None,
+    branch: str | None,
+    push: bool,
+) -> None:
     """Move VERSION of MODEL to STAGE, in one commit.
 
     The transition and the stage's gate are checked first. When the stage
@@ -236,19 +258,22 @@ def promote(ctx: click.Context, model: str, version: int, stage: str, reason: st
     """
     from registry.commands import write as cmd
 
-    ctx.exit(cmd.promote(_root(ctx), model, version, stage, reason))
+    ctx.exit(cmd.promote(_root(ctx), model, version, stage, reason, cmd.branch_option(branch), push))
 
 
 @cli.command()
 @click.argument("model")
 @click.argument("version", type=click.IntRange(min=1))
 @click.option("--reason", help="Why; recorded in the commit's Reason trailer.")
+@_change_options
 @click.pass_context
-def archive(ctx: click.Context, model: str, version: int, reason: str | None) -> None:
+def archive(
+    ctx: click.Context, model: str, version: int, reason: str | None, branch: str | None, push: bool
+) -> None:
     """Move VERSION of MODEL to the archive stage, in one commit."""
     from registry.commands import write as cmd
 
-    ctx.exit(cmd.archive(_root(ctx), model, version, reason))
+    ctx.exit(cmd.archive(_root(ctx), model, version, reason, cmd.branch_option(branch), push))
 
 
 @cli.group()
@@ -260,23 +285,27 @@ def alias() -> None:
 @click.argument("model")
 @click.argument("name", metavar="ALIAS")
 @click.argument("version", type=click.IntRange(min=1))
+@_change_options
 @click.pass_context
-def alias_set(ctx: click.Context, model: str, name: str, version: int) -> None:
+def alias_set(
+    ctx: click.Context, model: str, name: str, version: int, branch: str | None, push: bool
+) -> None:
     """Point ALIAS of MODEL at VERSION (its gate, if protected, must hold)."""
     from registry.commands import write as cmd
 
-    ctx.exit(cmd.alias_set(_root(ctx), model, name, version))
+    ctx.exit(cmd.alias_set(_root(ctx), model, name, version, cmd.branch_option(branch), push))
 
 
 @alias.command("rm")
 @click.argument("model")
 @click.argument("name", metavar="ALIAS")
+@_change_options
 @click.pass_context
-def alias_rm(ctx: click.Context, model: str, name: str) -> None:
+def alias_rm(ctx: click.Context, model: str, name: str, branch: str | None, push: bool) -> None:
     """Remove ALIAS from MODEL."""
     from registry.commands import write as cmd
 
-    ctx.exit(cmd.alias_rm(_root(ctx), model, name))
+    ctx.exit(cmd.alias_rm(_root(ctx), model, name, cmd.branch_option(branch), push))
 
 
 @cli.group()
@@ -288,34 +317,37 @@ def tag() -> None:
 @click.argument("target", metavar="MODEL[/N]")
 @click.argument("key")
 @click.argument("value")
+@_change_options
 @click.pass_context
-def tag_set(ctx: click.Context, target: str, key: str, value: str) -> None:
+def tag_set(ctx: click.Context, target: str, key: str, value: str, branch: str | None, push: bool) -> None:
     """Set tag KEY to VALUE on a model (MODEL) or a version (MODEL/N)."""
     from registry.commands import write as cmd
 
-    ctx.exit(cmd.tag_set(_root(ctx), target, key, value))
+    ctx.exit(cmd.tag_set(_root(ctx), target, key, value, cmd.branch_option(branch), push))
 
 
 @tag.command("rm")
 @click.argument("target", metavar="MODEL[/N]")
 @click.argument("key")
+@_change_options
 @click.pass_context
-def tag_rm(ctx: click.Context, target: str, key: str) -> None:
+def tag_rm(ctx: click.Context, target: str, key: str, branch: str | None, push: bool) -> None:
     """Remove tag KEY from a model (MODEL) or a version (MODEL/N)."""
     from registry.commands import write as cmd
 
-    ctx.exit(cmd.tag_rm(_root(ctx), target, key))
+    ctx.exit(cmd.tag_rm(_root(ctx), target, key, cmd.branch_option(branch), push))
 
 
 @cli.command()
 @click.argument("target", metavar="MODEL[/N]")
 @click.argument("text", metavar="TEXT|@FILE")
+@_change_options
 @click.pass_context
-def describe(ctx: click.Context, target: str, text: str) -> None:
+def describe(ctx: click.Context, target: str, text: str, branch: str | None, push: bool) -> None:
     """Replace the Markdown description of a model or a version (@file.md reads a file)."""
     from registry.commands import write as cmd
 
-    ctx.exit(cmd.describe(_root(ctx), target, text))
+    ctx.exit(cmd.describe(_root(ctx), target, text, cmd.branch_option(branch), push))
 
 
 @cli.command()

@@ -39,10 +39,16 @@ def _env() -> dict[str, str]:
     return env
 
 
-def run(args: Iterable[str], cwd: Path | str, *, stdin: bytes | None = None) -> bytes:
+def run(
+    args: Iterable[str], cwd: Path | str, *, stdin: bytes | None = None, index: Path | None = None
+) -> bytes:
+    """Run git; ``index`` points it at another index file than the repository's."""
     cmd = ["git", *args]
+    env = _env()
+    if index is not None:
+        env["GIT_INDEX_FILE"] = str(index)
     try:
-        proc = subprocess.run(cmd, cwd=cwd, input=stdin, capture_output=True, env=_env())
+        proc = subprocess.run(cmd, cwd=cwd, input=stdin, capture_output=True, env=env)
     except FileNotFoundError:
         raise GitError(cmd, 127, "git is not installed or not on PATH") from None
     if proc.returncode != 0:
@@ -309,3 +315,46 @@ def remote_url(root: Path) -> str | None:
         return run(["config", "--get", "remote.origin.url"], root).decode().strip() or None
     except GitError:
         return None
+
+
+def commit_on_branch(root: Path, parent: str, files: dict[str, bytes], message: str) -> str:
+    """A commit of ``parent`` plus ``files``, made with plumbing on a temporary
+    index: the work tree, the index and every branch stay as they are. Returns
+    the new commit id (no ref points at it yet)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="registry-index-") as tmp:
+        index = Path(tmp) / "index"
+        run(["read-tree", parent], root, index=index)
+        lines = []
+        for path, data in sorted(files.items()):
+            blob = run(["hash-object", "-w", "--stdin"], root, stdin=data).decode().strip()
+            lines.append(f"100644 {blob}\t{path}")
+        run(["update-index", "--index-info"], root, stdin=("\n".join(lines) + "\n").encode(), index=index)
+        tree = run(["write-tree"], root, index=index).decode().strip()
+    return run(["commit-tree", tree, "-p", parent, "-F", "-"], root, stdin=message.encode()).decode().strip()
+
+
+def create_branch(root: Path, name: str, commit: str) -> None:
+    """Point new branch ``name`` at ``commit``; refuse if it exists."""
+    run(["check-ref-format", "--branch", name], root)
+    run(["update-ref", f"refs/heads/{name}", commit, ""], root)
+
+
+def branch_exists(root: Path, name: str) -> bool:
+    try:
+        run(["rev-parse", "--verify", "--quiet", f"refs/heads/{name}"], root)
+    except GitError:
+        return False
+    return True
+
+
+def current_branch(root: Path) -> str | None:
+    try:
+        return run(["symbolic-ref", "--quiet", "--short", "HEAD"], root).decode().strip() or None
+    except GitError:
+        return None
+
+
+def push_branch(root: Path, name: str, remote: str = "origin") -> None:
+    run(["push", "--quiet", "--set-upstream", remote, f"refs/heads/{name}:refs/heads/{name}"], root)

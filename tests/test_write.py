@@ -192,3 +192,61 @@ def test_python_api_takes_a_plain_string_path(reg: RegistryBuilder, monkeypatch:
     monkeypatch.chdir(reg.root)
     commit = write.promote(".", "fraud-detector", 3, "production", reason="from a training script")
     assert reg.git("rev-parse", "HEAD").strip() == commit
+
+
+def test_promotion_on_a_new_branch_pushed_to_origin_leaves_the_work_tree_alone(
+    reg: RegistryBuilder, tmp_path: Path
+) -> None:
+    origin = tmp_path / "origin.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(origin)], check=True)
+    reg.git("remote", "add", "origin", str(origin))
+    reg.git("push", "-q", "origin", "main")
+    reg.write("notes.txt", "my own work in progress\n")
+    reg.edit("models/base-encoder/model.yaml", "A text encoder.", "A text encoder (draft).")
+    before = state(reg)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "registry",
+            "promote",
+            "fraud-detector",
+            "3",
+            "production",
+            "--reason",
+            "r",
+            "--branch",
+            "--push",
+        ],
+        cwd=reg.root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    name = "registry/promote-fraud-detector-v3-to-production"
+    assert f"(branch {name})" in proc.stdout
+    assert state(reg) == before  # HEAD, index, work tree: all as they were
+    assert reg.git("rev-parse", f"refs/heads/{name}^") == before[0]
+    remote = subprocess.run(["git", "-C", str(origin), "rev-parse", name], capture_output=True, text=True)
+    assert remote.stdout.strip() == reg.git("rev-parse", name).strip()
+    # What CI would run on the pull request: the branch checked against main.
+    on_branch = Registry(reg.root, rev=name)
+    assert on_branch.get("models:/fraud-detector@champion").number == 3
+    from registry.check import check
+
+    assert check(reg.root, rev=name, base="main") == []
+
+
+def test_branch_change_that_fails_the_gate_makes_no_branch(reg: RegistryBuilder) -> None:
+    reg.edit(V3, "f1: 0.95", "f1: 0.5")
+    reg.commit("weak v3")
+    with pytest.raises(WriteRefused, match="cannot enter production"):
+        write.promote(reg.root, "fraud-detector", 3, "production", branch="try-it")
+    assert "try-it" not in reg.git("branch", "--list")
+
+
+def test_existing_branch_name_is_refused(reg: RegistryBuilder) -> None:
+    reg.git("branch", "taken")
+    with pytest.raises(WriteRefused, match="branch taken already exists"):
+        write.set_tag(reg.root, "fraud-detector", 3, "k", "v", branch="taken")

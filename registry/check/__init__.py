@@ -60,7 +60,9 @@ def check(root: Path | str, *, base: str | None = None, rev: str | None = None) 
     return check_loaded(cur, base_reg, changed)
 
 
-def check_models(root: Path | str, names: list[str], *, base: str | None) -> list[Problem]:
+def check_models(
+    root: Path | str, names: list[str], *, base: str | None, rev: str | None = None
+) -> list[Problem]:
     """Check only these models (and registry.yaml), as a change to them from
     ``base``: what a write needs, at the cost of a few folders, not the tree.
 
@@ -68,11 +70,11 @@ def check_models(root: Path | str, names: list[str], *, base: str | None) -> lis
     callers keep the problems of the files they changed."""
     root = Path(root)
     cache = cache_for(root)
-    cur = load(root, only=names, cache=cache)
+    cur = load(root, rev, only=names, cache=cache)
     linked = {p.model for rm in cur.models.values() for v in rm.versions.values() for p in v.parents}
     extra = sorted(n for n in linked - set(cur.models) if valid_name(n))
     if extra:  # parents in other models: load those folders too, so parent rules see them
-        cur = load(root, only=[*names, *extra], cache=cache)
+        cur = load(root, rev, only=[*names, *extra], cache=cache)
     if base is None:
         return check_loaded(cur)
     base_reg = load(root, base, only=names, cache=cache)

@@ -24,8 +24,22 @@ def _target(text: str) -> tuple[str, int | None]:
 
 def _report(root: Path, commit: str) -> int:
     subject = git.run(["log", "-1", "--format=%s", commit], root).decode().strip()
-    click.echo(f"[{commit[:10]}] {subject}")
+    branches = git.run(
+        ["for-each-ref", "--points-at", commit, "--format=%(refname:short)", "refs/heads"], root
+    )
+    names = branches.decode().split()
+    current = git.current_branch(root)
+    where = f" (branch {names[0]})" if names and current not in names else ""
+    click.echo(f"[{commit[:10]}] {subject}{where}")
     return 0
+
+
+Branch = str | bool | None
+
+
+def branch_option(value: str | None) -> Branch:
+    """--branch absent: None; --branch alone: True (a name from the change); --branch NAME."""
+    return None if value is None else (value or True)
 
 
 def read_text(value: str) -> str:
@@ -50,35 +64,37 @@ def read_text(value: str) -> str:
         raise UsageError(f"{source} is not UTF-8 text") from None
 
 
-def promote(root: Path, model: str, version: int, stage: str, reason: str | None) -> int:
-    return _report(root, write.promote(root, model, version, stage, reason=reason))
+def promote(
+    root: Path, model: str, version: int, stage: str, reason: str | None, branch: Branch, push: bool
+) -> int:
+    return _report(root, write.promote(root, model, version, stage, reason=reason, branch=branch, push=push))
 
 
-def archive(root: Path, model: str, version: int, reason: str | None) -> int:
-    return _report(root, write.archive(root, model, version, reason=reason))
+def archive(root: Path, model: str, version: int, reason: str | None, branch: Branch, push: bool) -> int:
+    return _report(root, write.archive(root, model, version, reason=reason, branch=branch, push=push))
 
 
-def alias_set(root: Path, model: str, alias: str, version: int) -> int:
-    return _report(root, write.set_alias(root, model, alias, version))
+def alias_set(root: Path, model: str, alias: str, version: int, branch: Branch, push: bool) -> int:
+    return _report(root, write.set_alias(root, model, alias, version, branch=branch, push=push))
 
 
-def alias_rm(root: Path, model: str, alias: str) -> int:
-    return _report(root, write.delete_alias(root, model, alias))
+def alias_rm(root: Path, model: str, alias: str, branch: Branch, push: bool) -> int:
+    return _report(root, write.delete_alias(root, model, alias, branch=branch, push=push))
 
 
-def tag_set(root: Path, target: str, key: str, value: str) -> int:
+def tag_set(root: Path, target: str, key: str, value: str, branch: Branch, push: bool) -> int:
     model, version = _target(target)
-    return _report(root, write.set_tag(root, model, version, key, value))
+    return _report(root, write.set_tag(root, model, version, key, value, branch=branch, push=push))
 
 
-def tag_rm(root: Path, target: str, key: str) -> int:
+def tag_rm(root: Path, target: str, key: str, branch: Branch, push: bool) -> int:
     model, version = _target(target)
-    return _report(root, write.delete_tag(root, model, version, key))
+    return _report(root, write.delete_tag(root, model, version, key, branch=branch, push=push))
 
 
-def describe(root: Path, target: str, text: str) -> int:
+def describe(root: Path, target: str, text: str, branch: Branch, push: bool) -> int:
     model, version = _target(target)
-    return _report(root, write.describe(root, model, version, read_text(text)))
+    return _report(root, write.describe(root, model, version, read_text(text), branch=branch, push=push))
 
 
 def _pairs(items: tuple[str, ...], what: str) -> list[tuple[str, str]]:

@@ -11,12 +11,13 @@ from pathlib import Path
 
 from ruamel.yaml.scalarstring import LiteralScalarString
 
+from registry import git
 from registry.check.gates import gate_failures, transition_allowed
 from registry.errors import NotFound, UsageError
 from registry.load import LoadedRegistry, load
 from registry.records import RegisteredModel, Version, valid_name
 from registry.refs import find_model
-from registry.write.commit import Change, WriteRefused, apply
+from registry.write.commit import Change, WriteRefused, apply, apply_on_branch
 from registry.write.register import register
 from registry.write.yamledit import Document
 
@@ -33,6 +34,20 @@ __all__ = [
 ]
 
 _ALIAS_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789_-"
+
+
+def _submit(root: Path, change: Change, branch: str | bool | None, push: bool) -> str:
+    """Commit on the current branch, or (``branch``: a name, or True for a name
+    derived from the change) on a new branch, leaving the work tree alone."""
+    if branch is None or branch is False:
+        commit = apply(root, change)
+        if push:
+            current = git.current_branch(root)
+            if current is None:
+                raise WriteRefused(f"committed {commit[:10]}, but HEAD is detached: nothing to push")
+            git.push_branch(root, current)
+        return commit
+    return apply_on_branch(root, change, branch if isinstance(branch, str) else None, push=push)
 
 
 def _open(root: Path, model: str) -> tuple[LoadedRegistry, RegisteredModel]:
@@ -76,6 +91,8 @@ def promote(
     stage: str,
     *,
     reason: str | None = None,
+    branch: str | bool | None = None,
+    push: bool = False,
     _action: str = "promote",
 ) -> str:
     """Move a version to ``stage``, archiving the stage's previous holder when the
@@ -147,16 +164,41 @@ def promote(
         body="\n".join(body),
         models=(rm.name,),
     )
-    return apply(root, change)
+    return _submit(root, change, branch, push)
 
 
-def archive(root: Path | str, model: str, version: int, *, reason: str | None = None) -> str:
+def archive(
+    root: Path | str,
+    model: str,
+    version: int,
+    *,
+    reason: str | None = None,
+    branch: str | bool | None = None,
+    push: bool = False,
+) -> str:
     """Move a version to the registry's archive stage."""
     reg, _ = _open(Path(root), model)
-    return promote(root, model, version, reg.config.archive_stage, reason=reason, _action="archive")
+    return promote(
+        root,
+        model,
+        version,
+        reg.config.archive_stage,
+        reason=reason,
+        branch=branch,
+        push=push,
+        _action="archive",
+    )
 
 
-def set_alias(root: Path | str, model: str, alias: str, version: int) -> str:
+def set_alias(
+    root: Path | str,
+    model: str,
+    alias: str,
+    version: int,
+    *,
+    branch: str | bool | None = None,
+    push: bool = False,
+) -> str:
     """Point ``alias`` at a version (the alias's gate, if any, must hold)."""
     root = Path(root)
     reg, rm = _open(root, model)
@@ -181,10 +223,12 @@ def set_alias(root: Path | str, model: str, alias: str, version: int) -> str:
         _trailers("alias-set", rm.name, version=version, alias=alias),
         models=(rm.name,),
     )
-    return apply(root, change)
+    return _submit(root, change, branch, push)
 
 
-def delete_alias(root: Path | str, model: str, alias: str) -> str:
+def delete_alias(
+    root: Path | str, model: str, alias: str, *, branch: str | bool | None = None, push: bool = False
+) -> str:
     root = Path(root)
     _, rm = _open(root, model)
     if alias not in rm.model.aliases:
@@ -201,7 +245,7 @@ def delete_alias(root: Path | str, model: str, alias: str) -> str:
         _trailers("alias-remove", rm.name, version=rm.model.aliases[alias], alias=alias),
         models=(rm.name,),
     )
-    return apply(root, change)
+    return _submit(root, change, branch, push)
 
 
 def _record_path(root: Path, model: str, version: int | None) -> tuple[RegisteredModel, str, str]:
@@ -211,7 +255,16 @@ def _record_path(root: Path, model: str, version: int | None) -> tuple[Registere
     return rm, _version(rm, version).path, f"{rm.name} v{version}"
 
 
-def set_tag(root: Path | str, model: str, version: int | None, key: str, value: str) -> str:
+def set_tag(
+    root: Path | str,
+    model: str,
+    version: int | None,
+    key: str,
+    value: str,
+    *,
+    branch: str | bool | None = None,
+    push: bool = False,
+) -> str:
     """Set a tag on a model (``version`` None) or on one version."""
     root = Path(root)
     rm, path, what = _record_path(root, model, version)
@@ -223,10 +276,18 @@ def set_tag(root: Path | str, model: str, version: int | None, key: str, value: 
         _trailers("tag-set", rm.name, version=version, tag=f"{key}={value}"),
         models=(rm.name,),
     )
-    return apply(root, change)
+    return _submit(root, change, branch, push)
 
 
-def delete_tag(root: Path | str, model: str, version: int | None, key: str) -> str:
+def delete_tag(
+    root: Path | str,
+    model: str,
+    version: int | None,
+    key: str,
+    *,
+    branch: str | bool | None = None,
+    push: bool = False,
+) -> str:
     root = Path(root)
     rm, path, what = _record_path(root, model, version)
     doc = _doc(root, path)
@@ -242,10 +303,18 @@ def delete_tag(root: Path | str, model: str, version: int | None, key: str) -> s
         _trailers("tag-remove", rm.name, version=version, tag=key),
         models=(rm.name,),
     )
-    return apply(root, change)
+    return _submit(root, change, branch, push)
 
 
-def describe(root: Path | str, model: str, version: int | None, text: str) -> str:
+def describe(
+    root: Path | str,
+    model: str,
+    version: int | None,
+    text: str,
+    *,
+    branch: str | bool | None = None,
+    push: bool = False,
+) -> str:
     """Replace the Markdown description of a model or of one version."""
     root = Path(root)
     rm, path, what = _record_path(root, model, version)
@@ -257,4 +326,4 @@ def describe(root: Path | str, model: str, version: int | None, text: str) -> st
         _trailers("describe", rm.name, version=version),
         models=(rm.name,),
     )
-    return apply(root, change)
+    return _submit(root, change, branch, push)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -138,3 +139,44 @@ def apply(root: Path, change: Change, created: tuple[str, ...] = ()) -> str:
             with contextlib.suppress(RegistryError):  # keep the original error
                 git.unstage(root, sorted({*paths, *created}))
         raise
+
+
+def branch_name(change: Change) -> str:
+    """``registry/<subject as a slug>``, e.g. registry/promote-fraud-detector-v3-to-production."""
+    slug = re.sub(r"[^a-z0-9]+", "-", change.subject.lower()).strip("-")
+    return f"registry/{slug[:80].rstrip('-')}"
+
+
+def apply_on_branch(root: Path, change: Change, branch: str | None = None, *, push: bool = False) -> str:
+    """Make ``change`` as one commit on a new branch, with plumbing: the work
+    tree, the index and the current branch are left exactly as they were.
+    The commit is checked at its own revision before the branch is created;
+    with ``push`` the branch is pushed to origin. Returns the commit id."""
+    from registry.check import check_models
+
+    paths = sorted(change.files)
+    preflight(root, paths)
+    head = git.head_commit(root)
+    if head is None:
+        raise WriteRefused("--branch needs a first commit to branch from")
+    name = branch or branch_name(change)
+    if git.branch_exists(root, name):
+        raise WriteRefused(f"branch {name} already exists; pick another name with --branch NAME")
+    files = {p: t.encode("utf-8") for p, t in change.files.items()}
+    commit = git.commit_on_branch(root, head, files, change.message())
+    found = check_models(root, list(change.models), base=head, rev=commit)
+    folders = tuple(f"models/{m}/" for m in change.models[:1])
+    problems = [
+        p
+        for p in found
+        if p.severity == ERROR and (p.path in change.files or (p.path + "/").startswith(folders))
+    ]
+    if problems:
+        raise WriteRefused(
+            "the change would not pass `registry check`, so no branch was made:\n"
+            + "\n".join(f"  {p}" for p in problems[:10])
+        )
+    git.create_branch(root, name, commit)
+    if push:
+        git.push_branch(root, name)
+    return commit
