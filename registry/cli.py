@@ -189,6 +189,11 @@ def pull(ctx: click.Context, uri: str, output: str | None) -> None:
 
 
 def _change_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    func = click.option(
+        "--pr",
+        is_flag=True,
+        help="Push a new branch and open a pull request (gh or glab if logged in, else print its URL).",
+    )(func)
     func = click.option("--push", is_flag=True, help="Push the branch to origin afterwards.")(func)
     func = click.option(
         "--branch",
@@ -249,6 +254,7 @@ def promote(
     reason: str | None,
     branch: str | None,
     push: bool,
+    pr: bool,
 ) -> None:
     """Move VERSION of MODEL to STAGE, in one commit.
 
@@ -258,7 +264,7 @@ def promote(
     """
     from registry.commands import write as cmd
 
-    ctx.exit(cmd.promote(_root(ctx), model, version, stage, reason, cmd.branch_option(branch), push))
+    ctx.exit(cmd.promote(_root(ctx), model, version, stage, reason, cmd.branch_option(branch), push, pr))
 
 
 @cli.command()
@@ -268,12 +274,12 @@ def promote(
 @_change_options
 @click.pass_context
 def archive(
-    ctx: click.Context, model: str, version: int, reason: str | None, branch: str | None, push: bool
+    ctx: click.Context, model: str, version: int, reason: str | None, branch: str | None, push: bool, pr: bool
 ) -> None:
     """Move VERSION of MODEL to the archive stage, in one commit."""
     from registry.commands import write as cmd
 
-    ctx.exit(cmd.archive(_root(ctx), model, version, reason, cmd.branch_option(branch), push))
+    ctx.exit(cmd.archive(_root(ctx), model, version, reason, cmd.branch_option(branch), push, pr))
 
 
 @cli.group()
@@ -288,12 +294,12 @@ def alias() -> None:
 @_change_options
 @click.pass_context
 def alias_set(
-    ctx: click.Context, model: str, name: str, version: int, branch: str | None, push: bool
+    ctx: click.Context, model: str, name: str, version: int, branch: str | None, push: bool, pr: bool
 ) -> None:
     """Point ALIAS of MODEL at VERSION (its gate, if protected, must hold)."""
     from registry.commands import write as cmd
 
-    ctx.exit(cmd.alias_set(_root(ctx), model, name, version, cmd.branch_option(branch), push))
+    ctx.exit(cmd.alias_set(_root(ctx), model, name, version, cmd.branch_option(branch), push, pr))
 
 
 @alias.command("rm")
@@ -301,11 +307,11 @@ def alias_set(
 @click.argument("name", metavar="ALIAS")
 @_change_options
 @click.pass_context
-def alias_rm(ctx: click.Context, model: str, name: str, branch: str | None, push: bool) -> None:
+def alias_rm(ctx: click.Context, model: str, name: str, branch: str | None, push: bool, pr: bool) -> None:
     """Remove ALIAS from MODEL."""
     from registry.commands import write as cmd
 
-    ctx.exit(cmd.alias_rm(_root(ctx), model, name, cmd.branch_option(branch), push))
+    ctx.exit(cmd.alias_rm(_root(ctx), model, name, cmd.branch_option(branch), push, pr))
 
 
 @cli.group()
@@ -319,11 +325,13 @@ def tag() -> None:
 @click.argument("value")
 @_change_options
 @click.pass_context
-def tag_set(ctx: click.Context, target: str, key: str, value: str, branch: str | None, push: bool) -> None:
+def tag_set(
+    ctx: click.Context, target: str, key: str, value: str, branch: str | None, push: bool, pr: bool
+) -> None:
     """Set tag KEY to VALUE on a model (MODEL) or a version (MODEL/N)."""
     from registry.commands import write as cmd
 
-    ctx.exit(cmd.tag_set(_root(ctx), target, key, value, cmd.branch_option(branch), push))
+    ctx.exit(cmd.tag_set(_root(ctx), target, key, value, cmd.branch_option(branch), push, pr))
 
 
 @tag.command("rm")
@@ -331,11 +339,11 @@ def tag_set(ctx: click.Context, target: str, key: str, value: str, branch: str |
 @click.argument("key")
 @_change_options
 @click.pass_context
-def tag_rm(ctx: click.Context, target: str, key: str, branch: str | None, push: bool) -> None:
+def tag_rm(ctx: click.Context, target: str, key: str, branch: str | None, push: bool, pr: bool) -> None:
     """Remove tag KEY from a model (MODEL) or a version (MODEL/N)."""
     from registry.commands import write as cmd
 
-    ctx.exit(cmd.tag_rm(_root(ctx), target, key, cmd.branch_option(branch), push))
+    ctx.exit(cmd.tag_rm(_root(ctx), target, key, cmd.branch_option(branch), push, pr))
 
 
 @cli.command()
@@ -343,11 +351,11 @@ def tag_rm(ctx: click.Context, target: str, key: str, branch: str | None, push: 
 @click.argument("text", metavar="TEXT|@FILE")
 @_change_options
 @click.pass_context
-def describe(ctx: click.Context, target: str, text: str, branch: str | None, push: bool) -> None:
+def describe(ctx: click.Context, target: str, text: str, branch: str | None, push: bool, pr: bool) -> None:
     """Replace the Markdown description of a model or a version (@file.md reads a file)."""
     from registry.commands import write as cmd
 
-    ctx.exit(cmd.describe(_root(ctx), target, text, cmd.branch_option(branch), push))
+    ctx.exit(cmd.describe(_root(ctx), target, text, cmd.branch_option(branch), push, pr))
 
 
 @cli.command()

@@ -250,3 +250,41 @@ def test_existing_branch_name_is_refused(reg: RegistryBuilder) -> None:
     reg.git("branch", "taken")
     with pytest.raises(WriteRefused, match="branch taken already exists"):
         write.set_tag(reg.root, "fraud-detector", 3, "k", "v", branch="taken")
+
+
+def test_pull_request_links_for_github_and_gitlab() -> None:
+    from registry.forge import pull_request_url
+
+    assert (
+        pull_request_url("https://github.com/org/reg/", "main", "registry/promote-x-v3-to-production")
+        == "https://github.com/org/reg/compare/main...registry/promote-x-v3-to-production?expand=1"
+    )
+    assert pull_request_url("https://gitlab.example.com/ml/reg", "main", "registry/a b") == (
+        "https://gitlab.example.com/ml/reg/-/merge_requests/new?"
+        "merge_request%5Bsource_branch%5D=registry%2Fa%20b&merge_request%5Btarget_branch%5D=main"
+    )
+
+
+def test_pr_flag_pushes_a_branch_and_says_how_to_open_the_request(
+    reg: RegistryBuilder, tmp_path: Path
+) -> None:
+    origin = tmp_path / "origin.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(origin)], check=True)
+    reg.git("remote", "add", "origin", str(origin))
+    reg.git("push", "-q", "origin", "main")
+    reg.write("registry.yaml", reg.read("registry.yaml") + "forge: https://github.com/org/reg\n")
+    reg.commit("forge")
+    proc = subprocess.run(
+        [sys.executable, "-m", "registry", "alias", "set", "fraud-detector", "challenger", "1", "--pr"],
+        cwd=reg.root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    branch = "registry/move-fraud-detector-challenger-to-v1-was-v3"
+    assert f"(branch {branch})" in proc.stdout
+    assert "opened:" in proc.stdout or f"compare/main...{branch}?expand=1" in proc.stdout
+    assert (
+        subprocess.run(["git", "-C", str(origin), "rev-parse", branch], capture_output=True).returncode == 0
+    )

@@ -22,15 +22,22 @@ def _target(text: str) -> tuple[str, int | None]:
     return model, int(number)
 
 
-def _report(root: Path, commit: str) -> int:
+def _report(root: Path, commit: str, *, pr: bool = False) -> int:
     subject = git.run(["log", "-1", "--format=%s", commit], root).decode().strip()
     branches = git.run(
         ["for-each-ref", "--points-at", commit, "--format=%(refname:short)", "refs/heads"], root
     )
     names = branches.decode().split()
     current = git.current_branch(root)
-    where = f" (branch {names[0]})" if names and current not in names else ""
-    click.echo(f"[{commit[:10]}] {subject}{where}")
+    new_branch = names[0] if names and current not in names else None
+    click.echo(f"[{commit[:10]}] {subject}" + (f" (branch {new_branch})" if new_branch else ""))
+    if pr and new_branch and current:
+        from registry.forge import open_pull_request
+        from registry.load import load
+
+        body = git.run(["log", "-1", "--format=%b", commit], root).decode().strip()
+        forge = load(root, only=[]).config.forge
+        click.echo(open_pull_request(root, forge, current, new_branch, subject, body))
     return 0
 
 
@@ -65,36 +72,75 @@ def read_text(value: str) -> str:
 
 
 def promote(
-    root: Path, model: str, version: int, stage: str, reason: str | None, branch: Branch, push: bool
+    root: Path,
+    model: str,
+    version: int,
+    stage: str,
+    reason: str | None,
+    branch: Branch,
+    push: bool,
+    pr: bool = False,
 ) -> int:
-    return _report(root, write.promote(root, model, version, stage, reason=reason, branch=branch, push=push))
+    return _report(
+        root,
+        write.promote(
+            root, model, version, stage, reason=reason, branch=branch or pr or None, push=push or pr
+        ),
+        pr=pr,
+    )
 
 
-def archive(root: Path, model: str, version: int, reason: str | None, branch: Branch, push: bool) -> int:
-    return _report(root, write.archive(root, model, version, reason=reason, branch=branch, push=push))
+def archive(
+    root: Path, model: str, version: int, reason: str | None, branch: Branch, push: bool, pr: bool = False
+) -> int:
+    return _report(
+        root,
+        write.archive(root, model, version, reason=reason, branch=branch or pr or None, push=push or pr),
+        pr=pr,
+    )
 
 
-def alias_set(root: Path, model: str, alias: str, version: int, branch: Branch, push: bool) -> int:
-    return _report(root, write.set_alias(root, model, alias, version, branch=branch, push=push))
+def alias_set(
+    root: Path, model: str, alias: str, version: int, branch: Branch, push: bool, pr: bool = False
+) -> int:
+    return _report(
+        root,
+        write.set_alias(root, model, alias, version, branch=branch or pr or None, push=push or pr),
+        pr=pr,
+    )
 
 
-def alias_rm(root: Path, model: str, alias: str, branch: Branch, push: bool) -> int:
-    return _report(root, write.delete_alias(root, model, alias, branch=branch, push=push))
+def alias_rm(root: Path, model: str, alias: str, branch: Branch, push: bool, pr: bool = False) -> int:
+    return _report(
+        root, write.delete_alias(root, model, alias, branch=branch or pr or None, push=push or pr), pr=pr
+    )
 
 
-def tag_set(root: Path, target: str, key: str, value: str, branch: Branch, push: bool) -> int:
+def tag_set(
+    root: Path, target: str, key: str, value: str, branch: Branch, push: bool, pr: bool = False
+) -> int:
     model, version = _target(target)
-    return _report(root, write.set_tag(root, model, version, key, value, branch=branch, push=push))
+    return _report(
+        root,
+        write.set_tag(root, model, version, key, value, branch=branch or pr or None, push=push or pr),
+        pr=pr,
+    )
 
 
-def tag_rm(root: Path, target: str, key: str, branch: Branch, push: bool) -> int:
+def tag_rm(root: Path, target: str, key: str, branch: Branch, push: bool, pr: bool = False) -> int:
     model, version = _target(target)
-    return _report(root, write.delete_tag(root, model, version, key, branch=branch, push=push))
+    return _report(
+        root, write.delete_tag(root, model, version, key, branch=branch or pr or None, push=push or pr), pr=pr
+    )
 
 
-def describe(root: Path, target: str, text: str, branch: Branch, push: bool) -> int:
+def describe(root: Path, target: str, text: str, branch: Branch, push: bool, pr: bool = False) -> int:
     model, version = _target(target)
-    return _report(root, write.describe(root, model, version, read_text(text), branch=branch, push=push))
+    return _report(
+        root,
+        write.describe(root, model, version, read_text(text), branch=branch or pr or None, push=push or pr),
+        pr=pr,
+    )
 
 
 def _pairs(items: tuple[str, ...], what: str) -> list[tuple[str, str]]:

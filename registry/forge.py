@@ -1,0 +1,44 @@
+"""Pull requests on the forge: through ``gh`` or ``glab`` when installed and
+logged in, otherwise the URL that opens one in the browser."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+from urllib.parse import quote
+
+
+def pull_request_url(forge: str, base: str, branch: str) -> str:
+    """The page that opens a pull (or merge) request of ``branch`` into ``base``."""
+    forge = forge.rstrip("/")
+    if "gitlab" in forge:
+        return (
+            f"{forge}/-/merge_requests/new?merge_request%5Bsource_branch%5D={quote(branch, safe='')}"
+            f"&merge_request%5Btarget_branch%5D={quote(base, safe='')}"
+        )
+    return f"{forge}/compare/{quote(base, safe='/')}...{quote(branch, safe='/')}?expand=1"
+
+
+def open_pull_request(root: Path, forge: str | None, base: str, branch: str, title: str, body: str) -> str:
+    """Open the request with the forge's CLI if one works here; otherwise
+    return what the user should open. Never fails the write that preceded it."""
+    for tool, args in (
+        ("gh", ["pr", "create", "--base", base, "--head", branch, "--title", title, "--body", body]),
+        (
+            "glab",
+            [
+                *("mr", "create", "--yes", "--source-branch", branch, "--target-branch", base),
+                *("--title", title, "--description", body),
+            ],
+        ),
+    ):
+        exe = shutil.which(tool)
+        if exe is None:
+            continue
+        proc = subprocess.run([exe, *args], cwd=root, capture_output=True, text=True, timeout=120)
+        if proc.returncode == 0:
+            return f"opened: {proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else branch}"
+    if forge:
+        return f"open a pull request: {pull_request_url(forge, base, branch)}"
+    return f"pushed {branch}; open a pull request into {base} on your forge (set `forge:` in registry.yaml for a link)"
