@@ -347,6 +347,18 @@ def tag_rm(ctx: click.Context, target: str, key: str, branch: str | None, push: 
 
 
 @cli.command()
+@click.argument("old")
+@click.argument("new")
+@click.option("--reason", help="Why; recorded in the commit's Reason trailer.")
+@click.pass_context
+def rename(ctx: click.Context, old: str, new: str, reason: str | None) -> None:
+    """Rename model OLD to NEW (git mv, one commit); OLD keeps resolving as a former name."""
+    from registry.commands import write as cmd
+
+    ctx.exit(cmd.rename(_root(ctx), old, new, reason))
+
+
+@cli.command()
 @click.argument("target", metavar="MODEL[/N]")
 @click.argument("text", metavar="TEXT|@FILE")
 @_change_options

@@ -284,10 +284,12 @@ def uncommitted(root: Path, paths: list[str]) -> list[str]:
     return sorted({item[3:] for item in _split_z(out)})
 
 
-def commit_paths(root: Path, paths: list[str], message: str) -> str:
+def commit_paths(root: Path, paths: list[str], message: str, *, add: bool = True) -> str:
     """Commit exactly ``paths`` as they are in the work tree, whatever else is
-    staged (``git commit --only``); returns the new commit id."""
-    run(["add", "--", *paths], root)
+    staged (``git commit --only``); returns the new commit id. ``add=False``
+    when the caller has staged them itself (a ``git mv``)."""
+    if add:
+        run(["add", "--", *paths], root)
     run(["commit", "--quiet", "--only", "-F", "-", "--", *paths], root, stdin=message.encode())
     return run(["rev-parse", "HEAD"], root).decode().strip()
 
@@ -358,3 +360,8 @@ def current_branch(root: Path) -> str | None:
 
 def push_branch(root: Path, name: str, remote: str = "origin") -> None:
     run(["push", "--quiet", "--set-upstream", remote, f"refs/heads/{name}:refs/heads/{name}"], root)
+
+
+def move(root: Path, old: str, new: str) -> None:
+    """``git mv``: the folder, tracked and untracked files alike, and the index."""
+    run(["mv", "--", old, new], root)

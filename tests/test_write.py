@@ -288,3 +288,53 @@ def test_pr_flag_pushes_a_branch_and_says_how_to_open_the_request(
     assert (
         subprocess.run(["git", "-C", str(origin), "rev-parse", branch], capture_output=True).returncode == 0
     )
+
+
+def test_rename_moves_the_folder_in_one_commit_and_old_uris_still_resolve(reg: RegistryBuilder) -> None:
+    write.rename(reg.root, "base-encoder", "text-encoder", reason="clearer name")
+    assert reg.git("log", "-1", "--format=%s").strip() == "rename model base-encoder to text-encoder"
+    assert trailers(reg) == {
+        "Registry-Action": "rename",
+        "Model": "text-encoder",
+        "Former-Name": "base-encoder",
+        "Reason": "clearer name",
+    }
+    assert not (reg.root / "models/base-encoder").exists()
+    registry = Registry(reg.root)
+    assert registry.model("text-encoder").model.former_names == ("base-encoder",)
+    assert registry.get("models:/base-encoder@champion").model == "text-encoder"
+    problems = reg.check(base="HEAD~1")
+    assert [(p.rule, p.severity) for p in problems] == [("renamed-parent", "warning")]
+    assert "git mv" not in reg.git("status", "--porcelain")
+    assert reg.git("status", "--porcelain") == ""
+    # git follows the history across the rename
+    assert "baseline" in reg.git(
+        "log", "--follow", "--format=%s", "--", "models/text-encoder/versions/1.yaml"
+    )
+
+
+def test_rename_to_a_taken_name_is_refused(reg: RegistryBuilder) -> None:
+    before = state(reg)
+    with pytest.raises(WriteRefused, match="'fraud-detector' is taken"):
+        write.rename(reg.root, "base-encoder", "fraud-detector")
+    assert state(reg) == before
+
+
+def test_rename_refused_by_a_commit_hook_is_undone(reg: RegistryBuilder) -> None:
+    hook = reg.root / ".git" / "hooks" / "pre-commit"
+    hook.write_text("#!/bin/sh\necho 'hook says no' >&2\nexit 1\n")
+    hook.chmod(0o755)
+    before = state(reg)
+    with pytest.raises(RegistryError, match="hook says no"):
+        write.rename(reg.root, "base-encoder", "text-encoder")
+    assert state(reg) == before
+
+
+def test_promotion_refused_by_a_commit_hook_is_undone(reg: RegistryBuilder) -> None:
+    hook = reg.root / ".git" / "hooks" / "pre-commit"
+    hook.write_text("#!/bin/sh\necho 'hook says no' >&2\nexit 1\n")
+    hook.chmod(0o755)
+    before = state(reg)
+    with pytest.raises(RegistryError, match="hook says no"):
+        write.promote(reg.root, "fraud-detector", 3, "production")
+    assert state(reg) == before

@@ -220,3 +220,7 @@ def register(
         push=push,
     )
     return _report(root, commit)
+
+
+def rename(root: Path, old: str, new: str, reason: str | None) -> int:
+    return _report(root, write.rename(root, old, new, reason=reason))

@@ -19,6 +19,7 @@ from registry.records import RegisteredModel, Version, valid_name
 from registry.refs import find_model
 from registry.write.commit import Change, WriteRefused, apply, apply_on_branch
 from registry.write.register import register
+from registry.write.rename import rename
 from registry.write.yamledit import Document
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "describe",
     "promote",
     "register",
+    "rename",
     "set_alias",
     "set_tag",
 ]
