@@ -7,8 +7,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from registry.records import Config, Model, RegisteredModel, Version
+
+if TYPE_CHECKING:
+    from registry.load import LoadedRegistry
 
 __all__ = ["Config", "Model", "RegisteredModel", "Registry", "Version"]
 __version__ = "0.1.0"
@@ -18,9 +22,18 @@ class Registry:
     """Read access to a registry at a path, optionally as of a git revision."""
 
     def __init__(self, path: str | Path = ".", rev: str | None = None) -> None:
-        from registry.load import load
+        self._root = Path(path)
+        self._rev = rev
+        self._whole: LoadedRegistry | None = None
 
-        self._loaded = load(Path(path), rev)
+    @property
+    def _loaded(self) -> LoadedRegistry:
+        """The whole registry, loaded on first need (``get`` and ``pull`` need one model only)."""
+        if self._whole is None:
+            from registry.load import load
+
+            self._whole = load(self._root, self._rev)
+        return self._whole
 
     @property
     def models(self) -> dict[str, RegisteredModel]:
@@ -47,15 +60,16 @@ class Registry:
         """Fetch the artifact of ``ref`` through DVC, md5-verified; return its local path."""
         from registry.commands.pull import pull
 
-        return pull(self._loaded.root, ref, Path(dest) if dest is not None else None)
+        return pull(self._root, ref, Path(dest) if dest is not None else None)
 
     def get(self, ref: str) -> Version:
         """The version a reference names: ``models:/name@alias``, ``name/3``, ``name:production``..."""
         from registry.errors import UsageError
-        from registry.refs import parse_ref, resolve
+        from registry.refs import load_for, parse_ref, resolve
 
         parsed = parse_ref(ref)
-        _rm, version = resolve(self._loaded, parsed)
+        loaded = self._whole or load_for(self._root, parsed, self._rev)
+        _rm, version = resolve(loaded, parsed)
         if version is None:
             raise UsageError(f"{ref!r} names a model, not a version: add /N, @alias or :stage")
         return version

@@ -44,7 +44,7 @@ def parse_file(kind: str, data: bytes) -> tuple[Entry, Any]:
         return (None, [("schema", msg, None, where, at_key) for where, msg, at_key in found]), None
     lowered = data.lower()
     if b".nan" in lowered or b".inf" in lowered:
-        where = _non_finite(doc, ())
+        where = non_finite(doc, ())
         if where is not None:
             msg = f"{'.'.join(map(str, where))} is not a finite number: .nan and .inf cannot be compared or written as JSON"
             return (None, [("schema", msg, None, where, False)]), None
@@ -59,13 +59,13 @@ def parse_file(kind: str, data: bytes) -> tuple[Entry, Any]:
     return (doc, []), None
 
 
-def _non_finite(node: Any, path: tuple[str | int, ...]) -> tuple[str | int, ...] | None:
+def non_finite(node: Any, path: tuple[str | int, ...]) -> tuple[str | int, ...] | None:
     """The path of the first NaN or infinity in a document, if any."""
     if isinstance(node, float):
         return None if math.isfinite(node) else path
     items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
     for key, value in items:
-        found = _non_finite(value, (*path, key))
+        found = non_finite(value, (*path, key))
         if found is not None:
             return found
     return None

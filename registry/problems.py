@@ -36,22 +36,19 @@ class Problem:
         return f"{loc}: {self.rule}: {sev}{self.message}"
 
 
-def locate(problems: Iterable[Problem], read: Callable[[str], bytes | None]) -> list[Problem]:
-    """Fill in missing line numbers and sort. Reads each file at most once."""
+def locate(problems: Iterable[Problem], read_many: Callable[[list[str]], dict[str, bytes]]) -> list[Problem]:
+    """Fill in missing line numbers and sort. The files are read in one call
+    (one ``git cat-file`` at a revision); a file that cannot be read keeps no line."""
     from registry import yamlsafe
 
-    cache: dict[str, bytes | None] = {}
+    found = list(problems)
+    wanted = sorted({p.path for p in found if p.line is None and p.path.endswith((".yaml", ".yml", ".dvc"))})
+    contents = read_many(wanted) if wanted else {}
     out = []
-    for p in problems:
-        if p.line is None and p.path.endswith((".yaml", ".yml", ".dvc")):
-            if p.path not in cache:
-                try:
-                    cache[p.path] = read(p.path)
-                except OSError:
-                    cache[p.path] = None
-            data = cache[p.path]
-            if data is not None:
-                p = replace(p, line=yamlsafe.line_of(data, p.where, key=p.key) or 1)
+    for p in found:
+        data = contents.get(p.path) if p.line is None else None
+        if data is not None:
+            p = replace(p, line=yamlsafe.line_of(data, p.where, key=p.key) or 1)
         out.append(p)
     return sorted(out, key=Problem.sort_key)
 

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from registry.errors import NotFound, UsageError
-from registry.load import LoadedRegistry
+from registry.load import LoadedRegistry, load
 from registry.records import RegisteredModel, Version, valid_name
 
-_ALIAS_RE = re.compile(r"^[a-z][a-z0-9_-]{0,63}$")
+ALIAS_RE = re.compile(r"^[a-z][a-z0-9_-]{0,63}$")
 _STAGE_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,31}$")
 
 
@@ -60,7 +61,7 @@ def parse_ref(text: str) -> Ref:
     body = raw[len("models:/") :] if is_uri else raw
     if "@" in body:
         name, _, alias = body.partition("@")
-        if not _ALIAS_RE.match(alias):
+        if not ALIAS_RE.match(alias):
             raise _bad(text, f"{alias!r} is not a valid alias")
         ref = Ref(name, alias=alias)
     elif "/" in body:
@@ -125,3 +126,12 @@ def resolve(reg: LoadedRegistry, ref: Ref) -> tuple[RegisteredModel, Version | N
             raise NotFound(f"{rm.name} has no versions")
         return rm, latest
     return rm, None
+
+
+def load_for(root: Path, ref: Ref, rev: str | None = None) -> LoadedRegistry:
+    """What a reference to one model needs: only that model's folder, unless
+    the name is a former one (then the whole registry, to find who has it)."""
+    reg = load(root, rev, only=[ref.model])
+    if ref.model not in reg.models:
+        reg = load(root, rev)
+    return reg

@@ -7,6 +7,7 @@ more than the size limit.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import stat
@@ -42,6 +43,18 @@ class Snapshot:
         if missing:
             raise FileNotFoundError(missing[0])
         return read_files(self.root, self.commit, [(p, self.entries[p].blob) for p in paths])
+
+    def read_available(self, paths: list[str]) -> dict[str, bytes]:
+        """The bytes of those ``paths`` that exist in this snapshot and can be read."""
+        present = [p for p in paths if p in self.entries]
+        try:
+            return self.read_many(present)
+        except OSError:  # a file vanished meanwhile: read the rest one by one
+            out = {}
+            for p in present:
+                with contextlib.suppress(OSError):
+                    out[p] = self.read(p)
+            return out
 
     def probe(self, path: str) -> git.TreeEntry | None:
         """An untracked work-tree file the scan did not list (a new ``.dvc``)."""

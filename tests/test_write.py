@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -320,21 +321,21 @@ def test_rename_to_a_taken_name_is_refused(reg: RegistryBuilder) -> None:
     assert state(reg) == before
 
 
-def test_rename_refused_by_a_commit_hook_is_undone(reg: RegistryBuilder) -> None:
+@pytest.mark.parametrize(
+    "make_change",
+    [
+        lambda root: write.rename(root, "base-encoder", "text-encoder"),
+        lambda root: write.promote(root, "fraud-detector", 3, "production"),
+    ],
+    ids=["rename", "promote"],
+)
+def test_change_refused_by_a_commit_hook_is_undone(
+    reg: RegistryBuilder, make_change: Callable[[Path], str]
+) -> None:
     hook = reg.root / ".git" / "hooks" / "pre-commit"
     hook.write_text("#!/bin/sh\necho 'hook says no' >&2\nexit 1\n")
     hook.chmod(0o755)
     before = state(reg)
     with pytest.raises(RegistryError, match="hook says no"):
-        write.rename(reg.root, "base-encoder", "text-encoder")
-    assert state(reg) == before
-
-
-def test_promotion_refused_by_a_commit_hook_is_undone(reg: RegistryBuilder) -> None:
-    hook = reg.root / ".git" / "hooks" / "pre-commit"
-    hook.write_text("#!/bin/sh\necho 'hook says no' >&2\nexit 1\n")
-    hook.chmod(0o755)
-    before = state(reg)
-    with pytest.raises(RegistryError, match="hook says no"):
-        write.promote(reg.root, "fraud-detector", 3, "production")
+        make_change(reg.root)
     assert state(reg) == before

@@ -42,7 +42,7 @@ def check_loaded(
 
         problems = check_tree(cur, base.config, policy_of)
         problems.extend(check_against_base(cur, base, changed))
-    return locate(dict.fromkeys(problems), cur.snapshot.read)
+    return locate(dict.fromkeys(problems), cur.snapshot.read_available)
 
 
 def check(root: Path | str, *, base: str | None = None, rev: str | None = None) -> list[Problem]:

@@ -37,7 +37,3 @@ def gate_failures(version: Version, gate: Gate, *, from_stage: str | None = None
 
 def transition_allowed(config: Config, old: str, new: str) -> bool:
     return new == old or new in config.transitions.get(old, ())
-
-
-def allowed_targets(config: Config, old: str) -> tuple[str, ...]:
-    return config.transitions.get(old, ())

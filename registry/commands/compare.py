@@ -8,8 +8,7 @@ from typing import Any
 import click
 
 from registry.commands.output import fmt_metric, table
-from registry.commands.show import load_for
-from registry.refs import Ref, find_model, parse_ref, resolve
+from registry.refs import Ref, find_model, load_for, parse_ref, resolve
 from registry.views import dumps
 
 

@@ -11,8 +11,7 @@ import click
 
 from registry import dvc
 from registry.errors import RegistryError, UsageError
-from registry.load import load
-from registry.refs import parse_ref, resolve
+from registry.refs import load_for, parse_ref, resolve
 
 
 class ArtifactMismatch(RegistryError):
@@ -22,8 +21,9 @@ class ArtifactMismatch(RegistryError):
 def pull(root: Path, uri: str, dest: Path | None = None) -> Path:
     """Fetch the artifact of ``uri`` and verify its md5 and size against the
     record; copy it to ``dest`` when given. Returns the verified file's path."""
-    reg = load(root)
-    rm, version = resolve(reg, parse_ref(uri))
+    ref = parse_ref(uri)
+    reg = load_for(root, ref)
+    rm, version = resolve(reg, ref)
     if version is None:
         raise UsageError(f"{uri!r} names a model, not a version: add /N, @alias or :stage")
     rel = f"models/{rm.name}/{version.artifact.path}"

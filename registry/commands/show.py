@@ -8,9 +8,8 @@ import click
 
 from registry.commands.output import fmt_metric, table
 from registry.errors import UsageError
-from registry.load import LoadedRegistry, load
 from registry.records import RegisteredModel, Version
-from registry.refs import Ref, parse_ref, resolve
+from registry.refs import load_for, parse_ref, resolve
 from registry.views import dumps, model_view, version_view
 
 
@@ -92,14 +91,6 @@ def render_model(rm: RegisteredModel) -> str:
     ]
     lines += ["", table(["VERSION", "STAGE", "ALIASES", "CREATED", "BY", *keys], rows)]
     return "\n".join(lines)
-
-
-def load_for(root: Path, ref: Ref, rev: str | None) -> LoadedRegistry:
-    """Only the named model's folder, unless it was renamed: then everything."""
-    reg = load(root, rev, only=[ref.model])
-    if ref.model not in reg.models:
-        reg = load(root, rev)
-    return reg
 
 
 def run(root: Path, ref_text: str, *, rev: str | None, as_json: bool) -> int:

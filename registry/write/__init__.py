@@ -14,9 +14,9 @@ from ruamel.yaml.scalarstring import LiteralScalarString
 from registry import git
 from registry.check.gates import gate_failures, transition_allowed
 from registry.errors import NotFound, UsageError
-from registry.load import LoadedRegistry, load
+from registry.load import LoadedRegistry
 from registry.records import RegisteredModel, Version, valid_name
-from registry.refs import find_model
+from registry.refs import ALIAS_RE, Ref, find_model, load_for
 from registry.write.commit import Change, WriteRefused, apply, apply_on_branch
 from registry.write.register import register
 from registry.write.rename import rename
@@ -35,8 +35,6 @@ __all__ = [
     "set_tag",
 ]
 
-_ALIAS_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789_-"
-
 
 def _submit(root: Path, change: Change, branch: str | bool | None, push: bool) -> str:
     """Commit on the current branch, or (``branch``: a name, or True for a name
@@ -52,12 +50,24 @@ def _submit(root: Path, change: Change, branch: str | bool | None, push: bool) -
     return apply_on_branch(root, change, branch if isinstance(branch, str) else None, push=push)
 
 
+def _submit_edit(
+    root: Path,
+    model: str,
+    path: str,
+    doc: Document,
+    subject: str,
+    trailers: tuple[tuple[str, str], ...],
+    branch: str | bool | None,
+    push: bool,
+) -> str:
+    """Submit a change of one edited record of ``model``."""
+    return _submit(root, Change({path: doc.text()}, subject, trailers, models=(model,)), branch, push)
+
+
 def _open(root: Path, model: str) -> tuple[LoadedRegistry, RegisteredModel]:
     if not valid_name(model):
         raise UsageError(f"{model!r} is not a valid model name")
-    reg = load(root, only=[model])
-    if model not in reg.models:
-        reg = load(root)
+    reg = load_for(root, Ref(model))
     rm = find_model(reg, model)
     bad = [p for p in reg.problems if p.path.startswith(f"models/{rm.name}/") or p.path == "registry.yaml"]
     if bad:
@@ -95,12 +105,25 @@ def promote(
     reason: str | None = None,
     branch: str | bool | None = None,
     push: bool = False,
-    _action: str = "promote",
 ) -> str:
     """Move a version to ``stage``, archiving the stage's previous holder when the
     registry says so (MLflow's ``archive_existing_versions``); return the commit id."""
     root = Path(root)
     reg, rm = _open(root, model)
+    return _promote(root, reg, rm, version, stage, reason, branch, push, "promote")
+
+
+def _promote(
+    root: Path,
+    reg: LoadedRegistry,
+    rm: RegisteredModel,
+    version: int,
+    stage: str,
+    reason: str | None,
+    branch: str | bool | None,
+    push: bool,
+    _action: str,
+) -> str:
     cfg = reg.config
     target = _version(rm, version)
     if stage not in cfg.stages:
@@ -179,17 +202,9 @@ def archive(
     push: bool = False,
 ) -> str:
     """Move a version to the registry's archive stage."""
-    reg, _ = _open(Path(root), model)
-    return promote(
-        root,
-        model,
-        version,
-        reg.config.archive_stage,
-        reason=reason,
-        branch=branch,
-        push=push,
-        _action="archive",
-    )
+    root = Path(root)
+    reg, rm = _open(root, model)
+    return _promote(root, reg, rm, version, reg.config.archive_stage, reason, branch, push, "archive")
 
 
 def set_alias(
@@ -204,7 +219,7 @@ def set_alias(
     """Point ``alias`` at a version (the alias's gate, if any, must hold)."""
     root = Path(root)
     reg, rm = _open(root, model)
-    if not alias or alias[0] not in _ALIAS_CHARS[:26] or any(c not in _ALIAS_CHARS for c in alias):
+    if not ALIAS_RE.match(alias):
         raise UsageError(f"{alias!r} is not a valid alias (lowercase letters, digits, _ and -)")
     target = _version(rm, version)
     old = rm.model.aliases.get(alias)
@@ -219,13 +234,16 @@ def set_alias(
     doc.mapping("aliases")[alias] = version
     verb = "move" if old is not None else "set"
     subject = f"{verb} {rm.name}@{alias} to v{version}" + (f" (was v{old})" if old is not None else "")
-    change = Change(
-        {rm.model.path: doc.text()},
+    return _submit_edit(
+        root,
+        rm.name,
+        rm.model.path,
+        doc,
         subject,
         _trailers("alias-set", rm.name, version=version, alias=alias),
-        models=(rm.name,),
+        branch,
+        push,
     )
-    return _submit(root, change, branch, push)
 
 
 def delete_alias(
@@ -241,13 +259,16 @@ def delete_alias(
     del aliases[alias]
     if not aliases:
         del doc.data["aliases"]
-    change = Change(
-        {rm.model.path: doc.text()},
+    return _submit_edit(
+        root,
+        rm.name,
+        rm.model.path,
+        doc,
         f"remove {rm.name}@{alias} (was v{rm.model.aliases[alias]})",
         _trailers("alias-remove", rm.name, version=rm.model.aliases[alias], alias=alias),
-        models=(rm.name,),
+        branch,
+        push,
     )
-    return _submit(root, change, branch, push)
 
 
 def _record_path(root: Path, model: str, version: int | None) -> tuple[RegisteredModel, str, str]:
@@ -272,13 +293,16 @@ def set_tag(
     rm, path, what = _record_path(root, model, version)
     doc = _doc(root, path)
     doc.mapping("tags")[key] = value
-    change = Change(
-        {path: doc.text()},
+    return _submit_edit(
+        root,
+        rm.name,
+        path,
+        doc,
         f"tag {what}: {key}={value}",
         _trailers("tag-set", rm.name, version=version, tag=f"{key}={value}"),
-        models=(rm.name,),
+        branch,
+        push,
     )
-    return _submit(root, change, branch, push)
 
 
 def delete_tag(
@@ -299,13 +323,16 @@ def delete_tag(
     del tags[key]
     if not tags:
         del doc.data["tags"]
-    change = Change(
-        {path: doc.text()},
+    return _submit_edit(
+        root,
+        rm.name,
+        path,
+        doc,
         f"untag {what}: {key}",
         _trailers("tag-remove", rm.name, version=version, tag=key),
-        models=(rm.name,),
+        branch,
+        push,
     )
-    return _submit(root, change, branch, push)
 
 
 def describe(
@@ -322,10 +349,13 @@ def describe(
     rm, path, what = _record_path(root, model, version)
     doc = _doc(root, path)
     doc.set("description", _text(text))
-    change = Change(
-        {path: doc.text()},
+    return _submit_edit(
+        root,
+        rm.name,
+        path,
+        doc,
         f"describe {what}",
         _trailers("describe", rm.name, version=version),
-        models=(rm.name,),
+        branch,
+        push,
     )
-    return _submit(root, change, branch, push)

@@ -99,14 +99,37 @@ def _restore(root: Path, originals: dict[str, bytes | None]) -> None:
             _write_atomically(path, data.decode("utf-8"))
 
 
+def refuse_if_failing(
+    root: Path, change: Change, *, base: str | None, rev: str | None = None, outcome: str = "it was not made"
+) -> None:
+    """Run the checker on the result (the work tree, or ``rev``) as a change
+    from ``base``; refuse on an error in the changed files or in the folder
+    of the model changed (its parents are loaded only so parent rules see them)."""
+    from registry.check import check, check_models
+
+    if change.models:
+        found = check_models(root, list(change.models), base=base, rev=rev)
+    else:
+        found = check(root, base=base, rev=rev)
+    folders = tuple(f"models/{m}/" for m in change.models[:1])
+    problems = [
+        p
+        for p in found
+        if p.severity == ERROR and (p.path in change.files or (p.path + "/").startswith(folders))
+    ]
+    if problems:
+        raise WriteRefused(
+            f"the change would not pass `registry check`, so {outcome}:\n"
+            + "\n".join(f"  {p}" for p in problems[:10])
+        )
+
+
 def apply(root: Path, change: Change, created: tuple[str, ...] = ()) -> str:
     """Write, check and commit ``change``; return the commit id.
 
     ``created`` names files the caller has already written for this change
     (an artifact's ``.dvc`` pointer, say, after its own ``preflight``): they
     go into the commit too, and are removed if the change fails."""
-    from registry.check import check, check_models
-
     paths = sorted(change.files)
     preflight(root, paths)
     originals = {p: (root / p).read_bytes() if (root / p).exists() else None for p in paths}
@@ -114,21 +137,7 @@ def apply(root: Path, change: Change, created: tuple[str, ...] = ()) -> str:
     try:
         for rel, text in change.files.items():
             _write_atomically(root / rel, text)
-        base = "HEAD" if git.head_commit(root) else None
-        found = (
-            check_models(root, list(change.models), base=base) if change.models else check(root, base=base)
-        )
-        folders = tuple(f"models/{m}/" for m in change.models[:1])  # the model changed, not its parents
-        problems = [
-            p
-            for p in found
-            if p.severity == ERROR and (p.path in change.files or (p.path + "/").startswith(folders))
-        ]
-        if problems:
-            raise WriteRefused(
-                "the change would not pass `registry check`, so it was not made:\n"
-                + "\n".join(f"  {p}" for p in problems[:10])
-            )
+        refuse_if_failing(root, change, base="HEAD" if git.head_commit(root) else None)
         staged = True
         return git.commit_paths(root, sorted({*paths, *created}), change.message())
     except BaseException:
@@ -152,8 +161,6 @@ def apply_on_branch(root: Path, change: Change, branch: str | None = None, *, pu
     tree, the index and the current branch are left exactly as they were.
     The commit is checked at its own revision before the branch is created;
     with ``push`` the branch is pushed to origin. Returns the commit id."""
-    from registry.check import check_models
-
     paths = sorted(change.files)
     preflight(root, paths)
     head = git.head_commit(root)
@@ -164,18 +171,7 @@ def apply_on_branch(root: Path, change: Change, branch: str | None = None, *, pu
         raise WriteRefused(f"branch {name} already exists; pick another name with --branch NAME")
     files = {p: t.encode("utf-8") for p, t in change.files.items()}
     commit = git.commit_on_branch(root, head, files, change.message())
-    found = check_models(root, list(change.models), base=head, rev=commit)
-    folders = tuple(f"models/{m}/" for m in change.models[:1])
-    problems = [
-        p
-        for p in found
-        if p.severity == ERROR and (p.path in change.files or (p.path + "/").startswith(folders))
-    ]
-    if problems:
-        raise WriteRefused(
-            "the change would not pass `registry check`, so no branch was made:\n"
-            + "\n".join(f"  {p}" for p in problems[:10])
-        )
+    refuse_if_failing(root, change, base=head, rev=commit, outcome="no branch was made")
     git.create_branch(root, name, commit)
     if push:
         git.push_branch(root, name)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 import re
 import shutil
 from collections.abc import Iterable, Mapping, Sequence
@@ -18,8 +17,6 @@ from registry.load import load
 from registry.records import valid_name
 from registry.write.commit import Change, WriteRefused, apply, preflight
 
-_FILE_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$")
-_KEY_RE = re.compile(r"^[A-Za-z0-9_.:/ -]{1,250}$")
 _VERSION_SCHEMA = "# yaml-language-server: $schema=../../../registry/schemas/version.schema.json\n"
 _MODEL_SCHEMA = "# yaml-language-server: $schema=../../registry/schemas/model.schema.json\n"
 
@@ -53,20 +50,6 @@ def read_values(path: Path) -> dict[str, Any]:
 
     walk("", doc)
     return flat
-
-
-def _checked(kind: str, values: Mapping[str, Any], *, numeric: bool) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in values.items():
-        if not _KEY_RE.match(key):
-            raise UsageError(f"{kind} name {key!r}: use letters, digits, and _ . : / - or spaces")
-        if numeric:
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-                raise UsageError(f"metric {key!r} must be a finite number, not {value!r}")
-        elif not isinstance(value, (str, int, float, bool)):
-            raise UsageError(f"param {key!r} must be a string, number or boolean, not {value!r}")
-        out[key] = value
-    return out
 
 
 def _code_lineage(
@@ -111,6 +94,20 @@ def _data_lineage(root: Path, paths: Iterable[str]) -> list[dict[str, str]]:
     return out
 
 
+def _validate(record: Mapping[str, Any]) -> None:
+    """Refuse, before DVC runs, a record the checker would refuse: the same
+    schema and the same finiteness rule that loading applies."""
+    from registry import schemas
+    from registry.parse import non_finite
+
+    problems = [msg for _, msg, _ in schemas.errors("version", record)]
+    where = non_finite(record, ())
+    if where is not None:
+        problems.append(f"{'.'.join(map(str, where))} is not a finite number")
+    if problems:
+        raise UsageError("the new version's record would be invalid: " + "; ".join(problems[:5]))
+
+
 def register(
     root: Path | str,
     model: str,
@@ -139,8 +136,6 @@ def register(
         raise UsageError(f"{model!r} is not a valid model name (^[a-z0-9][a-z0-9._-]{{0,63}}$)")
     if not source.is_file():
         raise UsageError(f"{source}: no such file (register takes one artifact file)")
-    if not _FILE_RE.match(source.name):
-        raise UsageError(f"artifact file name {source.name!r}: use letters, digits, . _ - (rename the file)")
     reg = load(root, only=[model])
     rm = reg.models.get(model)
     number = max(rm.versions, default=0) + 1 if rm else 1
@@ -164,9 +159,10 @@ def register(
     if tags:
         record["tags"] = dict(tags)
     if metrics:
-        record["metrics"] = _checked("metric", metrics, numeric=True)
+        record["metrics"] = dict(metrics)
     if params:
-        record["params"] = _checked("param", params, numeric=False)
+        record["params"] = dict(params)
+    record["artifact"] = {"path": art_rel, "md5": "0" * 32, "size": 0}  # DVC's hash is filled in below
     lineage: dict[str, Any] = {}
     code = _code_lineage(Path(code_dir) if code_dir else None, code_commit, code_repo, code_path, root)
     if code:
@@ -178,6 +174,9 @@ def register(
         lineage["run"] = {"id": run_id}
     if parents:
         lineage["parents"] = [{"model": m, "version": n} for m, n in parents]
+    if lineage:
+        record["lineage"] = lineage
+    _validate(record)
 
     (root / folder / "artifacts" / str(number)).mkdir(parents=True)
     try:
@@ -192,8 +191,6 @@ def register(
             shutil.rmtree(root / folder / "artifacts", ignore_errors=True)
         raise
     record["artifact"] = {"path": art_rel, "md5": md5, "size": size}
-    if lineage:
-        record["lineage"] = lineage
     files = {record_path: _VERSION_SCHEMA + _dump(record)}
     if rm is None:
         files[f"{folder}/model.yaml"] = _MODEL_SCHEMA + "{}\n"

@@ -11,12 +11,10 @@ import contextlib
 from pathlib import Path
 
 from registry import git
-from registry.check import check_models
 from registry.errors import NotFound, RegistryError, UsageError
 from registry.load import load
-from registry.problems import ERROR
 from registry.records import valid_name
-from registry.write.commit import Change, WriteRefused, preflight
+from registry.write.commit import Change, WriteRefused, preflight, refuse_if_failing
 from registry.write.yamledit import Document
 
 
@@ -51,17 +49,7 @@ def rename(root: Path | str, old: str, new: str, *, reason: str | None = None) -
             former.append(old)
         doc.set("former_names", former)
         (root / model_yaml).write_text(doc.text(), encoding="utf-8")
-        base = "HEAD" if git.head_commit(root) else None
-        problems = [
-            p
-            for p in check_models(root, [new, old], base=base)
-            if p.severity == ERROR and p.path.startswith(f"{new_dir}/")
-        ]
-        if problems:
-            raise WriteRefused(
-                "the rename would not pass `registry check`, so it was not made:\n"
-                + "\n".join(f"  {p}" for p in problems[:10])
-            )
+        refuse_if_failing(root, change, base="HEAD" if git.head_commit(root) else None)
         git.run(["add", "--", model_yaml], root)
         return git.commit_paths(root, [old_dir, new_dir], change.message(), add=False)
     except BaseException:
