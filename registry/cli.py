@@ -225,7 +225,18 @@ def _change_options(func: Callable[..., Any]) -> Callable[..., Any]:
 @click.option("--code-path", metavar="PATH", help="The training script, inside the code repository.")
 @click.option("--run-id", metavar="ID", help="The training run (MLflow run id, say).")
 @click.option("--stage", help="Start in this stage instead of the first one (transitions apply).")
-@click.option("--push", is_flag=True, help="Also upload the artifact to the DVC remote.")
+@click.option(
+    "--branch",
+    is_flag=False,
+    flag_value="",
+    default=None,
+    metavar="[NAME]",
+    help="Commit on a new branch (default name: registry/<change>), leaving the work tree alone.",
+)
+@click.option(
+    "--push", is_flag=True, help="Upload the artifact to the DVC remote (and push the --branch to origin)."
+)
+@click.option("--pr", is_flag=True, help="--branch --push, then open a pull request (or print its URL).")
 @click.pass_context
 def register(ctx: click.Context, /, model: str, artifact: str, **options: Any) -> None:
     """Register ARTIFACT as the next version of MODEL, in one commit.
@@ -280,6 +291,35 @@ def archive(
     from registry.commands import write as cmd
 
     ctx.exit(cmd.archive(_root(ctx), model, version, reason, cmd.branch_option(branch), push, pr))
+
+
+@cli.command()
+@click.argument("model")
+@click.option("--to", "to", type=click.IntRange(min=1), metavar="N", help="The version to put back.")
+@click.option("--stage", default="production", show_default=True, help="The stage to roll back.")
+@click.option("--reason", help="Why; recorded in the commit's Reason trailer.")
+@_change_options
+@click.pass_context
+def rollback(
+    ctx: click.Context,
+    model: str,
+    to: int | None,
+    stage: str,
+    reason: str | None,
+    branch: str | None,
+    push: bool,
+    pr: bool,
+) -> None:
+    """Put back the previous production version of MODEL, in one commit.
+
+    The version that held the stage before the current one (found in git's
+    history), or --to N, returns to it; the current holder is archived and
+    protected aliases follow. A version may return from the archive stage
+    only to a stage it held before; the stage's gate still applies.
+    """
+    from registry.commands import write as cmd
+
+    ctx.exit(cmd.rollback(_root(ctx), model, to, stage, reason, cmd.branch_option(branch), push, pr))
 
 
 @cli.group()

@@ -184,6 +184,92 @@ def changed_paths(root: Path, base: str, commit: str | None, paths: list[str]) -
     return set(_split_z(run(cmd, root)))
 
 
+class Person(NamedTuple):
+    name: str
+    email: str
+    time: int
+    """Seconds since the epoch."""
+    offset: str
+    """The zone as git wrote it, e.g. ``+0100``."""
+
+
+class FileChange(NamedTuple):
+    status: str
+    """``A``, ``M``, ``D`` or ``T`` (renames are reported as a delete and an add)."""
+    path: str
+    old: str | None
+    new: str | None
+
+
+class LogEntry(NamedTuple):
+    commit: str
+    parents: tuple[str, ...]
+    author: Person
+    committer: Person
+    message: str
+    changes: tuple[FileChange, ...]
+
+
+_LOG_FORMAT = "%H%x00%P%x00%an%x00%ae%x00%at %ai%x00%cn%x00%ce%x00%ct %ci%x00%B%x00"
+_NULL_BLOB = "0" * 40
+
+
+def _person(name: bytes, email: bytes, when: bytes) -> Person:
+    parts = when.decode().split()
+    return Person(name.decode("utf-8", "replace"), email.decode("utf-8", "replace"), int(parts[0]), parts[-1])
+
+
+def log(
+    root: Path, rev: str, paths: list[str], *, first_parent: bool = True, reverse: bool = False
+) -> Iterator[LogEntry]:
+    """The commits reachable from ``rev`` that change ``paths``, newest first
+    (or oldest first with ``reverse``), each with the blobs of what it changed:
+    one ``git log`` process, whatever the number of commits."""
+    cmd = ["log", "-z", "--raw", "--no-abbrev", "--no-renames", f"--format={_LOG_FORMAT}"]
+    if first_parent:
+        cmd.append("--first-parent")  # implies diffs of merges against their first parent
+    if reverse:
+        cmd.append("--reverse")
+    tokens = run([*cmd, rev, "--", *paths], root).split(b"\0")
+    i, n = 0, len(tokens)
+    while i < n:
+        if not tokens[i].strip():
+            i += 1
+            continue
+        head = tokens[i : i + 9]
+        if len(head) < 9:
+            break
+        i += 9
+        changes = []
+        while i < n:
+            token = tokens[i].lstrip(b"\n")
+            if not token:
+                i += 1
+                continue
+            if not token.startswith(b":") or i + 1 >= n:
+                break
+            meta = token[1:].split()
+            path = tokens[i + 1].decode("utf-8", "surrogateescape")
+            old, new = meta[2].decode(), meta[3].decode()
+            changes.append(
+                FileChange(
+                    meta[4].decode()[:1],
+                    path,
+                    None if old == _NULL_BLOB else old,
+                    None if new == _NULL_BLOB else new,
+                )
+            )
+            i += 2
+        yield LogEntry(
+            head[0].decode(),
+            tuple(head[1].decode().split()),
+            _person(head[2], head[3], head[4]),
+            _person(head[5], head[6], head[7]),
+            head[8].decode("utf-8", "replace"),
+            tuple(changes),
+        )
+
+
 class CatFile:
     """One ``git cat-file --batch`` process for reading many blobs."""
 

@@ -357,6 +357,8 @@ class Config:
     single_holder: tuple[str, ...] = ("production",)
     archive_on_promote: bool = True
     archive_stage: str = "archived"
+    rollback: bool = True
+    """A version may go from ``archive_stage`` straight back to a stage it held before."""
     policy: Policy = field(default_factory=Policy)
     forge: str | None = None
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
@@ -376,6 +378,7 @@ class Config:
             single_holder=tuple(raw.get("single_holder", default.single_holder)),
             archive_on_promote=bool(raw.get("archive_on_promote", True)),
             archive_stage=raw.get("archive_stage", "archived"),
+            rollback=bool(raw.get("rollback", True)),
             policy=Policy.from_dict(raw.get("policy")),
             forge=raw.get("forge"),
             raw=raw,

@@ -56,11 +56,15 @@ def test_three_versions_through_staging_to_production_and_back_out(
     write.promote(repo.root, "scorer", 3, "staging")
     with pytest.raises(RegistryError, match=r"f1 = 0\.79 does not satisfy >= 0\.8"):
         write.promote(repo.root, "scorer", 3, "production")
+    write.rollback(repo.root, "scorer", reason="v2 drifts on new merchants")
+    assert Registry(repo.root).get("models:/scorer@champion").number == 1
+    assert Registry(repo.root).get("models:/scorer/2").stage == "archived"
     assert repo.check() == []
     assert repo.git("status", "--porcelain") == ""
     # One commit per action, each with its trailers.
-    actions = repo.git("log", "--format=%(trailers:key=Registry-Action,valueonly)", "-9").split()
+    actions = repo.git("log", "--format=%(trailers:key=Registry-Action,valueonly)", "-10").split()
     assert actions == [
+        "rollback",
         "promote",
         "promote",
         "promote",
@@ -71,15 +75,19 @@ def test_three_versions_through_staging_to_production_and_back_out(
         "register",
         "register",
     ]
+    # DVC reads the pointers register wrote as its own: nothing to add or push.
+    dvc = str(Path(sys.executable).parent / "dvc")
+    local = subprocess.run([dvc, "status"], cwd=repo.root, capture_output=True, text=True, check=True)
+    assert "Data and pipelines are up to date." in local.stdout, local.stdout
+    cloud = subprocess.run(
+        [dvc, "status", "--cloud"], cwd=repo.root, capture_output=True, text=True, check=True
+    )
+    assert "in sync" in cloud.stdout, cloud.stdout
 
     clone = tmp_path / "clone"
     subprocess.run(["git", "clone", "-q", str(repo.root), str(clone)], check=True)
     pulled = Registry(clone).pull("models:/scorer@champion")
-    assert (
-        pulled.read_bytes() == weights(tmp_path / "again", 2).read_bytes()
-        if False
-        else pulled.read_bytes() == (b"weights of run 2" * 100)
-    )
+    assert pulled.read_bytes() == b"weights of run 1" * 100
 
 
 def test_register_from_the_command_line_records_lineage(repo: RegistryBuilder, tmp_path: Path) -> None:
@@ -153,3 +161,44 @@ def test_registration_the_checker_refuses_is_undone(repo: RegistryBuilder, tmp_p
     assert not (repo.root / "models" / "scorer").exists() or not any(
         (repo.root / "models" / "scorer").rglob("*.dvc")
     )
+
+
+def test_register_on_a_branch_leaves_the_work_tree_alone(repo: RegistryBuilder, tmp_path: Path) -> None:
+    origin = tmp_path / "origin.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(origin)], check=True)
+    repo.git("remote", "add", "origin", str(origin))
+    repo.git("push", "-q", "origin", "HEAD:main")
+    write.register(repo.root, "scorer", weights(tmp_path, 1))
+    before = (repo.git("rev-parse", "HEAD"), repo.git("status", "--porcelain", "--ignored"))
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "registry",
+            "register",
+            "scorer",
+            str(weights(tmp_path, 2)),
+            "--branch",
+            "--push",
+        ],
+        cwd=repo.root,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip().endswith("register scorer v2 (branch registry/register-scorer-v2)")
+    assert (repo.git("rev-parse", "HEAD"), repo.git("status", "--porcelain", "--ignored")) == before
+    assert not (repo.root / "models/scorer/artifacts/2").exists()
+    files = repo.git("show", "--name-only", "--format=", "registry/register-scorer-v2").split()
+    assert sorted(files) == [
+        "models/scorer/artifacts/2/.gitignore",
+        "models/scorer/artifacts/2/model.onnx.dvc",
+        "models/scorer/versions/2.yaml",
+    ]
+    # The branch is on origin and the bytes are in the DVC remote: a reviewer can pull them.
+    clone = tmp_path / "reviewer"
+    subprocess.run(
+        ["git", "clone", "-q", "-b", "registry/register-scorer-v2", str(origin), str(clone)], check=True
+    )
+    assert Registry(clone).pull("models:/scorer/2").read_bytes() == b"weights of run 2" * 100

@@ -7,16 +7,24 @@ policy change for reviewers to see.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from registry.check.gates import gate_failures, transition_allowed
+from registry.check.gates import gate_failures, may_roll_back, transition_allowed
 from registry.load import MODELS_DIR, REGISTRY_FILE, LoadedRegistry
 from registry.problems import WARNING, Problem
 from registry.records import INITIAL_STAGE, Config, RegisteredModel, Version
 
 MUTABLE_FIELDS = frozenset({"description", "tags", "stage"})
-_POLICY_KEYS = ("stages", "transitions", "single_holder", "archive_on_promote", "archive_stage", "policy")
+_POLICY_KEYS = (
+    "stages",
+    "transitions",
+    "single_holder",
+    "archive_on_promote",
+    "archive_stage",
+    "rollback",
+    "policy",
+)
 
 
 def _first_difference(old: Any, new: Any, path: tuple[str | int, ...]) -> tuple[str | int, ...] | None:
@@ -57,8 +65,12 @@ def _short(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+Held = Callable[[RegisteredModel, int], set[str]]
+"""The stages a version of a model has held, from the base's history."""
+
+
 def _check_version_change(
-    old: Version, new: Version, base_cfg: Config, rm_base: RegisteredModel
+    old: Version, new: Version, base_cfg: Config, rm_base: RegisteredModel, held: Held
 ) -> Iterator[Problem]:
     for key in sorted((set(old.raw) | set(new.raw)) - MUTABLE_FIELDS):
         before, after = old.raw.get(key), new.raw.get(key)
@@ -80,26 +92,38 @@ def _check_version_change(
             where,
         )
     if new.stage != old.stage:
-        yield from _check_move(new, old.stage, base_cfg, rm_base)
+        yield from _check_move(new, old.stage, base_cfg, rm_base, held)
 
 
 def _check_move(
-    new: Version, from_stage: str, base_cfg: Config, rm_base: RegisteredModel | None
+    new: Version, from_stage: str, base_cfg: Config, rm_base: RegisteredModel | None, held: Held | None = None
 ) -> Iterator[Problem]:
-    if not transition_allowed(base_cfg, from_stage, new.stage):
+    rollback = (
+        not transition_allowed(base_cfg, from_stage, new.stage)
+        and may_roll_back(base_cfg, from_stage, new.stage)
+        and rm_base is not None
+        and held is not None
+        and new.stage in held(rm_base, new.number)
+    )
+    if not rollback and not transition_allowed(base_cfg, from_stage, new.stage):
         allowed = ", ".join(base_cfg.transitions.get(from_stage, ())) or "nowhere"
         yield Problem(
             new.path,
             "stage-transition",
             f"{from_stage} -> {new.stage} is not an allowed transition "
-            f"(from {from_stage} a version may go to: {allowed})",
+            f"(from {from_stage} a version may go to: {allowed}"
+            + (
+                f"; it may return to {new.stage} only if it was there before, as a rollback)"
+                if may_roll_back(base_cfg, from_stage, new.stage)
+                else ")"
+            ),
             ("stage",),
         )
         return
     policy = base_cfg.policy_for(rm_base.model if rm_base else None)
     gate = policy.gates.get(new.stage)
     if gate is not None:
-        why = gate_failures(new, gate, from_stage=from_stage)
+        why = gate_failures(new, gate, from_stage=None if rollback else from_stage)
         if why:
             yield Problem(
                 new.path,
@@ -114,6 +138,14 @@ def check_against_base(cur: LoadedRegistry, base: LoadedRegistry, changed: set[s
     models whose files differ; ``base`` holds at least those models."""
     problems: list[Problem] = []
     base_cfg = base.config
+
+    def held(rm: RegisteredModel, number: int) -> set[str]:
+        if base.commit is None:
+            return set()
+        from registry.past import stages_held
+
+        return stages_held(base.root, base.commit, [rm.name, *rm.model.former_names], number)
+
     if not base.config_ok:
         problems.append(
             Problem(
@@ -180,7 +212,7 @@ def check_against_base(cur: LoadedRegistry, base: LoadedRegistry, changed: set[s
                 continue
             if rm_cur.name == base_name and cur.blob(new.path) == base.blob(old.path) and cur.blob(new.path):
                 continue
-            problems.extend(_check_version_change(old, new, base_cfg, rm_base))
+            problems.extend(_check_version_change(old, new, base_cfg, rm_base, held))
         for number, new in rm_cur.versions.items():
             if number not in rm_base.versions:
                 if number < base_max:

@@ -37,3 +37,9 @@ def gate_failures(version: Version, gate: Gate, *, from_stage: str | None = None
 
 def transition_allowed(config: Config, old: str, new: str) -> bool:
     return new == old or new in config.transitions.get(old, ())
+
+
+def may_roll_back(config: Config, old: str, new: str) -> bool:
+    """Whether ``old -> new`` can be a rollback: a return from the archive stage.
+    It is one when the version held ``new`` before, which history tells."""
+    return config.rollback and old == config.archive_stage and new != old

@@ -1,4 +1,4 @@
-"""The write commands: promote, archive, alias, tag, describe. Each makes one commit."""
+"""The write commands: promote, archive, rollback, alias, tag, describe. Each makes one commit."""
 
 from __future__ import annotations
 
@@ -100,6 +100,22 @@ def archive(
     )
 
 
+def rollback(
+    root: Path,
+    model: str,
+    to: int | None,
+    stage: str,
+    reason: str | None,
+    branch: Branch,
+    push: bool,
+    pr: bool = False,
+) -> int:
+    commit = write.rollback(
+        root, model, to=to, stage=stage, reason=reason, branch=branch or pr or None, push=push or pr
+    )
+    return _report(root, commit, pr=pr)
+
+
 def alias_set(
     root: Path, model: str, alias: str, version: int, branch: Branch, push: bool, pr: bool = False
 ) -> int:
@@ -183,7 +199,9 @@ def register(
     code_path: str | None,
     run_id: str | None,
     stage: str | None,
+    branch: str | None,
     push: bool,
+    pr: bool,
 ) -> int:
     from registry.write.register import read_values
 
@@ -217,9 +235,10 @@ def register(
         code_path=code_path,
         run_id=run_id,
         stage=stage,
-        push=push,
+        push=push or pr,
+        branch=branch_option(branch) or pr or None,
     )
-    return _report(root, commit)
+    return _report(root, commit, pr=pr)
 
 
 def rename(root: Path, old: str, new: str, reason: str | None) -> int:

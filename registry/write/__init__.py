@@ -12,9 +12,10 @@ from pathlib import Path
 from ruamel.yaml.scalarstring import LiteralScalarString
 
 from registry import git
-from registry.check.gates import gate_failures, transition_allowed
+from registry.check.gates import gate_failures, may_roll_back, transition_allowed
 from registry.errors import NotFound, UsageError
 from registry.load import LoadedRegistry
+from registry.past import previous_holder, stages_held
 from registry.records import RegisteredModel, Version, valid_name
 from registry.refs import ALIAS_RE, Ref, find_model, load_for
 from registry.write.commit import Change, WriteRefused, apply, apply_on_branch
@@ -31,6 +32,7 @@ __all__ = [
     "promote",
     "register",
     "rename",
+    "rollback",
     "set_alias",
     "set_tag",
 ]
@@ -122,7 +124,7 @@ def _promote(
     reason: str | None,
     branch: str | bool | None,
     push: bool,
-    _action: str,
+    action: str,
 ) -> str:
     cfg = reg.config
     target = _version(rm, version)
@@ -130,23 +132,28 @@ def _promote(
         raise UsageError(f"{stage!r} is not a stage of this registry ({', '.join(cfg.stages)})")
     if target.stage == stage:
         raise WriteRefused(f"{rm.name} v{version} is already in {stage}")
+    rollback = False
     if not transition_allowed(cfg, target.stage, stage):
         allowed = ", ".join(cfg.transitions.get(target.stage, ())) or "nowhere"
-        raise WriteRefused(
-            f"{target.stage} -> {stage} is not an allowed transition (from {target.stage}: {allowed})"
-        )
+        why = f"{target.stage} -> {stage} is not an allowed transition (from {target.stage}: {allowed})"
+        if may_roll_back(cfg, target.stage, stage):
+            rollback = stage in _held(root, rm, version)
+            if not rollback:
+                raise WriteRefused(f"{why}; v{version} has never been in {stage}, so it cannot return there")
+        else:
+            raise WriteRefused(why)
     policy = cfg.policy_for(rm.model)
     gate = policy.gates.get(stage)
     if gate is not None:
-        why = gate_failures(target, gate, from_stage=target.stage)
-        if why:
-            raise WriteRefused(f"{rm.name} v{version} cannot enter {stage}: " + "; ".join(why))
+        why_not = gate_failures(target, gate, from_stage=None if rollback else target.stage)
+        if why_not:
+            raise WriteRefused(f"{rm.name} v{version} cannot enter {stage}: " + "; ".join(why_not))
     files: dict[str, str] = {}
     doc = _doc(root, target.path)
     doc.set("stage", stage)
     files[target.path] = doc.text()
     archived = []
-    if stage in cfg.single_holder and cfg.archive_on_promote:
+    if (stage in cfg.single_holder and cfg.archive_on_promote) or action == "rollback":
         for other in rm.in_stage(stage):
             if other.number != version:
                 other_doc = _doc(root, other.path)
@@ -166,20 +173,24 @@ def _promote(
     body = []
     if archived:
         body.append(f"Archives {', '.join(f'v{n}' for n in archived)} (was {stage}).")
+    if rollback:
+        body.append(f"v{version} returns to {stage}, where it was before.")
     for alias, old in moved:
         body.append(f"Moves @{alias} from v{old} to v{version}.")
     if reason:
         body.append(f"Reason: {reason}")
-    subject = (
-        f"archive {rm.name} v{version}"
-        if _action == "archive"
-        else f"promote {rm.name} v{version} to {stage}"
-    )
+    if action == "archive":
+        subject = f"archive {rm.name} v{version}"
+    elif action == "rollback":
+        was = f" (from v{', v'.join(map(str, archived))})" if archived else ""
+        subject = f"roll back {rm.name} {stage} to v{version}{was}"
+    else:
+        subject = f"promote {rm.name} v{version} to {stage}"
     change = Change(
         files,
         subject,
         _trailers(
-            _action,
+            action,
             rm.name,
             version=version,
             stage=stage,
@@ -190,6 +201,43 @@ def _promote(
         models=(rm.name,),
     )
     return _submit(root, change, branch, push)
+
+
+def _held(root: Path, rm: RegisteredModel, version: int) -> set[str]:
+    """The stages ``version`` has been in, from the history of HEAD."""
+    if git.head_commit(root) is None:
+        return set()
+    return stages_held(root, "HEAD", [rm.name, *rm.model.former_names], version)
+
+
+def rollback(
+    root: Path | str,
+    model: str,
+    *,
+    to: int | None = None,
+    stage: str = "production",
+    reason: str | None = None,
+    branch: str | bool | None = None,
+    push: bool = False,
+) -> str:
+    """Put back the version that held ``stage`` before the current one (or
+    version ``to``) and archive the current one, in one commit."""
+    root = Path(root)
+    reg, rm = _open(root, model)
+    if stage not in reg.config.stages:
+        raise UsageError(f"{stage!r} is not a stage of this registry ({', '.join(reg.config.stages)})")
+    current = {v.number for v in rm.in_stage(stage)}
+    if to is None:
+        head = git.head_commit(root)
+        names = [rm.name, *rm.model.former_names]
+        to = previous_holder(root, "HEAD", names, stage, current) if head else None
+        if to is None:
+            raise WriteRefused(
+                f"no earlier {stage} version of {rm.name} in its history; name one with --to N"
+            )
+    elif to in current:
+        raise WriteRefused(f"{rm.name} v{to} is the current {stage} version; nothing to roll back to")
+    return _promote(root, reg, rm, to, stage, reason, branch, push, "rollback")
 
 
 def archive(

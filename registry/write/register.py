@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 from collections.abc import Iterable, Mapping, Sequence
@@ -15,7 +16,7 @@ from registry.errors import UsageError
 from registry.limits import MAX_BYTES
 from registry.load import load
 from registry.records import valid_name
-from registry.write.commit import Change, WriteRefused, apply, preflight
+from registry.write.commit import Change, WriteRefused, apply, apply_on_branch, preflight
 
 _VERSION_SCHEMA = "# yaml-language-server: $schema=../../../registry/schemas/version.schema.json\n"
 _MODEL_SCHEMA = "# yaml-language-server: $schema=../../registry/schemas/model.schema.json\n"
@@ -126,10 +127,17 @@ def register(
     run_id: str | None = None,
     stage: str | None = None,
     push: bool = False,
+    branch: str | bool | None = None,
 ) -> tuple[str, int]:
     """Add the next version of ``model`` (creating the model on first use):
-    copy the artifact under ``models/<model>/artifacts/<N>/``, track it with
-    DVC, write the record, check and commit. Returns (commit id, N)."""
+    put the artifact in DVC's cache and under ``models/<model>/artifacts/<N>/``
+    with its ``.dvc`` pointer, write the record, check and commit. Returns
+    (commit id, N).
+
+    ``push`` uploads the artifact to the DVC remote (and pushes the branch,
+    with ``branch``). With ``branch`` (a name, or True for one derived from
+    the change) the commit goes on a new branch and the work tree is left
+    alone: the bytes go to DVC's cache only."""
     root = Path(root)
     source = Path(artifact)
     if not valid_name(model):
@@ -147,7 +155,8 @@ def register(
     created = [f"{art_path}.dvc", f"{folder}/artifacts/{number}/.gitignore"]
     files_to_write = [record_path] + ([] if rm else [f"{folder}/model.yaml"])
     preflight(root, [*files_to_write, *created])
-    if (root / folder / "artifacts" / str(number)).exists():
+    on_branch = branch is not None and branch is not False
+    if not on_branch and (root / folder / "artifacts" / str(number)).exists():
         raise WriteRefused(f"{folder}/artifacts/{number}/ already exists; remove it or commit it first")
     record: dict[str, Any] = {
         "created_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -178,20 +187,15 @@ def register(
         record["lineage"] = lineage
     _validate(record)
 
-    (root / folder / "artifacts" / str(number)).mkdir(parents=True)
-    try:
-        shutil.copyfile(source, root / art_path)
-        dvc.add(root, art_path)
-        md5, size = dvc.pointer(root / f"{art_path}.dvc")
-        if push:
-            dvc.push(root, f"{art_path}.dvc")
-    except BaseException:
-        shutil.rmtree(root / folder / "artifacts" / str(number), ignore_errors=True)
-        if rm is None:
-            shutil.rmtree(root / folder / "artifacts", ignore_errors=True)
-        raise
+    md5, size = dvc.store(root, source)
+    if push:
+        dvc.push_object(root, md5, size)
     record["artifact"] = {"path": art_rel, "md5": md5, "size": size}
-    files = {record_path: _VERSION_SCHEMA + _dump(record)}
+    files = {
+        record_path: _VERSION_SCHEMA + _dump(record),
+        f"{art_path}.dvc": dvc.pointer_text(source.name, md5, size),
+        f"{folder}/artifacts/{number}/.gitignore": f"/{source.name}\n",
+    }
     if rm is None:
         files[f"{folder}/model.yaml"] = _MODEL_SCHEMA + "{}\n"
     subject = f"register {model} v{number}" + (" (new model)" if rm is None else "")
@@ -200,13 +204,29 @@ def register(
         trailers.append(("Stage", stage))
     linked = tuple(sorted({m for m, _ in parents if valid_name(m)} - {model}))
     change = Change(files, subject, tuple(trailers), models=(model, *linked))
-    present = tuple(p for p in created if (root / p).exists())
+    if on_branch:
+        name = branch if isinstance(branch, str) else None
+        return apply_on_branch(root, change, name, push=push), number
+    folder_path = root / folder
+    made = folder_path if rm is None and not folder_path.exists() else folder_path / "artifacts" / str(number)
     try:
-        commit = apply(root, change, created=present)
+        (root / art_path).parent.mkdir(parents=True)
+        _copy(source, root / art_path, md5, size)
+        commit = apply(root, change)
     except BaseException:
-        shutil.rmtree(root / folder / "artifacts" / str(number), ignore_errors=True)
+        shutil.rmtree(made, ignore_errors=True)
         raise
     return commit, number
+
+
+def _copy(source: Path, dest: Path, md5: str, size: int) -> None:
+    """The artifact in the work tree, as DVC would check it out (a copy)."""
+    tmp = dest.with_name(f".{dest.name}.tmp")
+    shutil.copyfile(source, tmp)
+    if dvc.md5_of(tmp) != (md5, size):
+        tmp.unlink()
+        raise WriteRefused(f"{source} changed while it was being registered; try again")
+    os.replace(tmp, dest)
 
 
 def _dump(record: Mapping[str, Any]) -> str:
