@@ -6,6 +6,7 @@ fix (or problems found by ``check``), 2 usage or internal error, 130 Ctrl-C.
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 import tempfile
@@ -188,13 +189,15 @@ def pull(ctx: click.Context, uri: str, output: str | None) -> None:
 # -- writes: each is one commit ------------------------------------------------
 
 
-def _change_options(func: Callable[..., Any]) -> Callable[..., Any]:
+def _change_options(
+    func: Callable[..., Any], *, push_help: str = "Push the branch to origin afterwards."
+) -> Callable[..., Any]:
     func = click.option(
         "--pr",
         is_flag=True,
         help="Push a new branch and open a pull request (gh or glab if logged in, else print its URL).",
     )(func)
-    func = click.option("--push", is_flag=True, help="Push the branch to origin afterwards.")(func)
+    func = click.option("--push", is_flag=True, help=push_help)(func)
     func = click.option(
         "--branch",
         is_flag=False,
@@ -225,18 +228,9 @@ def _change_options(func: Callable[..., Any]) -> Callable[..., Any]:
 @click.option("--code-path", metavar="PATH", help="The training script, inside the code repository.")
 @click.option("--run-id", metavar="ID", help="The training run (MLflow run id, say).")
 @click.option("--stage", help="Start in this stage instead of the first one (transitions apply).")
-@click.option(
-    "--branch",
-    is_flag=False,
-    flag_value="",
-    default=None,
-    metavar="[NAME]",
-    help="Commit on a new branch (default name: registry/<change>), leaving the work tree alone.",
+@functools.partial(
+    _change_options, push_help="Upload the artifact to the DVC remote (and push the --branch to origin)."
 )
-@click.option(
-    "--push", is_flag=True, help="Upload the artifact to the DVC remote (and push the --branch to origin)."
-)
-@click.option("--pr", is_flag=True, help="--branch --push, then open a pull request (or print its URL).")
 @click.pass_context
 def register(ctx: click.Context, /, model: str, artifact: str, **options: Any) -> None:
     """Register ARTIFACT as the next version of MODEL, in one commit.

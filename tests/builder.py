@@ -18,6 +18,13 @@ from registry.problems import Problem
 DVC = shutil.which("dvc", path=str(Path(sys.executable).parent)) or shutil.which("dvc")
 
 
+def cli(root: Path, *args: str, timeout: int = 300) -> subprocess.CompletedProcess[str]:
+    """Run the ``registry`` command as a user would: a new process in ``root``."""
+    return subprocess.run(
+        [sys.executable, "-m", "registry", *args], cwd=root, capture_output=True, text=True, timeout=timeout
+    )
+
+
 def dvc(root: Path, *args: str) -> None:
     """Run the real DVC (installed by the README's test command)."""
     assert DVC is not None, "dvc is not installed: run the README's test command"

@@ -7,7 +7,7 @@ import os
 import pytest
 
 from registry.problems import ERROR
-from tests.builder import RegistryBuilder
+from tests.builder import RegistryBuilder, cli
 
 V3 = "models/fraud-detector/versions/3.yaml"
 V2 = "models/fraud-detector/versions/2.yaml"
@@ -257,16 +257,12 @@ def test_broken_file_does_not_hide_problems_elsewhere(reg: RegistryBuilder) -> N
 
 
 def test_undecodable_and_control_characters_in_names_are_printed_safely(reg: RegistryBuilder) -> None:
-    import subprocess
-    import sys
 
     weird = os.fsencode(reg.root / "models") + b"/caf\xe9\nx"
     os.makedirs(weird)
     with open(weird + b"/model.yaml", "wb") as fh:
         fh.write(b"{}\n")
-    proc = subprocess.run(
-        [sys.executable, "-m", "registry", "check"], cwd=reg.root, capture_output=True, text=True
-    )
+    proc = cli(reg.root, "check")
     assert proc.returncode == 1
     assert "models/caf\\xe9\\nx: invalid-name:" in proc.stdout
 

@@ -3,21 +3,14 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 from tests.builder import RegistryBuilder
+from tests.builder import cli as run
 
 V2 = "models/fraud-detector/versions/2.yaml"
 V3 = "models/fraud-detector/versions/3.yaml"
 MODEL = "models/fraud-detector/model.yaml"
-
-
-def run(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "registry", *args], cwd=root, capture_output=True, text=True, timeout=120
-    )
 
 
 def test_check_clean_exits_zero(reg: RegistryBuilder) -> None:

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from registry import Registry
 from registry.commands.pull import ArtifactMismatch
-from tests.builder import RegistryBuilder, dvc
+from tests.builder import RegistryBuilder, cli, dvc
 
 
 @pytest.fixture
@@ -44,13 +43,7 @@ def test_pull_into_a_fresh_clone_gives_identical_bytes(origin: RegistryBuilder, 
     subprocess.run(["git", "clone", "-q", str(origin.root), str(clone)], check=True)
     out = tmp_path / "out"
     out.mkdir()
-    proc = subprocess.run(
-        [sys.executable, "-m", "registry", "pull", "models:/scorer@champion", "-o", str(out)],
-        cwd=clone,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    proc = cli(clone, "pull", "models:/scorer@champion", "-o", str(out))
     assert proc.returncode == 0, proc.stderr
     assert Path(proc.stdout.strip()) == out / "model.pkl"
     assert (out / "model.pkl").read_bytes() == (
@@ -80,18 +73,10 @@ def test_corrupted_cache_is_caught_by_the_md5_check(origin: RegistryBuilder, tmp
     with pytest.raises(ArtifactMismatch, match=f"says 10,240 bytes with md5 {md5}"):
         registry.pull("models:/scorer@champion", out)
     assert not out.exists()
-    proc = subprocess.run(
-        [sys.executable, "-m", "registry", "pull", "scorer/1"],
-        cwd=clone,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    proc = cli(clone, "pull", "scorer/1")
     assert proc.returncode == 1 and "corrupt bytes" in proc.stderr and "Traceback" not in proc.stderr
 
 
 def test_pull_without_a_version_is_a_usage_error(origin: RegistryBuilder) -> None:
-    proc = subprocess.run(
-        [sys.executable, "-m", "registry", "pull", "scorer"], cwd=origin.root, capture_output=True, text=True
-    )
+    proc = cli(origin.root, "pull", "scorer")
     assert proc.returncode == 2 and "names a model, not a version" in proc.stderr

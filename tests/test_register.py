@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from registry import Registry, write
 from registry.errors import RegistryError
-from tests.builder import RegistryBuilder
+from tests.builder import DVC, RegistryBuilder, cli
 
 
 @pytest.fixture
@@ -76,7 +75,7 @@ def test_three_versions_through_staging_to_production_and_back_out(
         "register",
     ]
     # DVC reads the pointers register wrote as its own: nothing to add or push.
-    dvc = str(Path(sys.executable).parent / "dvc")
+    dvc = str(DVC)
     local = subprocess.run([dvc, "status"], cwd=repo.root, capture_output=True, text=True, check=True)
     assert "Data and pipelines are up to date." in local.stdout, local.stdout
     cloud = subprocess.run(
@@ -102,35 +101,27 @@ def test_register_from_the_command_line_records_lineage(repo: RegistryBuilder, t
     ).stdout.strip()
     repo.write("data/train.csv", "a,b\n1,2\n")
     (tmp_path / "metrics.json").write_text('{"f1": 0.9, "eval": {"auc": 0.95}}')
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "registry",
-            "register",
-            "scorer",
-            str(weights(tmp_path, 1)),
-            "--metrics-file",
-            str(tmp_path / "metrics.json"),
-            "--param",
-            "depth=7",
-            "--tag",
-            "team=risk",
-            "--data",
-            "data/train.csv",
-            "--code",
-            str(train),
-            "--code-path",
-            "train.py",
-            "--run-id",
-            "r1",
-            "--description",
-            "First model.\n\n- baseline",
-        ],
-        cwd=repo.root,
-        capture_output=True,
-        text=True,
-        timeout=300,
+    proc = cli(
+        repo.root,
+        "register",
+        "scorer",
+        str(weights(tmp_path, 1)),
+        "--metrics-file",
+        str(tmp_path / "metrics.json"),
+        "--param",
+        "depth=7",
+        "--tag",
+        "team=risk",
+        "--data",
+        "data/train.csv",
+        "--code",
+        str(train),
+        "--code-path",
+        "train.py",
+        "--run-id",
+        "r1",
+        "--description",
+        "First model.\n\n- baseline",
     )
     assert proc.returncode == 0, proc.stderr
     v = Registry(repo.root).get("models:/scorer/1")
@@ -170,21 +161,13 @@ def test_register_on_a_branch_leaves_the_work_tree_alone(repo: RegistryBuilder, 
     repo.git("push", "-q", "origin", "HEAD:main")
     write.register(repo.root, "scorer", weights(tmp_path, 1))
     before = (repo.git("rev-parse", "HEAD"), repo.git("status", "--porcelain", "--ignored"))
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "registry",
-            "register",
-            "scorer",
-            str(weights(tmp_path, 2)),
-            "--branch",
-            "--push",
-        ],
-        cwd=repo.root,
-        capture_output=True,
-        text=True,
-        timeout=300,
+    proc = cli(
+        repo.root,
+        "register",
+        "scorer",
+        str(weights(tmp_path, 2)),
+        "--branch",
+        "--push",
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip().endswith("register scorer v2 (branch registry/register-scorer-v2)")

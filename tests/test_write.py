@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,7 +11,7 @@ import pytest
 from registry import Registry, write
 from registry.errors import RegistryError
 from registry.write import WriteRefused
-from tests.builder import RegistryBuilder
+from tests.builder import RegistryBuilder, cli
 
 V2 = "models/fraud-detector/versions/2.yaml"
 V3 = "models/fraud-detector/versions/3.yaml"
@@ -169,13 +168,7 @@ def test_tags_descriptions_and_alias_removal(reg: RegistryBuilder) -> None:
 
 def test_cli_promote_and_archive(reg: RegistryBuilder) -> None:
     def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "registry", *args],
-            cwd=reg.root,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+        return cli(reg.root, *args)
 
     proc = run("promote", "fraud-detector", "3", "production", "--reason", "beats v2")
     assert proc.returncode == 0, proc.stderr
@@ -205,24 +198,16 @@ def test_promotion_on_a_new_branch_pushed_to_origin_leaves_the_work_tree_alone(
     reg.write("notes.txt", "my own work in progress\n")
     reg.edit("models/base-encoder/model.yaml", "A text encoder.", "A text encoder (draft).")
     before = state(reg)
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "registry",
-            "promote",
-            "fraud-detector",
-            "3",
-            "production",
-            "--reason",
-            "r",
-            "--branch",
-            "--push",
-        ],
-        cwd=reg.root,
-        capture_output=True,
-        text=True,
-        timeout=120,
+    proc = cli(
+        reg.root,
+        "promote",
+        "fraud-detector",
+        "3",
+        "production",
+        "--reason",
+        "r",
+        "--branch",
+        "--push",
     )
     assert proc.returncode == 0, proc.stderr
     name = "registry/promote-fraud-detector-v3-to-production"
@@ -275,13 +260,7 @@ def test_pr_flag_pushes_a_branch_and_says_how_to_open_the_request(
     reg.git("push", "-q", "origin", "main")
     reg.write("registry.yaml", reg.read("registry.yaml") + "forge: https://github.com/org/reg\n")
     reg.commit("forge")
-    proc = subprocess.run(
-        [sys.executable, "-m", "registry", "alias", "set", "fraud-detector", "challenger", "1", "--pr"],
-        cwd=reg.root,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    proc = cli(reg.root, "alias", "set", "fraud-detector", "challenger", "1", "--pr")
     assert proc.returncode == 0, proc.stderr
     branch = "registry/move-fraud-detector-challenger-to-v1-was-v3"
     assert f"(branch {branch})" in proc.stdout
