@@ -1,13 +1,16 @@
 """A git-native model registry: YAML records in git, artifacts in DVC.
 
 >>> from registry import Registry
->>> Registry(".").get("models:/fraud-detector@champion").number
+>>> reg = Registry(".")
+>>> reg.get("models:/fraud-detector@champion").number
+>>> version = reg.register("fraud-detector", "model.onnx", metrics={"f1": 0.91}, push=True)
+>>> reg.promote("fraud-detector", version.number, "staging", reason="nightly candidate")
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from registry.records import Config, Model, RegisteredModel, Version
 
@@ -73,3 +76,61 @@ class Registry:
         if version is None:
             raise UsageError(f"{ref!r} names a model, not a version: add /N, @alias or :stage")
         return version
+
+    # -- changes: each is one commit (see registry.write); they return its id --
+
+    def _writable(self) -> Path:
+        if self._rev is not None:
+            from registry.errors import UsageError
+
+            raise UsageError(f"this Registry reads revision {self._rev}; changes are made to the work tree")
+        self._whole = None  # what was loaded is about to be out of date
+        return self._root
+
+    def register(self, model: str, artifact: str | Path, **options: Any) -> Version:
+        """The next version of ``model`` (created on first use), its artifact
+        tracked by DVC; options as :func:`registry.write.register`."""
+        from registry import write
+
+        commit, number = write.register(self._writable(), model, artifact, **options)
+        return Registry(self._root, commit).get(f"models:/{model}/{number}")  # also when on a new branch
+
+    def promote(self, model: str, version: int, stage: str, **options: Any) -> str:
+        from registry import write
+
+        return write.promote(self._writable(), model, version, stage, **options)
+
+    def archive(self, model: str, version: int, **options: Any) -> str:
+        from registry import write
+
+        return write.archive(self._writable(), model, version, **options)
+
+    def rollback(self, model: str, **options: Any) -> str:
+        from registry import write
+
+        return write.rollback(self._writable(), model, **options)
+
+    def set_alias(self, model: str, alias: str, version: int, **options: Any) -> str:
+        from registry import write
+
+        return write.set_alias(self._writable(), model, alias, version, **options)
+
+    def delete_alias(self, model: str, alias: str, **options: Any) -> str:
+        from registry import write
+
+        return write.delete_alias(self._writable(), model, alias, **options)
+
+    def set_tag(self, model: str, version: int | None, key: str, value: str, **options: Any) -> str:
+        from registry import write
+
+        return write.set_tag(self._writable(), model, version, key, value, **options)
+
+    def delete_tag(self, model: str, version: int | None, key: str, **options: Any) -> str:
+        from registry import write
+
+        return write.delete_tag(self._writable(), model, version, key, **options)
+
+    def describe(self, model: str, version: int | None, text: str, **options: Any) -> str:
+        from registry import write
+
+        return write.describe(self._writable(), model, version, text, **options)

@@ -12,7 +12,7 @@ import yaml
 
 from registry import Registry
 from registry.check import check
-from tests.builder import dvc
+from tests.builder import cli, dvc
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -55,3 +55,59 @@ def test_fresh_clone_pulls_an_artifact_from_the_bundled_remote(tmp_path: Path) -
     data = (clone / target).read_bytes()
     assert hashlib.md5(data).hexdigest() == version.artifact.md5
     assert len(data) == version.artifact.size
+
+
+def test_every_action_on_the_example_is_one_commit_with_trailers(tmp_path: Path) -> None:
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True, timeout=120)
+    start = subprocess.run(["git", "rev-parse", "HEAD"], cwd=clone, capture_output=True, text=True).stdout
+    weights = tmp_path / "model.onnx"
+    weights.write_bytes(b"fraud weights v6" * 1000)
+    actions = [
+        ["register", "fraud-detector", str(weights), "--metric", "f1=0.91", "--metric", "precision=0.93"],
+        ["describe", "fraud-detector/6", "Retrained on Q3 transactions."],
+        ["promote", "fraud-detector", "6", "staging"],
+        ["alias", "set", "fraud-detector", "challenger", "6"],
+        ["tag", "set", "fraud-detector/6", "reviewed-by", "risk-team"],
+        ["promote", "fraud-detector", "4", "production", "--reason", "beats v3 in shadow traffic"],
+        ["rollback", "fraud-detector", "--reason", "p99 latency regression"],
+        ["archive", "fraud-detector", "5"],
+        ["alias", "rm", "fraud-detector", "challenger"],
+    ]
+    for args in actions:
+        proc = cli(clone, *args)
+        assert proc.returncode == 0, (args, proc.stderr)
+    log = subprocess.run(
+        ["git", "log", "--format=%s%x00%(trailers:only,unfold)%x01", f"{start.strip()}..HEAD"],
+        cwd=clone,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    commits = [entry.strip("\n").split("\0") for entry in log.split("\x01") if entry.strip()]
+    assert len(commits) == len(actions)  # one commit per action
+    subjects = [subject for subject, _ in reversed(commits)]
+    assert subjects == [
+        "register fraud-detector v6",
+        "describe fraud-detector v6",
+        "promote fraud-detector v6 to staging",
+        "move fraud-detector@challenger to v6 (was v4)",
+        "tag fraud-detector v6: reviewed-by=risk-team",
+        "promote fraud-detector v4 to production",
+        "roll back fraud-detector production to v3 (from v4)",
+        "archive fraud-detector v5",
+        "remove fraud-detector@challenger (was v6)",
+    ]
+    for (_, trailers), args in zip(reversed(commits), actions, strict=True):
+        keys = dict(line.split(": ", 1) for line in trailers.splitlines())
+        assert keys["Model"] == "fraud-detector" and "Registry-Action" in keys, (args, trailers)
+    rollback = dict(line.split(": ", 1) for line in commits[2][1].splitlines())
+    assert rollback == {
+        "Registry-Action": "rollback",
+        "Model": "fraud-detector",
+        "Version": "3",
+        "Stage": "production",
+        "Alias": "champion",
+        "Reason": "p99 latency regression",
+    }
+    assert check(clone) == []

@@ -318,3 +318,34 @@ def test_change_refused_by_a_commit_hook_is_undone(
     with pytest.raises(RegistryError, match="hook says no"):
         make_change(reg.root)
     assert state(reg) == before
+
+
+def test_registry_object_has_the_command_line_verbs(reg: RegistryBuilder) -> None:
+    registry = Registry(reg.root)
+    assert registry.get("fraud-detector@champion").number == 2  # loads before the changes below
+    registry.promote("fraud-detector", 3, "production", reason="shadow results")
+    assert registry.get("fraud-detector@champion").number == 3  # not a stale read
+    registry.set_alias("fraud-detector", "challenger", 2)
+    registry.set_tag("fraud-detector", 3, "reviewed", "yes")
+    registry.describe("fraud-detector", None, "Scores payments.")
+    registry.delete_tag("fraud-detector", 3, "reviewed")
+    registry.delete_alias("fraud-detector", "challenger")
+    registry.rollback("fraud-detector", reason="regression")
+    registry.promote("fraud-detector", 3, "staging")
+    registry.archive("fraud-detector", 3)
+    actions = reg.git("log", "--format=%(trailers:key=Registry-Action,valueonly)", "-9").split()
+    assert actions == [
+        "archive",
+        "promote",
+        "rollback",
+        "alias-remove",
+        "tag-remove",
+        "describe",
+        "tag-set",
+        "alias-set",
+        "promote",
+    ]
+    assert registry.model("fraud-detector").model.description == "Scores payments."
+    assert registry.get("fraud-detector:production").number == 2
+    with pytest.raises(RegistryError, match="changes are made to the work tree"):
+        Registry(reg.root, "HEAD~1").promote("fraud-detector", 3, "staging")
