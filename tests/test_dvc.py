@@ -39,3 +39,29 @@ def test_record_agrees_with_real_dvc_pointer_until_the_artifact_changes(
     dvc(reg.root, "add", "-q", str(artifact))
     problems = {(p.rule, p.line) for p in reg.check()}
     assert problems == {("artifact-mismatch", 6), ("artifact-mismatch", 7)}
+
+
+def test_register_writes_what_dvc_add_would_into_a_configured_cache(
+    empty_repo: RegistryBuilder, tmp_path: Path
+) -> None:
+    from registry import write
+
+    reg = empty_repo
+    reg.init_dvc(tmp_path / "remote")
+    dvc(reg.root, "cache", "dir", str(tmp_path / "shared-cache"))  # a team's shared cache
+    reg.commit("dvc")
+    weights = tmp_path / "model.pkl"
+    weights.write_bytes(b"\x80\x04weights" * 100)
+    write.register(reg.root, "scorer", weights)
+    ours = (reg.root / "models/scorer/artifacts/1/model.pkl.dvc").read_text()
+    md5 = yaml.safe_load(ours)["outs"][0]["md5"]
+    cached = tmp_path / "shared-cache" / "files" / "md5" / md5[:2] / md5[2:]
+    assert cached.read_bytes() == weights.read_bytes()
+    assert not cached.stat().st_mode & 0o222, "cache objects are read-only, as DVC leaves them"
+    # dvc add of the same bytes elsewhere writes the same pointer, byte for byte.
+    other = reg.write("elsewhere/model.pkl", weights.read_bytes())
+    dvc(reg.root, "add", "-q", str(other))
+    assert (reg.root / "elsewhere/model.pkl.dvc").read_text() == ours
+    assert (reg.root / "elsewhere/.gitignore").read_text() == (
+        reg.root / "models/scorer/artifacts/1/.gitignore"
+    ).read_text()
