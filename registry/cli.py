@@ -111,6 +111,33 @@ def show(ctx: click.Context, ref: str, rev: str | None, as_json: bool) -> None:
 
 
 @cli.command()
+@click.argument("target", metavar="[MODEL[/N]]", required=False)
+@click.option(
+    "--since", metavar="DATE", help="Only changes at or after DATE (2026-03-01 or 2026-03-01T09:00Z)."
+)
+@click.option("--until", metavar="DATE", help="Only changes at or before DATE (a bare date: that whole day).")
+@_read_options
+@click.pass_context
+def history(
+    ctx: click.Context,
+    target: str | None,
+    since: str | None,
+    until: str | None,
+    rev: str | None,
+    as_json: bool,
+) -> None:
+    """Who changed what, when, through which pull request, and why; newest first.
+
+    Derived from git's first-parent history: each change of a record is
+    compared as values, so reformatting is not a change. A change merged
+    from a branch is credited to the branch commit that made it.
+    """
+    from registry.commands import history as cmd
+
+    ctx.exit(cmd.run(_root(ctx, rev), target, rev=rev, since=since, until=until, as_json=as_json))
+
+
+@cli.command()
 @click.argument("uri", metavar="URI")
 @_read_options
 @click.pass_context

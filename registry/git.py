@@ -214,6 +214,15 @@ _LOG_FORMAT = "%H%x00%P%x00%an%x00%ae%x00%at %ai%x00%cn%x00%ce%x00%ct %ci%x00%B%
 _NULL_BLOB = "0" * 40
 
 
+def parents(root: Path, rev: str) -> dict[str, tuple[str, ...]]:
+    """Every commit reachable from ``rev`` and its parents (one ``rev-list``)."""
+    out: dict[str, tuple[str, ...]] = {}
+    for line in run(["rev-list", "--parents", rev], root).decode().splitlines():
+        ids = line.split()
+        out[ids[0]] = tuple(ids[1:])
+    return out
+
+
 def _person(name: bytes, email: bytes, when: bytes) -> Person:
     parts = when.decode().split()
     return Person(name.decode("utf-8", "replace"), email.decode("utf-8", "replace"), int(parts[0]), parts[-1])
@@ -224,10 +233,14 @@ def log(
 ) -> Iterator[LogEntry]:
     """The commits reachable from ``rev`` that change ``paths``, newest first
     (or oldest first with ``reverse``), each with the blobs of what it changed:
-    one ``git log`` process, whatever the number of commits."""
-    cmd = ["log", "-z", "--raw", "--no-abbrev", "--no-renames", f"--format={_LOG_FORMAT}"]
-    if first_parent:
-        cmd.append("--first-parent")  # implies diffs of merges against their first parent
+    one ``git log`` process, whatever the number of commits.
+
+    With ``first_parent`` only the main line is walked; otherwise every commit
+    is (the commits of merged branches too), each merge shown with its changes
+    against its first parent."""
+    cmd = ["log", "-z", "--raw", "--no-abbrev", "--no-renames", "--diff-merges=first-parent"]
+    cmd.append(f"--format={_LOG_FORMAT}")
+    cmd.append("--first-parent" if first_parent else "--full-history")
     if reverse:
         cmd.append("--reverse")
     tokens = run([*cmd, rev, "--", *paths], root).split(b"\0")

@@ -1,0 +1,128 @@
+"""``registry history``: the audit trail, newest first, from git."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+
+from registry.errors import UsageError
+from registry.history import Event, events
+
+
+def parse_when(text: str, *, end_of_day: bool = False) -> int:
+    """Seconds since the epoch of an ISO 8601 date or date-time (UTC unless
+    an offset is given); a bare date is its first second, or with
+    ``end_of_day`` its last."""
+    try:
+        if len(text) == 10:
+            day = datetime.fromisoformat(text).replace(tzinfo=UTC)
+            return int(day.timestamp()) + (86_399 if end_of_day else 0)
+        when = datetime.fromisoformat(text.replace("z", "Z"))
+    except ValueError:
+        raise UsageError(f"{text!r} is not a date or date-time (2026-03-01 or 2026-03-01T09:00Z)") from None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return int(when.timestamp())
+
+
+def _target(text: str) -> tuple[str, int | None]:
+    model, sep, number = text.partition("/")
+    if sep and (not number.isdigit() or number.startswith("0")):
+        raise UsageError(f"{text!r}: expected MODEL or MODEL/N")
+    return model, int(number) if sep else None
+
+
+def select(found: list[Event], target: str | None, since: str | None, until: str | None) -> list[Event]:
+    """The events of a model (under its current and former names) or a version, in a time window."""
+    out = found
+    if target:
+        model, number = _target(target)
+        names = {model}
+        for event in found:  # follow renames both ways
+            if event.kind == "model_renamed" and (
+                event.details["to"] in names or event.details["from"] in names
+            ):
+                names |= {event.details["to"], event.details["from"]}
+        out = [e for e in out if e.model in names and (number is None or e.version == number)]
+    if since:
+        start = parse_when(since)
+        out = [e for e in out if e.time >= start]
+    if until:
+        end = parse_when(until, end_of_day=True)
+        out = [e for e in out if e.time <= end]
+    return out
+
+
+def phrase(e: Event) -> str:
+    """What happened, in words."""
+    d = e.details
+    v = f"v{e.version}" if e.version is not None else ""
+    match e.kind:
+        case "version_registered":
+            return f"registered {v}" + (f" in {d['stage']}" if d.get("stage") not in (None, "none") else "")
+        case "stage_changed":
+            return f"{v} {d['from']} -> {d['to']}"
+        case "version_archived":
+            return f"{v} archived (was {d['from']})"
+        case "alias_set":
+            return f"@{d['alias']} set to {v}"
+        case "alias_moved":
+            return f"@{d['alias']} moved v{d['from']} -> {v}"
+        case "alias_removed":
+            return f"@{d['alias']} removed (was v{d['from']})"
+        case "tags_changed":
+            old, new = d["from"], d["to"]
+            parts = [f"+{k}={new[k]}" for k in sorted(new.keys() - old.keys())]
+            parts += [f"{k}={old[k]}->{new[k]}" for k in sorted(new.keys() & old.keys()) if old[k] != new[k]]
+            parts += [f"-{k}" for k in sorted(old.keys() - new.keys())]
+            return f"{v + ' ' if v else ''}tags {' '.join(parts)}"
+        case "description_changed":
+            return f"{v + ' ' if v else ''}description edited"
+        case "model_created":
+            return "model created"
+        case "model_renamed":
+            return f"renamed from {d['from']}"
+        case "model_removed":
+            return "model removed"
+        case "owners_changed":
+            return f"owners: {', '.join(d['to'] or [])}"
+        case "policy_changed":
+            return f"policy edited ({', '.join(d['keys'])})"
+        case _:
+            return f"{v} {e.kind}"
+
+
+def render(found: list[Event]) -> str:
+    lines = []
+    groups: list[list[Event]] = []  # newest commit first; a commit's events in their own order
+    for e in found:
+        if groups and groups[-1][0].commit == e.commit and groups[-1][0].merge == e.merge:
+            groups[-1].append(e)
+        else:
+            groups.append([e])
+    for e in (e for group in reversed(groups) for e in group):
+        when = datetime.fromtimestamp(e.time, UTC).strftime("%Y-%m-%d %H:%M")
+        who = e.author.email or e.author.name
+        via = f"  PR #{e.pr}" if e.pr is not None else ""
+        if e.merged_by is not None and e.merged_by.email != e.author.email:
+            via += f" merged by {e.merged_by.email or e.merged_by.name}"
+        reason = f"  ({e.reason})" if e.reason else ""
+        model = e.model or "registry.yaml"
+        lines.append(f"{when}  {e.commit[:10]}  {model}  {phrase(e)}  by {who}{via}{reason}")
+    return "\n".join(lines)
+
+
+def run(
+    root: Path, target: str | None, *, rev: str | None, since: str | None, until: str | None, as_json: bool
+) -> int:
+    found = select(events(root, rev or "HEAD"), target, since, until)
+    if as_json:
+        click.echo(json.dumps([e.to_json() for e in reversed(found)], indent=2, ensure_ascii=False))
+    elif found:
+        click.echo(render(found))
+    else:
+        click.echo("no changes" + (f" to {target}" if target else ""), err=True)
+    return 0

@@ -1,0 +1,468 @@
+"""The registry's history, derived from git and never stored twice.
+
+Each commit of the main line (first parents of a revision) that touches
+``models/`` or ``registry.yaml`` is compared with its first parent, record
+by record: the old and new contents are parsed and compared as values, so a
+reformatted file is not a change. What changed becomes events:
+``version_registered``, ``stage_changed``, ``alias_moved`` and so on.
+
+A change that arrived through a merge is credited to the commit of the
+merged branch that made it (its author and its ``Reason`` trailer), with
+the merge, its pull-request number and who merged it alongside. One
+``git log`` and one ``git cat-file --batch`` serve the whole history; each
+blob is read once, split into its top-level entries, and only entries whose
+text differs are parsed (and each distinct text once).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from registry import git, yamlsafe
+from registry.load import MODELS_DIR, REGISTRY_FILE
+
+POLICY_KEYS = (
+    "stages",
+    "transitions",
+    "single_holder",
+    "archive_on_promote",
+    "archive_stage",
+    "rollback",
+    "policy",
+)
+KINDS = (
+    "model_created",
+    "model_renamed",
+    "model_removed",
+    "version_registered",
+    "stage_changed",
+    "version_archived",
+    "version_removed",
+    "alias_set",
+    "alias_moved",
+    "alias_removed",
+    "tags_changed",
+    "description_changed",
+    "owners_changed",
+    "policy_changed",
+)
+
+_RECORD = re.compile(r"^models/([^/]+)/(?:(model)\.yaml|versions/([1-9][0-9]{0,8})\.yaml)$")
+_GITHUB_MERGE = re.compile(r"\AMerge pull request #([0-9]+) from ")
+_SQUASH = re.compile(r"\(#([0-9]+)\)\s*\Z")
+_GITLAB = re.compile(r"^See merge request [^\s!]+!([0-9]+)\s*$", re.M)
+_TRAILER = re.compile(r"^([A-Za-z0-9-]+): (.*)$")
+_READ_AHEAD = 500  # commits whose blobs are fetched in one batch
+_TOP_KEY = re.compile(rb"^([A-Za-z_][A-Za-z0-9_.-]*):(?:[ \t]|$)")
+
+
+@dataclass(frozen=True)
+class Event:
+    kind: str
+    model: str | None
+    """None for registry-wide events (a change of registry.yaml's policy)."""
+    version: int | None
+    commit: str
+    """The commit that made the change (on a merged branch, that branch's commit)."""
+    author: git.Person
+    committer: git.Person
+    time: int
+    """When the change reached the main line (the main-line commit's commit time)."""
+    pr: int | None = None
+    merge: str | None = None
+    """The merge commit that brought the change to the main line, if any."""
+    merged_by: git.Person | None = None
+    reason: str | None = None
+    subject: str = ""
+    details: Mapping[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        def person(p: git.Person | None) -> dict[str, Any] | None:
+            return None if p is None else {"name": p.name, "email": p.email, "time": p.time}
+
+        return {
+            "kind": self.kind,
+            "model": self.model,
+            "version": self.version,
+            **dict(self.details),
+            "time": self.time,
+            "commit": self.commit,
+            "subject": self.subject,
+            "author": person(self.author),
+            "committer": person(self.committer),
+            "pr": self.pr,
+            "merge": self.merge,
+            "merged_by": person(self.merged_by),
+            "reason": self.reason,
+        }
+
+
+def pr_number(message: str) -> int | None:
+    """The pull or merge request a commit message names: GitHub merge commits,
+    squash merges (``subject (#12)``) and GitLab's ``See merge request g/p!12``."""
+    subject = message.split("\n", 1)[0]
+    for pattern, text in ((_GITHUB_MERGE, subject), (_SQUASH, subject), (_GITLAB, message)):
+        found = pattern.search(text)
+        if found:
+            return int(found.group(1))
+    return None
+
+
+def reason_of(message: str) -> str | None:
+    """The ``Reason`` trailer: in the last paragraph, or else (a squash merge
+    joins several messages) the first ``Reason:`` line of the message."""
+    paragraphs = [p for p in message.strip().split("\n\n") if p.strip()]
+    candidates = paragraphs[-1:] + paragraphs[:-1]
+    for paragraph in candidates:
+        for line in paragraph.splitlines():
+            found = _TRAILER.match(line.strip())
+            if found and found.group(1).lower() == "reason":
+                return found.group(2).strip()
+    return None
+
+
+# -- reading records, fast -------------------------------------------------------
+
+
+class _Unreadable(Exception):
+    pass
+
+
+class _Records:
+    """Record contents by blob id: each blob read once and split into its
+    top-level entries; each distinct entry text parsed once."""
+
+    def __init__(self, cat: git.CatFile) -> None:
+        self._cat = cat
+        self._split: dict[str, dict[str, bytes] | None] = {}
+        self._values: dict[bytes, Any] = {}
+
+    def prefetch(self, blobs: Iterable[str]) -> None:
+        wanted = [b for b in dict.fromkeys(blobs) if b not in self._split]
+        if wanted:
+            for blob, data in self._cat.read_many(wanted).items():
+                self._split[blob] = _entries(data)
+
+    def entries(self, blob: str | None) -> dict[str, bytes] | None:
+        """Top-level key -> its text; None for an unreadable record."""
+        if blob is None:
+            return {}
+        if blob not in self._split:
+            self.prefetch([blob])
+        return self._split[blob]
+
+    def value(self, text: bytes) -> Any:
+        if text not in self._values:
+            try:
+                doc = yamlsafe.load(text)
+            except yamlsafe.YamlError:
+                doc = None
+            self._values[text] = next(iter(doc.values())) if isinstance(doc, dict) and len(doc) == 1 else None
+            if len(self._values) > 200_000:
+                self._values.clear()
+        return self._values[text]
+
+    def get(self, blob: str | None, key: str) -> Any:
+        entries = self.entries(blob)
+        text = entries.get(key) if entries else None
+        return None if text is None else self.value(text)
+
+    def changed(self, old: str | None, new: str | None) -> dict[str, tuple[Any, Any]] | None:
+        """Top-level keys whose values differ (as values, not text): key -> (old, new).
+        None when either side cannot be read."""
+        a, b = self.entries(old), self.entries(new)
+        if a is None or b is None:
+            return None
+        out = {}
+        for key in a.keys() | b.keys():
+            ta, tb = a.get(key), b.get(key)
+            if ta == tb:
+                continue
+            va = None if ta is None else self.value(ta)
+            vb = None if tb is None else self.value(tb)
+            if not _same(va, vb):
+                out[key] = (va, vb)
+        return out
+
+
+_COLUMN0 = re.compile(rb"^[^ \t\r\n#].*", re.M)
+
+
+def _entries(data: bytes) -> dict[str, bytes] | None:
+    """Split a record into its top-level entries. Anything but the plain
+    layout (a top-level block mapping, one key per column-0 line) is parsed
+    whole instead; an invalid record gives None."""
+    if len(data) > 1_048_576:
+        return None
+    out: dict[str, bytes] = {}
+    simple = True
+    starts: list[tuple[int, str]] = []
+    for found in _COLUMN0.finditer(data):
+        top = _TOP_KEY.match(found.group())
+        if top is None:
+            simple = False
+            break
+        starts.append((found.start(), top.group(1).decode()))
+    if simple:
+        for i, (pos, key) in enumerate(starts):
+            if key in out:
+                simple = False
+                break
+            out[key] = data[pos : starts[i + 1][0] if i + 1 < len(starts) else len(data)]
+    if simple:
+        return out
+    try:
+        doc = yamlsafe.load(data)
+    except yamlsafe.YamlError:
+        return None
+    if doc is None:
+        return {}
+    if not isinstance(doc, dict):
+        return None
+    # Not the plain layout: each entry's text is its canonical form, so equal values compare equal.
+    import json
+
+    return {str(k): json.dumps({str(k): v}, sort_keys=True, default=str).encode() for k, v in doc.items()}
+
+
+def _is_record(path: str) -> bool:
+    return path == REGISTRY_FILE or (path.endswith(".yaml") and _RECORD.match(path) is not None)
+
+
+def _same(a: Any, b: Any) -> bool:
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    return bool(a == b)
+
+
+# -- the walk ----------------------------------------------------------------------
+
+
+@dataclass
+class _Source:
+    """Who made a change: the commit itself, or a commit of a merged branch."""
+
+    commit: str
+    author: git.Person
+    committer: git.Person
+    reason: str | None
+    subject: str
+
+
+def _source(entry: git.LogEntry) -> _Source:
+    return _Source(
+        entry.commit, entry.author, entry.committer, reason_of(entry.message), entry.message.split("\n", 1)[0]
+    )
+
+
+def events(root: Path, rev: str = "HEAD") -> list[Event]:
+    """Every event of the registry's history on the main line of ``rev``, oldest first."""
+    root = Path(root)
+    graph = git.parents(root, rev)
+    mainline = []
+    commit: str | None = git.rev_parse(root, rev + "^{commit}")
+    while commit is not None:
+        mainline.append(commit)
+        up = graph.get(commit, ())
+        commit = up[0] if up else None
+    on_main = set(mainline)
+    by_commit = {e.commit: e for e in git.log(root, rev, [MODELS_DIR, REGISTRY_FILE], first_parent=False)}
+    out: list[Event] = []
+    archive_stage = "archived"
+    with git.CatFile(root) as cat:
+        records = _Records(cat)
+        todo = [by_commit[c] for c in reversed(mainline) if c in by_commit]
+        for i, entry in enumerate(todo):
+            if i % _READ_AHEAD == 0:  # blobs are read in large batches: one round trip each
+                ahead = todo[i : i + _READ_AHEAD]
+                records.prefetch(
+                    b for e in ahead for c in e.changes if _is_record(c.path) for b in (c.old, c.new) if b
+                )
+            changes = [c for c in entry.changes if _is_record(c.path)]
+            if not changes:
+                continue
+            merged = len(entry.parents) > 1
+            sources = _branch_sources(entry, by_commit, graph, on_main) if merged else {}
+            landing = _source(entry)
+            pr = pr_number(entry.message)
+            for kind, model, version, details, path in _commit_events(changes, records, archive_stage):
+                src = sources.get(path, landing)
+                out.append(
+                    Event(
+                        kind,
+                        model,
+                        version,
+                        src.commit,
+                        src.author,
+                        src.committer,
+                        entry.committer.time,
+                        pr=pr,
+                        merge=entry.commit if merged else None,
+                        merged_by=entry.committer if merged else None,
+                        reason=src.reason or (landing.reason if merged else None),
+                        subject=src.subject,
+                        details=details,
+                    )
+                )
+            for change in changes:
+                if change.path == REGISTRY_FILE:
+                    stage = records.get(change.new, "archive_stage")
+                    archive_stage = stage if isinstance(stage, str) else "archived"
+    return out
+
+
+def _branch_sources(
+    merge: git.LogEntry,
+    by_commit: Mapping[str, git.LogEntry],
+    graph: Mapping[str, tuple[str, ...]],
+    on_main: set[str],
+) -> dict[str, _Source]:
+    """For each path a merge changed, the newest commit of the merged branch
+    that touched it. The branch is what the merge's other parents reach
+    before the main line."""
+    sources: dict[str, _Source] = {}
+    seen: set[str] = set()
+    todo = list(merge.parents[1:])
+    while todo:
+        commit = todo.pop(0)
+        if commit in seen or commit in on_main:
+            continue
+        seen.add(commit)
+        entry = by_commit.get(commit)
+        if entry is not None:
+            for change in entry.changes:
+                sources.setdefault(change.path, _source(entry))
+        todo.extend(graph.get(commit, ()))
+    return sources
+
+
+_Raw = tuple[str, str | None, int | None, dict[str, Any], str]
+
+
+def _commit_events(changes: list[git.FileChange], records: _Records, archive_stage: str) -> Iterator[_Raw]:
+    """The events of one main-line commit, from its changed records."""
+    models: dict[str, git.FileChange] = {}
+    versions: dict[str, dict[int, git.FileChange]] = {}
+    for change in changes:
+        if change.path == REGISTRY_FILE:
+            diff = records.changed(change.old, change.new) or {}
+            edited = sorted(k for k in diff if k in POLICY_KEYS)
+            if edited:
+                yield ("policy_changed", None, None, {"keys": edited}, change.path)
+            continue
+        found = _RECORD.match(change.path)
+        assert found is not None
+        name, is_model, number = found.group(1), found.group(2), found.group(3)
+        if is_model:
+            models[name] = change
+        else:
+            versions.setdefault(name, {})[int(number)] = change
+    # Renames: a model folder removed and one added whose model.yaml names it as former.
+    renamed: dict[str, str] = {}
+    for name, change in models.items():
+        if change.old is None and change.new is not None:
+            former = records.get(change.new, "former_names") or []
+            for old in former if isinstance(former, list) else []:
+                if isinstance(old, str) and old in models and models[old].new is None:
+                    renamed[old] = name
+    gone = {n for n, c in models.items() if c.new is None and n not in renamed}
+    born = {n for n, c in models.items() if c.old is None and n not in renamed.values()}
+    for old in sorted(gone):
+        old_blobs = {k: c.old for k, c in versions.get(old, {}).items() if c.new is None}
+        for new in sorted(born):
+            new_blobs = {k: c.new for k, c in versions.get(new, {}).items() if c.old is None}
+            if old_blobs and old_blobs == new_blobs:  # moved by hand, without former_names
+                renamed[old] = new
+                born.discard(new)
+                break
+    for old, new in sorted(renamed.items()):
+        yield ("model_renamed", new, None, {"from": old, "to": new}, models[new].path)
+    for name in sorted(models.keys() | versions.keys()):
+        if name in renamed:
+            continue  # its files moved: the events are the new name's
+        mchange = models.get(name)
+        renamed_from = next((o for o, n in renamed.items() if n == name), None)
+        later: list[_Raw] = []  # the model's own changes come after its versions'
+        if mchange is not None:
+            if renamed_from is not None:
+                old_blob = models[renamed_from].old
+                later.extend(_model_change(name, old_blob, mchange.new, records, mchange.path))
+            elif mchange.old is None:
+                yield ("model_created", name, None, _model_fields(records, mchange.new), mchange.path)
+            elif mchange.new is None:
+                later.append(("model_removed", name, None, {}, mchange.path))
+            else:
+                later.extend(_model_change(name, mchange.old, mchange.new, records, mchange.path))
+        moved = versions.get(renamed_from, {}) if renamed_from else {}
+        for number, vchange in sorted(versions.get(name, {}).items()):
+            old_blob = vchange.old
+            if old_blob is None and number in moved:
+                old_blob = moved[number].old
+            if old_blob is None:
+                stage = records.get(vchange.new, "stage")
+                yield ("version_registered", name, number, {"stage": stage}, vchange.path)
+            elif vchange.new is None:
+                yield ("version_removed", name, number, {}, vchange.path)
+            else:
+                yield from _version_change(
+                    name, number, old_blob, vchange.new, records, vchange.path, archive_stage
+                )
+        yield from later
+
+
+def _model_fields(records: _Records, blob: str | None) -> dict[str, Any]:
+    return {"owners": records.get(blob, "owners") or [], "aliases": records.get(blob, "aliases") or {}}
+
+
+def _model_change(
+    name: str, old: str | None, new: str | None, records: _Records, path: str
+) -> Iterator[_Raw]:
+    diff = records.changed(old, new)
+    if not diff:
+        return
+    if "aliases" in diff:
+        before, after = (v if isinstance(v, dict) else {} for v in diff["aliases"])
+        for alias in sorted(before.keys() | after.keys()):
+            a, b = before.get(alias), after.get(alias)
+            if a == b:
+                continue
+            if a is None:
+                yield ("alias_set", name, b, {"alias": alias, "to": b}, path)
+            elif b is None:
+                yield ("alias_removed", name, a, {"alias": alias, "from": a}, path)
+            else:
+                yield ("alias_moved", name, b, {"alias": alias, "from": a, "to": b}, path)
+    yield from _common(name, None, diff, path)
+    if "owners" in diff:
+        yield ("owners_changed", name, None, {"from": diff["owners"][0], "to": diff["owners"][1]}, path)
+    if "policy" in diff:
+        yield ("policy_changed", name, None, {"keys": ["policy"]}, path)
+
+
+def _version_change(
+    name: str, number: int, old: str, new: str, records: _Records, path: str, archive_stage: str
+) -> Iterator[_Raw]:
+    diff = records.changed(old, new)
+    if not diff:
+        return
+    if "stage" in diff:
+        a, b = diff["stage"]
+        kind = "version_archived" if b == archive_stage else "stage_changed"
+        yield (kind, name, number, {"from": a, "to": b}, path)
+    yield from _common(name, number, diff, path)
+
+
+def _common(name: str, number: int | None, diff: Mapping[str, tuple[Any, Any]], path: str) -> Iterator[_Raw]:
+    if "tags" in diff:
+        a, b = (v if isinstance(v, dict) else {} for v in diff["tags"])
+        yield ("tags_changed", name, number, {"from": a, "to": b}, path)
+    if "description" in diff:
+        yield ("description_changed", name, number, {"to": diff["description"][1] or ""}, path)

@@ -1,0 +1,195 @@
+"""History from git: exact events, with authors, pull requests and reasons."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+
+from registry import write
+from registry.history import Event, events, pr_number, reason_of
+from tests.builder import RegistryBuilder, cli
+
+
+@contextmanager
+def as_person(name: str, email: str) -> Iterator[None]:
+    keys = ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL")
+    saved = {k: os.environ.get(k) for k in keys}
+    os.environ.update(dict(zip(keys, (name, email, name, email), strict=True)))
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def summary(found: list[Event]) -> list[tuple[object, ...]]:
+    return [
+        (e.kind, e.model, e.version, dict(e.details), e.author.email, e.pr, e.reason)
+        for e in found
+        if e.subject != "baseline"
+    ]
+
+
+def test_pr_numbers_and_reasons_from_messages() -> None:
+    assert pr_number("Merge pull request #12 from alice/promote\n\npromote") == 12
+    assert pr_number("promote fraud-detector v3 to production (#31)") == 31
+    assert pr_number("Merge branch 'x' into 'main'\n\nSee merge request ml/registry!7\n") == 7
+    assert pr_number("promote fraud-detector v3 (see #12 for why)") is None
+    assert reason_of("promote\n\nbody\n\nRegistry-Action: promote\nReason: shadow wins") == "shadow wins"
+    assert reason_of("squash (#3)\n\n* promote\n\nReason: first\n\n* tag") == "first"
+
+
+def test_merges_squashes_rollback_aliases_reformat_and_rename(reg: RegistryBuilder) -> None:
+    main = reg.git("rev-parse", "--abbrev-ref", "HEAD").strip()
+    # A GitHub pull request: a branch made by `promote --branch`, merged with --no-ff.
+    with as_person("Alice", "alice@example.com"):
+        write.promote(reg.root, "fraud-detector", 3, "production", reason="wins in shadow", branch="pr-12")
+    with as_person("Bob", "bob@example.com"):
+        reg.git("merge", "-q", "--no-ff", "pr-12", "-m", "Merge pull request #12 from alice/pr-12")
+    # A squash merge, as GitHub writes it.
+    with as_person("Carol", "carol@example.com"):
+        reg.edit("models/fraud-detector/model.yaml", "challenger: 3", "challenger: 2")
+        reg.commit("move challenger to v2 (#13)")
+    # A GitLab merge request.
+    with as_person("Dan", "dan@example.com"):
+        write.set_alias(reg.root, "fraud-detector", "challenger", 1, branch="mr-7")
+        reg.git(
+            "merge",
+            "-q",
+            "--no-ff",
+            "mr-7",
+            "-m",
+            "Merge branch 'mr-7' into 'main'\n\nSee merge request ml/registry!7",
+        )
+    # A rollback, straight on main.
+    with as_person("Erin", "erin@example.com"):
+        write.rollback(reg.root, "fraud-detector", reason="latency")
+    # Reformatting is not a change.
+    reg.edit("models/fraud-detector/versions/1.yaml", "stage: archived", "stage:   'archived'   # was prod")
+    reg.commit("reformat")
+    # A renamed model keeps its history.
+    write.rename(reg.root, "fraud-detector", "fraud-scorer")
+    write.set_tag(reg.root, "fraud-scorer", 2, "owner", "risk")
+    assert reg.git("rev-parse", "--abbrev-ref", "HEAD").strip() == main
+
+    found = events(reg.root)
+    assert summary(found) == [
+        (
+            "version_archived",
+            "fraud-detector",
+            2,
+            {"from": "production", "to": "archived"},
+            "alice@example.com",
+            12,
+            "wins in shadow",
+        ),
+        (
+            "stage_changed",
+            "fraud-detector",
+            3,
+            {"from": "staging", "to": "production"},
+            "alice@example.com",
+            12,
+            "wins in shadow",
+        ),
+        (
+            "alias_moved",
+            "fraud-detector",
+            3,
+            {"alias": "champion", "from": 2, "to": 3},
+            "alice@example.com",
+            12,
+            "wins in shadow",
+        ),
+        (
+            "alias_moved",
+            "fraud-detector",
+            2,
+            {"alias": "challenger", "from": 3, "to": 2},
+            "carol@example.com",
+            13,
+            None,
+        ),
+        (
+            "alias_moved",
+            "fraud-detector",
+            1,
+            {"alias": "challenger", "from": 2, "to": 1},
+            "dan@example.com",
+            7,
+            None,
+        ),
+        (
+            "stage_changed",
+            "fraud-detector",
+            2,
+            {"from": "archived", "to": "production"},
+            "erin@example.com",
+            None,
+            "latency",
+        ),
+        (
+            "version_archived",
+            "fraud-detector",
+            3,
+            {"from": "production", "to": "archived"},
+            "erin@example.com",
+            None,
+            "latency",
+        ),
+        (
+            "alias_moved",
+            "fraud-detector",
+            2,
+            {"alias": "champion", "from": 3, "to": 2},
+            "erin@example.com",
+            None,
+            "latency",
+        ),
+        (
+            "model_renamed",
+            "fraud-scorer",
+            None,
+            {"from": "fraud-detector", "to": "fraud-scorer"},
+            reg_email(found),
+            None,
+            None,
+        ),
+        (
+            "tags_changed",
+            "fraud-scorer",
+            2,
+            {"from": {}, "to": {"owner": "risk"}},
+            reg_email(found),
+            None,
+            None,
+        ),
+    ]
+    merged = [e for e in found if e.pr == 12]
+    assert {e.merged_by.email for e in merged if e.merged_by} == {"bob@example.com"}
+    # The whole history of the model, under both names, from the command line.
+    proc = cli(reg.root, "history", "fraud-scorer")
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert "renamed from fraud-detector" in lines[1] and "tags +owner=risk" in lines[0]
+    assert any(
+        "v3 staging -> production  by alice@example.com  PR #12 merged by bob@example.com  (wins in shadow)"
+        in line
+        for line in lines
+    )
+
+
+def reg_email(found: list[Event]) -> str:
+    return found[-1].author.email
+
+
+@pytest.mark.parametrize("bad", ["yesterday", "2026-13-01", "01/03/2026"])
+def test_bad_dates_are_usage_errors(reg: RegistryBuilder, bad: str) -> None:
+    proc = cli(reg.root, "history", "--since", bad)
+    assert proc.returncode == 2 and "is not a date" in proc.stderr
