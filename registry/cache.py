@@ -72,11 +72,13 @@ class ParseCache:
             db.execute("CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT)")
             db.execute("CREATE TABLE IF NOT EXISTS entry (key TEXT PRIMARY KEY, facts BLOB, record BLOB)")
             db.execute("CREATE TABLE IF NOT EXISTS memo (key TEXT PRIMARY KEY, data BLOB)")
+            db.execute("CREATE TABLE IF NOT EXISTS history (key TEXT PRIMARY KEY, data BLOB)")
             row = db.execute("SELECT v FROM meta WHERE k = 'fingerprint'").fetchone()
             fingerprint = _fingerprint()
             if row is None or row[0] != fingerprint:
                 db.execute("DELETE FROM entry")
                 db.execute("DELETE FROM memo")
+                db.execute("DELETE FROM history")
                 db.execute("INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)", (fingerprint,))
         except BaseException:
             db.close()
@@ -142,6 +144,41 @@ class ParseCache:
                 self._db.execute("INSERT OR REPLACE INTO memo VALUES (?, ?)", (key, marshal.dumps(data)))
                 self._db.execute(
                     "DELETE FROM memo WHERE rowid NOT IN (SELECT rowid FROM memo ORDER BY rowid DESC LIMIT 4)"
+                )
+        except (sqlite3.Error, ValueError):
+            pass
+
+    def history(self, keys: list[str]) -> dict[str, Any]:
+        """What was saved with :meth:`put_history` under these keys."""
+        if self._db is None or not keys:
+            return {}
+        try:
+            if len(keys) > _BULK:
+                want = set(keys)
+                rows = [r for r in self._db.execute("SELECT key, data FROM history") if r[0] in want]
+            else:
+                rows = []
+                for i in range(0, len(keys), 500):
+                    chunk = keys[i : i + 500]
+                    marks = ",".join("?" * len(chunk))
+                    rows += self._db.execute(
+                        f"SELECT key, data FROM history WHERE key IN ({marks})",  # noqa: S608 - only '?'
+                        chunk,
+                    ).fetchall()
+            return {key: _loads(data) for key, data in rows}
+        except (sqlite3.Error, ValueError, EOFError, TypeError):
+            return {}
+
+    def put_history(self, rows: dict[str, Any]) -> None:
+        """Keep what a commit's history is (commits never change), in one transaction."""
+        if self._db is None or not rows:
+            return
+        try:
+            with self._db:
+                self._db.execute("BEGIN")
+                self._db.executemany(
+                    "INSERT OR REPLACE INTO history VALUES (?, ?)",
+                    [(k, marshal.dumps(v)) for k, v in rows.items()],
                 )
         except (sqlite3.Error, ValueError):
             pass

@@ -23,7 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from registry import git, yamlsafe
-from registry.load import MODELS_DIR, REGISTRY_FILE
+from registry.cache import ParseCache
+from registry.load import MODELS_DIR, REGISTRY_FILE, cache_for
 
 POLICY_KEYS = (
     "stages",
@@ -189,7 +190,11 @@ class _Records:
         return out
 
 
-_COLUMN0 = re.compile(rb"^[^ \t\r\n#].*", re.M)
+# Column-0 lines that start an entry; "- item" lines continue the entry above
+# (a block sequence written at the key's own indentation).
+_COLUMN0 = re.compile(rb"^(?!-(?:[ \t]|$))[^ \t\r\n#]", re.M)
+_KEYS = re.compile(rb"^([A-Za-z_][A-Za-z0-9_.-]*):(?:[ \t]|$)", re.M)
+_SPLIT = re.compile(rb"^(?=(?!-(?:[ \t]|$))[^ \t\r\n#])", re.M)
 
 
 def _entries(data: bytes) -> dict[str, bytes] | None:
@@ -198,23 +203,11 @@ def _entries(data: bytes) -> dict[str, bytes] | None:
     whole instead; an invalid record gives None."""
     if len(data) > 1_048_576:
         return None
-    out: dict[str, bytes] = {}
-    simple = True
-    starts: list[tuple[int, str]] = []
-    for found in _COLUMN0.finditer(data):
-        top = _TOP_KEY.match(found.group())
-        if top is None:
-            simple = False
-            break
-        starts.append((found.start(), top.group(1).decode()))
+    keys = _KEYS.findall(data)
+    chunks = _SPLIT.split(data)[1:]  # the first is what precedes the first key: comments
+    simple = len(keys) == len(chunks) == len(_COLUMN0.findall(data)) and len(set(keys)) == len(keys)
     if simple:
-        for i, (pos, key) in enumerate(starts):
-            if key in out:
-                simple = False
-                break
-            out[key] = data[pos : starts[i + 1][0] if i + 1 < len(starts) else len(data)]
-    if simple:
-        return out
+        return {k.decode(): chunk for k, chunk in zip(keys, chunks, strict=True)}
     try:
         doc = yamlsafe.load(data)
     except yamlsafe.YamlError:
@@ -263,60 +256,142 @@ def _source(entry: git.LogEntry) -> _Source:
     )
 
 
-def events(root: Path, rev: str = "HEAD") -> list[Event]:
-    """Every event of the registry's history on the main line of ``rev``, oldest first."""
+_FORMAT = "h1"  # bump when the events of a commit would come out differently
+
+
+def _person(p: git.Person | None) -> tuple[str, str, int, str] | None:
+    return None if p is None else (p.name, p.email, p.time, p.offset)
+
+
+def _event(row: tuple[Any, ...]) -> Event:
+    kind, model, version, details, commit, author, committer, time, pr, merge, merged_by, reason, subject = (
+        row
+    )
+    return Event(
+        kind,
+        model,
+        version,
+        commit,
+        git.Person(*author),
+        git.Person(*committer),
+        time,
+        pr=pr,
+        merge=merge,
+        merged_by=git.Person(*merged_by) if merged_by else None,
+        reason=reason,
+        subject=subject,
+        details=details,
+    )
+
+
+def events(
+    root: Path, rev: str = "HEAD", *, models: list[str] | None = None, cache: ParseCache | None = None
+) -> list[Event]:
+    """Every event of the registry's history on the main line of ``rev``, oldest first.
+
+    What each main-line commit brought is kept in the parse cache (a commit
+    never changes), so only commits not seen before are read. With
+    ``models`` (a model's names, current and former), only the commits that
+    touch their folders are read, and nothing is cached."""
     root = Path(root)
-    graph = git.parents(root, rev)
-    mainline = []
-    commit: str | None = git.rev_parse(root, rev + "^{commit}")
-    while commit is not None:
-        mainline.append(commit)
-        up = graph.get(commit, ())
-        commit = up[0] if up else None
+    head = git.rev_parse(root, rev + "^{commit}")
+    graph = git.parents(root, head)
+    mainline: list[str] = []  # newest first
+    walk: str | None = head
+    while walk is not None:
+        mainline.append(walk)
+        up = graph.get(walk, ())
+        walk = up[0] if up else None
+    if models is not None:
+        cache = ParseCache(None)  # a partial view: not to be remembered as the commits' events
+    elif cache is None:
+        cache = cache_for(root)
+    saved = cache.history([f"{_FORMAT}:{c}" for c in mainline])
+    missing = [c for c in mainline if f"{_FORMAT}:{c}" not in saved]
+    by_commit: dict[str, git.LogEntry] = {}
+    if missing:
+        oldest = graph.get(missing[-1], ())
+        span = f"{oldest[0]}..{head}" if oldest else head
+        paths = [f"{MODELS_DIR}/{m}" for m in models] if models is not None else [MODELS_DIR, REGISTRY_FILE]
+        by_commit = {e.commit: e for e in git.log(root, span, paths, first_parent=False)}
     on_main = set(mainline)
-    by_commit = {e.commit: e for e in git.log(root, rev, [MODELS_DIR, REGISTRY_FILE], first_parent=False)}
     out: list[Event] = []
+    fresh: dict[str, Any] = {}
     archive_stage = "archived"
     with git.CatFile(root) as cat:
         records = _Records(cat)
-        todo = [by_commit[c] for c in reversed(mainline) if c in by_commit]
-        for i, entry in enumerate(todo):
-            if i % _READ_AHEAD == 0:  # blobs are read in large batches: one round trip each
-                ahead = todo[i : i + _READ_AHEAD]
-                records.prefetch(
-                    b for e in ahead for c in e.changes if _is_record(c.path) for b in (c.old, c.new) if b
-                )
-            changes = [c for c in entry.changes if _is_record(c.path)]
-            if not changes:
-                continue
-            merged = len(entry.parents) > 1
-            sources = _branch_sources(entry, by_commit, graph, on_main) if merged else {}
-            landing = _source(entry)
-            pr = pr_number(entry.message)
-            for kind, model, version, details, path in _commit_events(changes, records, archive_stage):
-                src = sources.get(path, landing)
-                out.append(
-                    Event(
-                        kind,
-                        model,
-                        version,
-                        src.commit,
-                        src.author,
-                        src.committer,
-                        entry.committer.time,
-                        pr=pr,
-                        merge=entry.commit if merged else None,
-                        merged_by=entry.committer if merged else None,
-                        reason=src.reason or (landing.reason if merged else None),
-                        subject=src.subject,
-                        details=details,
-                    )
-                )
-            for change in changes:
-                if change.path == REGISTRY_FILE:
-                    stage = records.get(change.new, "archive_stage")
-                    archive_stage = stage if isinstance(stage, str) else "archived"
+        todo = [by_commit[c] for c in reversed(missing) if c in by_commit]
+        ahead = {e.commit: i for i, e in enumerate(todo)}
+        for commit in reversed(mainline):
+            key = f"{_FORMAT}:{commit}"
+            if key in saved:
+                stage_after, rows = saved[key]
+            else:
+                entry = by_commit.get(commit)
+                rows, stage_after = [], None
+                if entry is not None:
+                    i = ahead[commit]
+                    if i % _READ_AHEAD == 0:  # blobs are read in large batches: one round trip each
+                        records.prefetch(
+                            b
+                            for e in todo[i : i + _READ_AHEAD]
+                            for c in e.changes
+                            if _is_record(c.path)
+                            for b in (c.old, c.new)
+                            if b
+                        )
+                    rows, stage_after = _rows(entry, records, archive_stage, by_commit, graph, on_main)
+                fresh[key] = (stage_after, rows)
+            if stage_after is not None:
+                archive_stage = stage_after
+            out.extend(_event(row) for row in rows)
+    cache.put_history(fresh)
     return out
+
+
+def _rows(
+    entry: git.LogEntry,
+    records: _Records,
+    archive_stage: str,
+    by_commit: Mapping[str, git.LogEntry],
+    graph: Mapping[str, tuple[str, ...]],
+    on_main: set[str],
+) -> tuple[list[tuple[Any, ...]], str | None]:
+    """The events of one main-line commit, as plain rows; and the archive
+    stage after it, when it changed registry.yaml."""
+    changes = [c for c in entry.changes if _is_record(c.path)]
+    if not changes:
+        return [], None
+    merged = len(entry.parents) > 1
+    sources = _branch_sources(entry, by_commit, graph, on_main) if merged else {}
+    landing = _source(entry)
+    pr = pr_number(entry.message)
+    rows = []
+    for kind, model, version, details, path in _commit_events(changes, records, archive_stage):
+        src = sources.get(path, landing)
+        rows.append(
+            (
+                kind,
+                model,
+                version,
+                details,
+                src.commit,
+                _person(src.author),
+                _person(src.committer),
+                entry.committer.time,
+                pr,
+                entry.commit if merged else None,
+                _person(entry.committer) if merged else None,
+                src.reason or (landing.reason if merged else None),
+                src.subject,
+            )
+        )
+    stage_after = None
+    for change in changes:
+        if change.path == REGISTRY_FILE:
+            stage = records.get(change.new, "archive_stage")
+            stage_after = stage if isinstance(stage, str) else "archived"
+    return rows, stage_after
 
 
 def _branch_sources(

@@ -41,11 +41,9 @@ def select(found: list[Event], target: str | None, since: str | None, until: str
     if target:
         model, number = _target(target)
         names = {model}
-        for event in found:  # follow renames both ways
-            if event.kind == "model_renamed" and (
-                event.details["to"] in names or event.details["from"] in names
-            ):
-                names |= {event.details["to"], event.details["from"]}
+        for event in reversed(found):  # follow renames back from the newest name
+            if event.kind == "model_renamed" and event.details["to"] in names:
+                names.add(event.details["from"])
         out = [e for e in out if e.model in names and (number is None or e.version == number)]
     if since:
         start = parse_when(since)
@@ -54,6 +52,21 @@ def select(found: list[Event], target: str | None, since: str | None, until: str
         end = parse_when(until, end_of_day=True)
         out = [e for e in out if e.time <= end]
     return out
+
+
+def names_of(root: Path, model: str, rev: str | None) -> list[str]:
+    """A model's current name and former names (or just the name, if it is gone)."""
+    from registry.load import load
+    from registry.records import valid_name
+
+    if not valid_name(model):
+        raise UsageError(f"{model!r} is not a valid model name")
+    reg = load(root, rev, only=[model])
+    rm = reg.find_model(model)
+    if rm is None:
+        reg = load(root, rev)  # perhaps a former name of another model
+        rm = reg.find_model(model)
+    return [model] if rm is None else list(dict.fromkeys([rm.name, model, *rm.model.former_names]))
 
 
 def phrase(e: Event) -> str:
@@ -118,7 +131,8 @@ def render(found: list[Event]) -> str:
 def run(
     root: Path, target: str | None, *, rev: str | None, since: str | None, until: str | None, as_json: bool
 ) -> int:
-    found = select(events(root, rev or "HEAD"), target, since, until)
+    models = names_of(root, _target(target)[0], rev) if target else None
+    found = select(events(root, rev or "HEAD", models=models), target, since, until)
     if as_json:
         click.echo(json.dumps([e.to_json() for e in reversed(found)], indent=2, ensure_ascii=False))
     elif found:
