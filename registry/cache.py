@@ -85,24 +85,28 @@ class ParseCache:
             raise
         return db
 
+    def _select(self, table: str, column: str, keys: list[str]) -> list[tuple[str, bytes]]:
+        """(key, column) rows of ``table`` among ``keys``: point look-ups, or one scan for many keys."""
+        assert self._db is not None and table in ("entry", "history") and column in ("facts", "data")
+        if len(keys) > _BULK:
+            want = set(keys)
+            return [r for r in self._db.execute(f"SELECT key, {column} FROM {table}") if r[0] in want]  # noqa: S608
+        rows = []
+        for i in range(0, len(keys), 500):
+            chunk = keys[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            rows += self._db.execute(
+                f"SELECT key, {column} FROM {table} WHERE key IN ({marks})",  # noqa: S608 - names checked above
+                chunk,
+            ).fetchall()
+        return rows
+
     def get_many(self, keys: Iterable[str]) -> dict[str, Entry]:
         """The cached entries among ``keys``."""
         wanted = [k for k in keys if k not in self._seen]
         if wanted and self._db is not None:
             try:
-                if len(wanted) > _BULK:
-                    want = set(wanted)
-                    rows = [r for r in self._db.execute("SELECT key, facts FROM entry") if r[0] in want]
-                else:
-                    rows = []
-                    for i in range(0, len(wanted), 500):
-                        chunk = wanted[i : i + 500]
-                        marks = ",".join("?" * len(chunk))
-                        rows += self._db.execute(
-                            f"SELECT key, facts FROM entry WHERE key IN ({marks})",  # noqa: S608 - only '?'
-                            chunk,
-                        ).fetchall()
-                for key, facts in rows:
+                for key, facts in self._select("entry", "facts", wanted):
                     self._seen[key] = _loads(facts)
             except (sqlite3.Error, ValueError, EOFError, TypeError):
                 pass
@@ -153,19 +157,7 @@ class ParseCache:
         if self._db is None or not keys:
             return {}
         try:
-            if len(keys) > _BULK:
-                want = set(keys)
-                rows = [r for r in self._db.execute("SELECT key, data FROM history") if r[0] in want]
-            else:
-                rows = []
-                for i in range(0, len(keys), 500):
-                    chunk = keys[i : i + 500]
-                    marks = ",".join("?" * len(chunk))
-                    rows += self._db.execute(
-                        f"SELECT key, data FROM history WHERE key IN ({marks})",  # noqa: S608 - only '?'
-                        chunk,
-                    ).fetchall()
-            return {key: _loads(data) for key, data in rows}
+            return {key: _loads(data) for key, data in self._select("history", "data", keys)}
         except (sqlite3.Error, ValueError, EOFError, TypeError):
             return {}
 
