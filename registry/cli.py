@@ -20,6 +20,10 @@ import click
 from registry import schemas
 
 _REV_HELP = "Read the registry as of this git revision (branch, tag or commit), without a checkout."
+_AT_HELP = (
+    "Read the registry as it was at this moment on the current branch (or --rev): "
+    "2026-03-01T09:00Z, or 2026-03-01 for the start of that day (UTC unless an offset is given)."
+)
 
 
 def _root(ctx: click.Context, rev: str | None = None) -> Path:
@@ -41,9 +45,22 @@ def _root(ctx: click.Context, rev: str | None = None) -> Path:
 
 
 def _read_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    func = click.option("--json", "as_json", is_flag=True, help="Print JSON for programs.")(func)
-    func = click.option("--rev", metavar="REF", help=_REV_HELP)(func)
-    return func
+    """--json, --rev and --at; --at is turned into the revision it names."""
+
+    @functools.wraps(func)
+    def with_at(*args: Any, at: str | None, **kwargs: Any) -> Any:
+        if at is not None:
+            from registry.when import rev_at
+
+            ctx = click.get_current_context()
+            kwargs["rev"] = rev_at(_root(ctx, kwargs.get("rev")), at, kwargs.get("rev"))
+        return func(*args, **kwargs)
+
+    out: Callable[..., Any] = click.option(
+        "--json", "as_json", is_flag=True, help="Print JSON for programs."
+    )(with_at)
+    out = click.option("--rev", metavar="REF", help=_REV_HELP)(out)
+    return click.option("--at", metavar="DATETIME", help=_AT_HELP)(out)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

@@ -214,6 +214,13 @@ _LOG_FORMAT = "%H%x00%P%x00%an%x00%ae%x00%at %ai%x00%cn%x00%ce%x00%ct %ci%x00%B%
 _NULL_BLOB = "0" * 40
 
 
+def commit_at(root: Path, when: int, rev: str = "HEAD") -> str | None:
+    """The main-line commit of ``rev`` that was current at ``when`` (seconds
+    since the epoch): the newest first-parent commit committed at or before it."""
+    out = run(["rev-list", "--first-parent", "-1", f"--before={when}", rev, "--"], root).decode().strip()
+    return out or None
+
+
 def parents(root: Path, rev: str) -> dict[str, tuple[str, ...]]:
     """Every commit reachable from ``rev`` and its parents (one ``rev-list``)."""
     out: dict[str, tuple[str, ...]] = {}

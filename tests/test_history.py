@@ -193,3 +193,52 @@ def reg_email(found: list[Event]) -> str:
 def test_bad_dates_are_usage_errors(reg: RegistryBuilder, bad: str) -> None:
     proc = cli(reg.root, "history", "--since", bad)
     assert proc.returncode == 2 and "is not a date" in proc.stderr
+
+
+@contextmanager
+def dated(iso: str) -> Iterator[None]:
+    saved = {k: os.environ.get(k) for k in ("GIT_AUTHOR_DATE", "GIT_COMMITTER_DATE")}
+    os.environ.update({"GIT_AUTHOR_DATE": iso, "GIT_COMMITTER_DATE": iso})
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+@pytest.mark.parametrize(
+    ("at", "expected"),
+    [
+        ("2026-02-01", "2"),
+        ("2026-03-01T09:59:59Z", "2"),
+        ("2026-03-01T10:00:00Z", "3"),  # the promotion's own second
+        ("2026-03-01T11:30:00+01:00", "3"),
+        ("2026-03-03", "3"),
+        ("2026-03-05T12:00:01Z", "2"),  # rolled back
+        ("2026-12-31", "2"),
+    ],
+)
+def test_show_at_a_moment(empty_repo: RegistryBuilder, at: str, expected: str) -> None:
+    reg = empty_repo
+    with dated("2026-01-10T08:00:00Z"):
+        reg.baseline()
+        reg.commit("baseline")
+    with dated("2026-03-01T10:00:00Z"):
+        write.promote(reg.root, "fraud-detector", 3, "production")
+    with dated("2026-03-05T12:00:00Z"):
+        write.rollback(reg.root, "fraud-detector")
+    proc = cli(reg.root, "resolve", "models:/fraud-detector/production", "--at", at)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == f"models:/fraud-detector/{expected}"
+
+
+def test_at_before_the_first_commit_is_an_error(empty_repo: RegistryBuilder) -> None:
+    with dated("2026-01-10T08:00:00Z"):
+        empty_repo.baseline()
+        empty_repo.commit("baseline")
+    proc = cli(empty_repo.root, "show", "fraud-detector:production", "--at", "2025-12-31")
+    assert proc.returncode == 2
+    assert "has no commit at or before 2025-12-31 00:00:00Z" in proc.stderr

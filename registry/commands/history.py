@@ -10,22 +10,7 @@ import click
 
 from registry.errors import UsageError
 from registry.history import Event, events
-
-
-def parse_when(text: str, *, end_of_day: bool = False) -> int:
-    """Seconds since the epoch of an ISO 8601 date or date-time (UTC unless
-    an offset is given); a bare date is its first second, or with
-    ``end_of_day`` its last."""
-    try:
-        if len(text) == 10:
-            day = datetime.fromisoformat(text).replace(tzinfo=UTC)
-            return int(day.timestamp()) + (86_399 if end_of_day else 0)
-        when = datetime.fromisoformat(text.replace("z", "Z"))
-    except ValueError:
-        raise UsageError(f"{text!r} is not a date or date-time (2026-03-01 or 2026-03-01T09:00Z)") from None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return int(when.timestamp())
+from registry.when import parse_when
 
 
 def _target(text: str) -> tuple[str, int | None]:
