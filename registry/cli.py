@@ -154,6 +154,30 @@ def history(
     ctx.exit(cmd.run(_root(ctx, rev), target, rev=rev, since=since, until=until, as_json=as_json))
 
 
+@cli.command("lineage")
+@click.argument("target", metavar="MODEL[/N]")
+@click.option("--upstream", "direction", flag_value="up", help="Only what it came from.")
+@click.option("--downstream", "direction", flag_value="down", help="Only what came from it.")
+@click.option("--dot", "fmt", flag_value="dot", help="Graphviz DOT.")
+@click.option("--mermaid", "fmt", flag_value="mermaid", help="A Mermaid flowchart.")
+@_read_options
+@click.pass_context
+def lineage_command(
+    ctx: click.Context,
+    target: str,
+    direction: str | None,
+    fmt: str | None,
+    rev: str | None,
+    as_json: bool,
+) -> None:
+    """The lineage of a model or a version: datasets and code upstream,
+    parent versions, and the versions fine-tuned from it downstream."""
+    from registry.commands import lineage as cmd
+
+    chosen = "json" if as_json else (fmt or "text")
+    ctx.exit(cmd.run(_root(ctx, rev), target, rev=rev, direction=direction or "both", fmt=chosen))
+
+
 @cli.command()
 @click.argument("uri", metavar="URI")
 @_read_options

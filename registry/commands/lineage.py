@@ -1,0 +1,39 @@
+"""``registry lineage``: where a version came from, and what came from it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from registry import lineage
+from registry.errors import UsageError
+from registry.load import load
+from registry.refs import find_model
+
+
+def run(root: Path, target: str, *, rev: str | None, direction: str, fmt: str) -> int:
+    model, sep, number = target.partition("/")
+    if sep and (not number.isdigit() or number.startswith("0")):
+        raise UsageError(f"{target!r}: expected MODEL or MODEL/N")
+    reg = load(root, rev)
+    rm = find_model(reg, model)
+    if sep:
+        if int(number) not in rm.versions:
+            raise UsageError(f"{rm.name} has no version {number}")
+        numbers = [int(number)]
+    else:
+        numbers = sorted(rm.versions)
+    start = [lineage.version_id(rm.name, n) for n in numbers]
+    graph = lineage.around(
+        lineage.build(reg.models), start, upstream=direction != "down", downstream=direction != "up"
+    )
+    if fmt == "json":
+        click.echo(lineage.dumps(graph))
+    elif fmt == "dot":
+        click.echo(lineage.to_dot(graph), nl=False)
+    elif fmt == "mermaid":
+        click.echo(lineage.to_mermaid(graph), nl=False)
+    else:
+        click.echo(lineage.to_text(graph, start))
+    return 0
