@@ -256,7 +256,7 @@ def _source(entry: git.LogEntry) -> _Source:
     )
 
 
-_FORMAT = "h1"  # bump when the events of a commit would come out differently
+_FORMAT = "h2"  # bump when the events of a commit would come out differently
 
 
 def _person(p: git.Person | None) -> tuple[str, str, int, str] | None:
@@ -482,8 +482,12 @@ def _commit_events(changes: list[git.FileChange], records: _Records, archive_sta
             if old_blob is None and number in moved:
                 old_blob = moved[number].old
             if old_blob is None:
-                stage = records.get(vchange.new, "stage")
-                yield ("version_registered", name, number, {"stage": stage}, vchange.path)
+                details = {
+                    "stage": records.get(vchange.new, "stage"),
+                    "description": records.get(vchange.new, "description") or "",
+                    "tags": records.get(vchange.new, "tags") or {},
+                }
+                yield ("version_registered", name, number, details, vchange.path)
             elif vchange.new is None:
                 yield ("version_removed", name, number, {}, vchange.path)
             else:
@@ -494,7 +498,12 @@ def _commit_events(changes: list[git.FileChange], records: _Records, archive_sta
 
 
 def _model_fields(records: _Records, blob: str | None) -> dict[str, Any]:
-    return {"owners": records.get(blob, "owners") or [], "aliases": records.get(blob, "aliases") or {}}
+    return {
+        "description": records.get(blob, "description") or "",
+        "owners": records.get(blob, "owners") or [],
+        "tags": records.get(blob, "tags") or {},
+        "aliases": records.get(blob, "aliases") or {},
+    }
 
 
 def _model_change(
@@ -541,3 +550,45 @@ def _common(name: str, number: int | None, diff: Mapping[str, tuple[Any, Any]], 
         yield ("tags_changed", name, number, {"from": a, "to": b}, path)
     if "description" in diff:
         yield ("description_changed", name, number, {"to": diff["description"][1] or ""}, path)
+
+
+def replay(found: Iterable[Event]) -> dict[str, dict[str, Any]]:
+    """The registry's state rebuilt from events alone: model name ->
+    description, tags, aliases and versions (number -> stage, tags,
+    description). What the history claims must add up to what the files say."""
+    state: dict[str, dict[str, Any]] = {}
+    for e in found:
+        d = e.details
+        if e.model is None:
+            continue
+        if e.kind == "model_renamed":
+            state[d["to"]] = state.pop(
+                d["from"], {"description": "", "tags": {}, "aliases": {}, "versions": {}}
+            )
+            continue
+        model = state.setdefault(e.model, {"description": "", "tags": {}, "aliases": {}, "versions": {}})
+        target = model["versions"].get(e.version) if e.version is not None else model
+        match e.kind:
+            case "model_created":
+                model.update(description=d["description"], tags=dict(d["tags"]), aliases=dict(d["aliases"]))
+            case "model_removed":
+                del state[e.model]
+            case "version_registered":
+                model["versions"][e.version] = {
+                    "stage": d["stage"],
+                    "tags": dict(d["tags"]),
+                    "description": d["description"],
+                }
+            case "version_removed":
+                model["versions"].pop(e.version, None)
+            case "stage_changed" | "version_archived" if target is not None:
+                target["stage"] = d["to"]
+            case "alias_set" | "alias_moved":
+                model["aliases"][d["alias"]] = d["to"]
+            case "alias_removed":
+                model["aliases"].pop(d["alias"], None)
+            case "tags_changed" if target is not None:
+                target["tags"] = dict(d["to"])
+            case "description_changed" if target is not None:
+                target["description"] = d["to"]
+    return state
