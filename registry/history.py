@@ -592,3 +592,25 @@ def replay(found: Iterable[Event]) -> dict[str, dict[str, Any]]:
             case "description_changed" if target is not None:
                 target["description"] = d["to"]
     return state
+
+
+# -- questions a rollback asks -------------------------------------------------------
+
+
+def stages_held(root: Path, rev: str, names: list[str], version: int) -> set[str]:
+    """The stages a version of the model called ``names`` (current and former
+    names) has been in, on the main line of ``rev``."""
+    held: set[str] = set()
+    for e in events(root, rev, models=names):
+        if e.version == version and e.kind in ("version_registered", "stage_changed", "version_archived"):
+            held.update(s for s in (e.details.get("stage"), e.details.get("from"), e.details.get("to")) if s)
+    return held
+
+
+def previous_holder(root: Path, rev: str, names: list[str], stage: str, exclude: set[int]) -> int | None:
+    """The version that most recently left ``stage``, other than ``exclude``."""
+    for e in reversed(events(root, rev, models=names)):
+        left = e.kind in ("stage_changed", "version_archived") and e.details["from"] == stage
+        if left and e.version is not None and e.version not in exclude:
+            return e.version
+    return None

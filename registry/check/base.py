@@ -142,7 +142,7 @@ def check_against_base(cur: LoadedRegistry, base: LoadedRegistry, changed: set[s
     def held(rm: RegisteredModel, number: int) -> set[str]:
         if base.commit is None:
             return set()
-        from registry.past import stages_held
+        from registry.history import stages_held
 
         return stages_held(base.root, base.commit, [rm.name, *rm.model.former_names], number)
 

@@ -14,8 +14,8 @@ from ruamel.yaml.scalarstring import LiteralScalarString
 from registry import git
 from registry.check.gates import gate_failures, may_roll_back, transition_allowed
 from registry.errors import NotFound, UsageError
+from registry.history import previous_holder, stages_held
 from registry.load import LoadedRegistry
-from registry.past import previous_holder, stages_held
 from registry.records import RegisteredModel, Version, valid_name
 from registry.refs import ALIAS_RE, Ref, find_model, load_for
 from registry.write.commit import Change, WriteRefused, apply, apply_on_branch
