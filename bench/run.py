@@ -131,6 +131,26 @@ def time_cli(
         res.times.append(elapsed)
 
 
+def time_history(repo: Path, cli: str, models: list[str], runs: int) -> list[Result]:
+    """The whole history cold (no cache) and warm, one model's, and a read --at a past moment."""
+    cache = cache_dir(repo)
+    whole_cold = Result("`registry history` (whole registry), cold", 3.0)
+    time_cli(
+        whole_cold, cli, ["history"], repo, runs, before=lambda: shutil.rmtree(cache, ignore_errors=True)
+    )
+    whole_warm = Result("`registry history` (whole registry), warm", None)
+    time_cli(whole_warm, cli, ["history"], repo, runs)
+    model = models[len(models) // 2]
+    one = Result(f"`registry history {model}`", 1.0)
+    time_cli(one, cli, ["history", model], repo, runs)
+    times = sh(["git", "log", "--first-parent", "--format=%cI"], repo).splitlines()
+    moment = times[len(times) // 2]
+    first = models[0]  # created first, so it exists at mid-history
+    at = Result(f"`registry show {first} --at` (mid-history)", 1.0)
+    time_cli(at, cli, ["show", first, "--at", moment], repo, runs)
+    return [whole_cold, whole_warm, one, at]
+
+
 def time_writes(repo: Path, cli: str, models: list[str], runs: int) -> list[Result]:
     """promote and register, each run a real commit; the repository is reset afterwards."""
     origin = sh(["git", "rev-parse", "HEAD"], repo)
@@ -304,7 +324,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--runs", type=int, default=5, help="timed runs per row (median reported)")
     ap.add_argument("--cli", default=default_cli(), help="the registry executable (default: the venv's)")
     ap.add_argument(
-        "--only", choices=["all", "writes"], default="all", help="writes: time promote and register only"
+        "--only",
+        choices=["all", "writes", "history"],
+        default="all",
+        help="writes: time promote and register only; history: history and --at only",
     )
     args = ap.parse_args(argv)
 
@@ -356,6 +379,9 @@ def run(repo: Path, args: argparse.Namespace, gen_note: str) -> int:
         _table(time_writes(repo, cli, models, runs))
         return 0
     rows: list[Result] = []
+    if args.only == "history":
+        _table(time_history(repo, cli, models, runs))
+        return 0
     have_cli = Path(cli).exists() or shutil.which(cli) is not None
 
     def cli_row(name: str, target: float | None, cmd: list[str], **kw: object) -> Result:
@@ -391,6 +417,7 @@ def run(repo: Path, args: argparse.Namespace, gen_note: str) -> int:
     cli_row(f"`registry show {show_ref}`", 0.3, ["show", show_ref])
     cli_row("`registry list`", None, ["list"])
     if have_cli:
+        rows.extend(time_history(repo, cli, models, runs))
         rows.extend(time_writes(repo, cli, models, runs))
 
     # In-process calls (imports excluded; module-level caches stay warm between runs).

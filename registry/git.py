@@ -327,8 +327,7 @@ class CatFile:
             if len(parts) != 3:
                 raise GitError(self._cmd, 128, f"cannot read object {obj}: {header.decode().strip()}")
             size = int(parts[2])
-            result[obj] = stdout.read(size)
-            stdout.read(1)
+            result[obj] = stdout.read(size + 1)[:size]  # the content and its newline, in one read
         writer.join()
         return result
 

@@ -139,7 +139,7 @@ class _Records:
 
     def __init__(self, cat: git.CatFile) -> None:
         self._cat = cat
-        self._split: dict[str, dict[str, bytes] | None] = {}
+        self._split: dict[str, _Split | dict[str, bytes] | None] = {}
         self._values: dict[bytes, Any] = {}
 
     def prefetch(self, blobs: Iterable[str]) -> None:
@@ -148,7 +148,7 @@ class _Records:
             for blob, data in self._cat.read_many(wanted).items():
                 self._split[blob] = _entries(data)
 
-    def entries(self, blob: str | None) -> dict[str, bytes] | None:
+    def entries(self, blob: str | None) -> _Split | dict[str, bytes] | None:
         """Top-level key -> its text; None for an unreadable record."""
         if blob is None:
             return {}
@@ -172,14 +172,16 @@ class _Records:
         text = entries.get(key) if entries else None
         return None if text is None else self.value(text)
 
-    def changed(self, old: str | None, new: str | None) -> dict[str, tuple[Any, Any]] | None:
-        """Top-level keys whose values differ (as values, not text): key -> (old, new).
-        None when either side cannot be read."""
+    def changed(
+        self, old: str | None, new: str | None, keys: tuple[str, ...]
+    ) -> dict[str, tuple[Any, Any]] | None:
+        """Those of ``keys`` whose values differ (as values, not text): key ->
+        (old, new). None when either side cannot be read."""
         a, b = self.entries(old), self.entries(new)
         if a is None or b is None:
             return None
         out = {}
-        for key in a.keys() | b.keys():
+        for key in keys:
             ta, tb = a.get(key), b.get(key)
             if ta == tb:
                 continue
@@ -190,24 +192,56 @@ class _Records:
         return out
 
 
-# Column-0 lines that start an entry; "- item" lines continue the entry above
-# (a block sequence written at the key's own indentation).
-_COLUMN0 = re.compile(rb"^(?!-(?:[ \t]|$))[^ \t\r\n#]", re.M)
-_KEYS = re.compile(rb"^([A-Za-z_][A-Za-z0-9_.-]*):(?:[ \t]|$)", re.M)
-_SPLIT = re.compile(rb"^(?=(?!-(?:[ \t]|$))[^ \t\r\n#])", re.M)
+# Column-0 lines after the first that start an entry ("- item" lines continue
+# the key above: a block sequence may sit at its key's indentation), and those
+# of them that are plain keys. Both patterns start with a literal newline, which
+# the regex engine scans for quickly.
+_STARTS = re.compile(rb"\n(?=[^ \t\r\n#])(?!-[ \t\r\n]|-\Z)")
+_KEY_STARTS = re.compile(rb"\n([A-Za-z_][A-Za-z0-9_.-]*):(?=[ \t\r\n]|\Z)")
+_FIRST_KEY = re.compile(rb"(?:(?:[ \t]*(?:#[^\n]*)?)\n)*([A-Za-z_][A-Za-z0-9_.-]*):(?=[ \t\r\n]|\Z)")
 
 
-def _entries(data: bytes) -> dict[str, bytes] | None:
-    """Split a record into its top-level entries. Anything but the plain
-    layout (a top-level block mapping, one key per column-0 line) is parsed
-    whole instead; an invalid record gives None."""
+class _Split:
+    """A plain-layout record's top-level entries, cut out only when asked for."""
+
+    __slots__ = ("_cut", "_data", "keys")
+
+    def __init__(self, data: bytes, keys: list[bytes]) -> None:
+        self._data = data
+        self._cut: dict[str, bytes | None] = {}
+        self.keys = keys
+
+    def get(self, key: str) -> bytes | None:
+        if key not in self._cut:
+            data, needle = self._data, key.encode()
+            if data.startswith(needle + b":"):
+                at = 0
+            else:
+                at = data.find(b"\n" + needle + b":")
+                at = -1 if at < 0 or needle not in self.keys else at + 1
+            if at < 0:
+                self._cut[key] = None
+            else:
+                nxt = _STARTS.search(data, at)
+                self._cut[key] = data[at : nxt.start() if nxt else len(data)]
+        return self._cut[key]
+
+
+def _entries(data: bytes) -> _Split | dict[str, bytes] | None:
+    """A record's top-level entries. The plain layout (a top-level block
+    mapping, one key per column-0 line) is cut by text; anything else is
+    parsed whole; an invalid record gives None."""
     if len(data) > 1_048_576:
         return None
-    keys = _KEYS.findall(data)
-    chunks = _SPLIT.split(data)[1:]  # the first is what precedes the first key: comments
-    simple = len(keys) == len(chunks) == len(_COLUMN0.findall(data)) and len(set(keys)) == len(keys)
-    if simple:
-        return {k.decode(): chunk for k, chunk in zip(keys, chunks, strict=True)}
+    first = _FIRST_KEY.match(data)
+    if first is not None:
+        keys = _KEY_STARTS.findall(data)
+        starts = len(_STARTS.findall(data))
+        if first.start(1) == 0:  # the first line is a key: no newline before it
+            keys.insert(0, first.group(1))
+            starts += 1
+        if len(keys) == starts and len(set(keys)) == len(keys):
+            return _Split(data, keys)
     try:
         doc = yamlsafe.load(data)
     except yamlsafe.YamlError:
@@ -428,7 +462,7 @@ def _commit_events(changes: list[git.FileChange], records: _Records, archive_sta
     versions: dict[str, dict[int, git.FileChange]] = {}
     for change in changes:
         if change.path == REGISTRY_FILE:
-            diff = records.changed(change.old, change.new) or {}
+            diff = records.changed(change.old, change.new, (*POLICY_KEYS, "archive_stage")) or {}
             edited = sorted(k for k in diff if k in POLICY_KEYS)
             if edited:
                 yield ("policy_changed", None, None, {"keys": edited}, change.path)
@@ -506,10 +540,14 @@ def _model_fields(records: _Records, blob: str | None) -> dict[str, Any]:
     }
 
 
+_MODEL_KEYS = ("aliases", "tags", "description", "owners", "policy")
+_VERSION_KEYS = ("stage", "tags", "description")
+
+
 def _model_change(
     name: str, old: str | None, new: str | None, records: _Records, path: str
 ) -> Iterator[_Raw]:
-    diff = records.changed(old, new)
+    diff = records.changed(old, new, _MODEL_KEYS)
     if not diff:
         return
     if "aliases" in diff:
@@ -534,7 +572,7 @@ def _model_change(
 def _version_change(
     name: str, number: int, old: str, new: str, records: _Records, path: str, archive_stage: str
 ) -> Iterator[_Raw]:
-    diff = records.changed(old, new)
+    diff = records.changed(old, new, _VERSION_KEYS)
     if not diff:
         return
     if "stage" in diff:
