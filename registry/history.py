@@ -253,7 +253,10 @@ def _entries(data: bytes) -> _Split | dict[str, bytes] | None:
     # Not the plain layout: each entry's text is its canonical form, so equal values compare equal.
     import json
 
-    return {str(k): json.dumps({str(k): v}, sort_keys=True, default=str).encode() for k, v in doc.items()}
+    return {
+        str(k): json.dumps({str(k): v}, sort_keys=True, default=str, ensure_ascii=False).encode()
+        for k, v in doc.items()
+    }
 
 
 def _is_record(path: str) -> bool:

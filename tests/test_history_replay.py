@@ -164,3 +164,45 @@ def step(world: World, data: st.DataObject) -> None:
         models[new] = models.pop(name)
         models[new]["former_names"] = [*models[new]["former_names"], name]
         world.write_model(new)
+
+
+SCALARS = st.one_of(
+    st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=12),
+    st.integers(-5, 5),
+    st.floats(allow_nan=False, allow_infinity=False, width=32),
+    st.booleans(),
+    st.none(),
+)
+VALUES = st.recursive(
+    SCALARS,
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(["a", "b", "c d"]), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.dictionaries(
+        st.sampled_from(["stage", "tags", "description", "aliases", "x.y", "_z"]), VALUES, min_size=1
+    ),
+    st.sampled_from([False, True, None]),
+    st.sampled_from(["", "# yaml-language-server: $schema=x\n", "\n# a comment\n\n"]),
+)
+def test_cutting_entries_by_text_agrees_with_parsing_the_whole_record(
+    doc: dict[str, Any], style: bool | None, preamble: str
+) -> None:
+    from registry import yamlsafe
+    from registry.history import _entries, _Records, _same
+
+    data = (preamble + yaml.safe_dump(doc, default_flow_style=style, allow_unicode=True, width=20)).encode()
+    whole = yamlsafe.load(data)
+    entries = _entries(data)
+    assert entries is not None
+    records = _Records.__new__(_Records)
+    records._values = {}
+    for key in doc:
+        text = entries.get(key)
+        assert text is not None, (key, data)
+        assert _same(records.value(text), whole[key]), (key, data)
