@@ -16,6 +16,7 @@ text differs are parsed (and each distinct text once).
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from typing import Any
 
 from registry import git, yamlsafe
 from registry.cache import ParseCache
+from registry.errors import GitError
 from registry.load import MODELS_DIR, REGISTRY_FILE, cache_for
 
 POLICY_KEYS = (
@@ -344,46 +346,123 @@ def events(
     elif cache is None:
         cache = cache_for(root)
     saved = cache.history([f"{_FORMAT}:{c}" for c in mainline])
-    missing = [c for c in mainline if f"{_FORMAT}:{c}" not in saved]
-    by_commit: dict[str, git.LogEntry] = {}
-    if missing:
-        oldest = graph.get(missing[-1], ())
-        span = f"{oldest[0]}..{head}" if oldest else head
-        paths = [f"{MODELS_DIR}/{m}" for m in models] if models is not None else [MODELS_DIR, REGISTRY_FILE]
-        by_commit = {e.commit: e for e in git.log(root, span, paths, first_parent=False)}
-    on_main = set(mainline)
+    missing = [c for c in reversed(mainline) if f"{_FORMAT}:{c}" not in saved]  # oldest first
+    paths = [f"{MODELS_DIR}/{m}" for m in models] if models is not None else [MODELS_DIR, REGISTRY_FILE]
+    fresh = _compute_all(root, missing, graph, mainline, saved, paths)
     out: list[Event] = []
-    fresh: dict[str, Any] = {}
-    archive_stage = "archived"
-    with git.CatFile(root) as cat:
-        records = _Records(cat)
-        todo = [by_commit[c] for c in reversed(missing) if c in by_commit]
-        ahead = {e.commit: i for i, e in enumerate(todo)}
-        for commit in reversed(mainline):
-            key = f"{_FORMAT}:{commit}"
-            if key in saved:
-                stage_after, rows = saved[key]
-            else:
-                entry = by_commit.get(commit)
-                rows, stage_after = [], None
-                if entry is not None:
-                    i = ahead[commit]
-                    if i % _READ_AHEAD == 0:  # blobs are read in large batches: one round trip each
-                        records.prefetch(
-                            b
-                            for e in todo[i : i + _READ_AHEAD]
-                            for c in e.changes
-                            if _is_record(c.path)
-                            for b in (c.old, c.new)
-                            if b
-                        )
-                    rows, stage_after = _rows(entry, records, archive_stage, by_commit, graph, on_main)
-                fresh[key] = (stage_after, rows)
-            if stage_after is not None:
-                archive_stage = stage_after
-            out.extend(_event(row) for row in rows)
+    for commit in reversed(mainline):
+        key = f"{_FORMAT}:{commit}"
+        _stage_after, rows = saved[key] if key in saved else fresh[key]
+        out.extend(_event(row) for row in rows)
     cache.put_history(fresh)
     return out
+
+
+_PARALLEL_FROM = 400  # missing main-line commits; below this one process is quicker
+
+
+def _compute_all(
+    root: Path,
+    missing: list[str],
+    graph: dict[str, tuple[str, ...]],
+    mainline: list[str],
+    saved: Mapping[str, Any],
+    paths: list[str],
+) -> dict[str, Any]:
+    """The rows of the ``missing`` main-line commits (oldest first), in two
+    processes when there are many: each reads its own half of the history."""
+    if not missing:
+        return {}
+    halves = [missing]
+    if (
+        len(missing) >= _PARALLEL_FROM
+        and (os.cpu_count() or 1) >= 2
+        and not os.environ.get("REGISTRY_NO_PARALLEL")
+    ):
+        halves = [missing[: len(missing) // 2], missing[len(missing) // 2 :]]
+    jobs = []
+    for half in halves:
+        base = graph.get(half[0], ())
+        span = f"{base[0]}..{half[-1]}" if base else half[-1]
+        start = _archive_stage_before(root, half[0], mainline, saved, graph)
+        jobs.append((root, span, half, start, paths))
+    if len(jobs) == 1:
+        return _compute(jobs[0], graph, set(mainline))
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    global _SHARED
+    _SHARED = (graph, set(mainline))  # inherited by the forked workers, not pickled
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(len(jobs), mp_context=context) as pool:
+            parts = list(pool.map(_compute_shared, jobs))
+    except (OSError, ValueError, RuntimeError):  # no fork, no semaphores...: one process
+        parts = [_compute(job, graph, set(mainline)) for job in jobs]
+    finally:
+        _SHARED = None
+    return {k: v for part in parts for k, v in part.items()}
+
+
+_Job = tuple[Path, str, list[str], str, list[str]]
+_SHARED: tuple[dict[str, tuple[str, ...]], set[str]] | None = None
+
+
+def _compute_shared(job: _Job) -> dict[str, Any]:
+    assert _SHARED is not None
+    return _compute(job, *_SHARED)
+
+
+def _archive_stage_before(
+    root: Path,
+    commit: str,
+    mainline: list[str],
+    saved: Mapping[str, Any],
+    graph: Mapping[str, tuple[str, ...]],
+) -> str:
+    """The archive stage in force just before ``commit``: from registry.yaml at its first parent."""
+    parent = graph.get(commit, ())
+    if not parent:
+        return "archived"
+    try:
+        data = git.run(["cat-file", "blob", f"{parent[0]}:{REGISTRY_FILE}"], root)
+        doc = yamlsafe.load(data)
+    except (GitError, yamlsafe.YamlError):
+        return "archived"
+    stage = doc.get("archive_stage") if isinstance(doc, dict) else None
+    return stage if isinstance(stage, str) else "archived"
+
+
+def _compute(job: _Job, graph: Mapping[str, tuple[str, ...]], on_main: set[str]) -> dict[str, Any]:
+    """The rows of a run of consecutive main-line commits: one ``git log`` of
+    their span, blobs read in large batches."""
+    root, span, commits, archive_stage, paths = job
+    by_commit = {e.commit: e for e in git.log(root, span, paths, first_parent=False)}
+    todo = [by_commit[c] for c in commits if c in by_commit]
+    ahead = {e.commit: i for i, e in enumerate(todo)}
+    fresh: dict[str, Any] = {}
+    with git.CatFile(root) as cat:
+        records = _Records(cat)
+        for commit in commits:
+            entry = by_commit.get(commit)
+            rows: list[tuple[Any, ...]] = []
+            stage_after = None
+            if entry is not None:
+                i = ahead[commit]
+                if i % _READ_AHEAD == 0:  # blobs are read in large batches: one round trip each
+                    records.prefetch(
+                        b
+                        for e in todo[i : i + _READ_AHEAD]
+                        for c in e.changes
+                        if _is_record(c.path)
+                        for b in (c.old, c.new)
+                        if b
+                    )
+                rows, stage_after = _rows(entry, records, archive_stage, by_commit, graph, on_main)
+            fresh[f"{_FORMAT}:{commit}"] = (stage_after, rows)
+            if stage_after is not None:
+                archive_stage = stage_after
+    return fresh
 
 
 def _rows(

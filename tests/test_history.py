@@ -242,3 +242,26 @@ def test_at_before_the_first_commit_is_an_error(empty_repo: RegistryBuilder) -> 
     proc = cli(empty_repo.root, "show", "fraud-detector:production", "--at", "2025-12-31")
     assert proc.returncode == 2
     assert "has no commit at or before 2025-12-31 00:00:00Z" in proc.stderr
+
+
+def test_two_processes_find_the_same_events_as_one(
+    reg: RegistryBuilder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from registry import history
+    from registry.cache import ParseCache
+
+    with as_person("Alice", "alice@example.com"):
+        write.promote(reg.root, "fraud-detector", 3, "production", reason="r", branch="pr-1")
+    reg.git("merge", "-q", "--no-ff", "pr-1", "-m", "Merge pull request #1 from a/pr-1")
+    reg.write("registry.yaml", reg.read("registry.yaml") + "archive_stage: none\n")
+    reg.commit("archive to none")
+    write.promote(reg.root, "fraud-detector", 1, "staging")
+    write.archive(reg.root, "fraud-detector", 1)  # into `none`, the archive stage now
+    monkeypatch.setattr(history, "_PARALLEL_FROM", 10**9)
+    one = history.events(reg.root, cache=ParseCache(None))
+    monkeypatch.setattr(history, "_PARALLEL_FROM", 2)
+    two = history.events(reg.root, cache=ParseCache(None))
+    assert two == one
+    assert [e.kind for e in one if e.subject.startswith("roll back")].count(
+        "version_archived"
+    ) == 0  # archive stage is none now
