@@ -302,7 +302,7 @@ def _person(p: git.Person | None) -> tuple[str, str, int, str] | None:
     return None if p is None else (p.name, p.email, p.time, p.offset)
 
 
-def _event(row: tuple[Any, ...]) -> Event:
+def _event(row: tuple[Any, ...], people: dict[Any, git.Person]) -> Event:
     kind, model, version, details, commit, author, committer, time, pr, merge, merged_by, reason, subject = (
         row
     )
@@ -311,12 +311,14 @@ def _event(row: tuple[Any, ...]) -> Event:
         model,
         version,
         commit,
-        git.Person(*author),
-        git.Person(*committer),
+        people.get(author) or people.setdefault(author, git.Person(*author)),
+        people.get(committer) or people.setdefault(committer, git.Person(*committer)),
         time,
         pr=pr,
         merge=merge,
-        merged_by=git.Person(*merged_by) if merged_by else None,
+        merged_by=(people.get(merged_by) or people.setdefault(merged_by, git.Person(*merged_by)))
+        if merged_by
+        else None,
         reason=reason,
         subject=subject,
         details=details,
@@ -350,10 +352,11 @@ def events(
     paths = [f"{MODELS_DIR}/{m}" for m in models] if models is not None else [MODELS_DIR, REGISTRY_FILE]
     fresh = _compute_all(root, missing, graph, mainline, saved, paths)
     out: list[Event] = []
+    people: dict[Any, git.Person] = {}  # one object per person and moment, shared by their events
     for commit in reversed(mainline):
         key = f"{_FORMAT}:{commit}"
         _stage_after, rows = saved[key] if key in saved else fresh[key]
-        out.extend(_event(row) for row in rows)
+        out.extend(_event(row, people) for row in rows)
     cache.put_history(fresh)
     return out
 

@@ -101,8 +101,11 @@ def render(found: list[Event]) -> str:
             groups[-1].append(e)
         else:
             groups.append([e])
+    stamps: dict[int, str] = {}
     for e in (e for group in reversed(groups) for e in group):
-        when = datetime.fromtimestamp(e.time, UTC).strftime("%Y-%m-%d %H:%M")
+        when = stamps.get(e.time) or stamps.setdefault(
+            e.time, datetime.fromtimestamp(e.time, UTC).strftime("%Y-%m-%d %H:%M")
+        )
         who = e.author.email or e.author.name
         via = f"  PR #{e.pr}" if e.pr is not None else ""
         if e.merged_by is not None and e.merged_by.email != e.author.email:
