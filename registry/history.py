@@ -143,6 +143,7 @@ class _Records:
         self._cat = cat
         self._split: dict[str, _Split | dict[str, bytes] | None] = {}
         self._values: dict[bytes, Any] = {}
+        self._good: dict[str, str] = {}  # path -> its last readable blob
 
     def prefetch(self, blobs: Iterable[str]) -> None:
         wanted = [b for b in dict.fromkeys(blobs) if b not in self._split]
@@ -159,38 +160,68 @@ class _Records:
         return self._split[blob]
 
     def value(self, text: bytes) -> Any:
+        """The value of one entry; raises _Unreadable when the text is not valid YAML."""
         if text not in self._values:
             try:
                 doc = yamlsafe.load(text)
             except yamlsafe.YamlError:
-                doc = None
-            self._values[text] = next(iter(doc.values())) if isinstance(doc, dict) and len(doc) == 1 else None
+                doc = _Unreadable
+            if isinstance(doc, dict) and len(doc) == 1:
+                doc = next(iter(doc.values()))
+            elif doc is not _Unreadable:
+                doc = _Unreadable
             if len(self._values) > 200_000:
                 self._values.clear()
-        return self._values[text]
+            self._values[text] = doc
+        found = self._values[text]
+        if found is _Unreadable:
+            raise _Unreadable
+        return found
 
     def get(self, blob: str | None, key: str) -> Any:
         entries = self.entries(blob)
         text = entries.get(key) if entries else None
-        return None if text is None else self.value(text)
+        try:
+            return None if text is None else self.value(text)
+        except _Unreadable:
+            return None
 
     def changed(
-        self, old: str | None, new: str | None, keys: tuple[str, ...]
+        self, old: str | None, new: str | None, keys: tuple[str, ...], path: str = ""
     ) -> dict[str, tuple[Any, Any]] | None:
         """Those of ``keys`` whose values differ (as values, not text): key ->
-        (old, new). None when either side cannot be read."""
+        (old, new). Only entries whose text differs are parsed. None when the
+        new side cannot be read; an unreadable old side is replaced by the
+        last readable content of ``path``, so a record broken for a while and
+        then mended shows what really changed."""
         a, b = self.entries(old), self.entries(new)
-        if a is None or b is None:
+        if b is None:
             return None
-        out = {}
+        out: dict[str, tuple[Any, Any]] | None = {}
         for key in keys:
-            ta, tb = a.get(key), b.get(key)
-            if ta == tb:
+            ta, tb = a.get(key) if a is not None else None, b.get(key)
+            if ta == tb and a is not None:
                 continue
-            va = None if ta is None else self.value(ta)
-            vb = None if tb is None else self.value(tb)
-            if not _same(va, vb):
+            try:
+                vb = None if tb is None else self.value(tb)
+            except _Unreadable:
+                if path and old is not None:
+                    self._good.setdefault(path, old)  # what it was before it broke
+                return None
+            try:
+                if a is None:
+                    raise _Unreadable
+                va = None if ta is None else self.value(ta)
+            except _Unreadable:
+                out = None
+                break
+            if out is not None and not _same(va, vb):
                 out[key] = (va, vb)
+        if out is None:  # the old side is unreadable: compare with the last readable one
+            good = self._good.get(path)
+            out = self.changed(good, new, keys) if good is not None and good != old else None
+        if path and new is not None:
+            self._good[path] = new
         return out
 
 
@@ -547,7 +578,7 @@ def _commit_events(changes: list[git.FileChange], records: _Records, archive_sta
     versions: dict[str, dict[int, git.FileChange]] = {}
     for change in changes:
         if change.path == REGISTRY_FILE:
-            diff = records.changed(change.old, change.new, (*POLICY_KEYS, "archive_stage")) or {}
+            diff = records.changed(change.old, change.new, (*POLICY_KEYS, "archive_stage"), change.path) or {}
             edited = sorted(k for k in diff if k in POLICY_KEYS)
             if edited:
                 yield ("policy_changed", None, None, {"keys": edited}, change.path)
@@ -632,7 +663,7 @@ _VERSION_KEYS = ("stage", "tags", "description")
 def _model_change(
     name: str, old: str | None, new: str | None, records: _Records, path: str
 ) -> Iterator[_Raw]:
-    diff = records.changed(old, new, _MODEL_KEYS)
+    diff = records.changed(old, new, _MODEL_KEYS, path)
     if not diff:
         return
     if "aliases" in diff:
@@ -657,7 +688,7 @@ def _model_change(
 def _version_change(
     name: str, number: int, old: str, new: str, records: _Records, path: str, archive_stage: str
 ) -> Iterator[_Raw]:
-    diff = records.changed(old, new, _VERSION_KEYS)
+    diff = records.changed(old, new, _VERSION_KEYS, path)
     if not diff:
         return
     if "stage" in diff:

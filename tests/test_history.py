@@ -265,3 +265,20 @@ def test_two_processes_find_the_same_events_as_one(
     assert [e.kind for e in one if e.subject.startswith("roll back")].count(
         "version_archived"
     ) == 0  # archive stage is none now
+
+
+def test_a_broken_record_in_history_is_skipped_not_fatal(reg: RegistryBuilder) -> None:
+    v3 = "models/fraud-detector/versions/3.yaml"
+    good = reg.read(v3)
+    reg.write(v3, "stage: [unclosed\n")
+    reg.commit("broken")
+    reg.write(v3, good.replace("stage: staging", "stage: production"))
+    reg.write("models/fraud-detector/versions/2.yaml", b"\xff\xfe not utf-8")
+    reg.commit("fixed, and another broken")
+    found = [e for e in events(reg.root) if e.subject != "baseline"]
+    # The broken commit makes no event; the mending one is compared with what was there before it broke.
+    assert [(e.kind, e.version, dict(e.details), e.subject) for e in found] == [
+        ("stage_changed", 3, {"from": "staging", "to": "production"}, "fixed, and another broken")
+    ]
+    proc = cli(reg.root, "history", "fraud-detector")
+    assert proc.returncode == 0, proc.stderr
