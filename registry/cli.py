@@ -154,6 +154,49 @@ def history(
     ctx.exit(cmd.run(_root(ctx, rev), target, rev=rev, since=since, until=until, as_json=as_json))
 
 
+@cli.group()
+def site() -> None:
+    """The static catalog: Markdown pages for any MkDocs-compatible engine, or a built site."""
+
+
+@site.command("generate")
+@click.option("--out", "-o", required=True, type=click.Path(file_okay=False), help="Folder to write into.")
+@click.option("--rev", metavar="REF", help=_REV_HELP)
+@click.option("--directory-urls", is_flag=True, help="Links for use_directory_urls: true.")
+@click.pass_context
+def site_generate(ctx: click.Context, out: str, rev: str | None, directory_urls: bool) -> None:
+    """Write the catalog's pages (Markdown), JSON API and assets to a folder."""
+    from registry.commands import site as cmd
+
+    ctx.exit(cmd.generate(_root(ctx, rev), Path(out), rev, directory_urls))
+
+
+@site.command("build")
+@click.option(
+    "--out",
+    "-o",
+    type=click.Path(file_okay=False),
+    help="Where the site goes (default: mkdocs.yml's site_dir).",
+)
+@click.option("--strict", is_flag=True, help="Fail on any MkDocs warning.")
+@click.pass_context
+def site_build(ctx: click.Context, out: str | None, strict: bool) -> None:
+    """Build the catalog with MkDocs (the registry's mkdocs.yml, or a default one)."""
+    from registry.commands import site as cmd
+
+    ctx.exit(cmd.build(_root(ctx), Path(out) if out else None, strict))
+
+
+@cli.command()
+@click.option("--addr", default="127.0.0.1:8000", show_default=True, help="HOST:PORT to serve on.")
+@click.pass_context
+def serve(ctx: click.Context, addr: str) -> None:
+    """Serve the catalog locally; pages rebuild when records change."""
+    from registry.commands import site as cmd
+
+    ctx.exit(cmd.serve(_root(ctx), addr))
+
+
 @cli.command("lineage")
 @click.argument("target", metavar="MODEL[/N]")
 @click.option("--upstream", "direction", flag_value="up", help="Only what it came from.")

@@ -1,0 +1,422 @@
+"""The catalog's pages as a pure function of the registry, its history, its
+lineage graph and the templates: path -> Markdown (or JSON, CSS, JS).
+
+Nothing here imports MkDocs: ``registry site generate`` writes the same
+files for any MkDocs-compatible engine, and the plugin hands them to MkDocs.
+Templates are Jinja2 with autoescaping on, so record text lands in pages
+HTML-escaped; descriptions (Markdown by design) are rendered and then
+sanitised with nh3, which keeps formatting and drops scripts, event
+handlers and ``javascript:`` links.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from registry import lineage
+from registry.history import Event
+from registry.lineage import Graph
+from registry.load import LoadedRegistry
+from registry.records import RegisteredModel, Version
+from registry.site import svg
+from registry.views import dumps, model_summary, model_view, version_view
+
+ACTIVITY_PAGE = 500  # events per page of the audit log
+RECENT = 15  # events on the home page
+TREND_METRICS = 4  # charts per model page
+NAV = ("index.md", "models/index.md", "lineage/index.md", "activity/index.md")
+
+
+@dataclass(frozen=True)
+class SiteData:
+    reg: LoadedRegistry
+    events: list[Event]
+    graph: Graph
+
+
+def _forge_links(forge: str | None) -> tuple[Callable[[str], str | None], Callable[[int], str | None]]:
+    if not forge:
+        return (lambda _c: None), (lambda _n: None)
+    base = forge.rstrip("/")
+    if "gitlab" in base.split("/")[2] if base.count("/") >= 2 else False:
+        return (lambda c: f"{base}/-/commit/{c}"), (lambda n: f"{base}/-/merge_requests/{n}")
+    return (lambda c: f"{base}/commit/{c}"), (lambda n: f"{base}/pull/{n}")
+
+
+def _environment(overrides: Path | None) -> Any:
+    import jinja2
+
+    loaders: list[jinja2.BaseLoader] = []
+    if overrides is not None and overrides.is_dir():
+        loaders.append(jinja2.FileSystemLoader(str(overrides)))
+    loaders.append(jinja2.FileSystemLoader(str(resources.files("registry.site") / "templates")))
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["markdown"] = markdown_html
+    env.filters["when"] = lambda t: datetime.fromtimestamp(t, UTC).strftime("%Y-%m-%d %H:%M")
+    env.filters["day"] = lambda d: d.astimezone(UTC).strftime("%Y-%m-%d") if d else ""
+    env.filters["metric"] = lambda v: f"{v:.4g}" if isinstance(v, float) else str(v)
+    env.filters["tojson_pretty"] = lambda v: json.dumps(v, indent=2, ensure_ascii=False, default=str)
+    return env
+
+
+def markdown_html(text: str) -> Any:
+    """A record's Markdown description as sanitised HTML."""
+    import markdown
+    import nh3
+    from markupsafe import Markup
+
+    html = markdown.markdown(
+        text or "",
+        extensions=["tables", "fenced_code", "sane_lists", "toc"],
+        extension_configs={"toc": {"baselevel": 3}},  # a description's "#" sits below the page's own headings
+    )
+    clean = nh3.clean(html, url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer")
+    return Markup(clean)  # noqa: S704 - sanitised by nh3 just above
+
+
+class _Pages:
+    """Relative links between generated pages, for directory URLs or not."""
+
+    def __init__(self, directory_urls: bool) -> None:
+        self.directory_urls = directory_urls
+
+    def url(self, page: str) -> str:
+        """The site path a page is served at."""
+        if page.endswith(".md"):
+            stem = page[:-3]
+            if self.directory_urls:
+                if stem == "index" or stem.endswith("/index"):
+                    return stem[: -len("index")]
+                return stem + "/"
+            return stem + ".html"
+        return page
+
+    def href(self, from_page: str, to: str, anchor: str = "") -> str:
+        here = (
+            posixpath.dirname(self.url(from_page))
+            if not self.url(from_page).endswith("/")
+            else self.url(from_page).rstrip("/")
+        )
+        target = self.url(to)
+        rel = posixpath.relpath(target or ".", here or ".")
+        if target.endswith("/") and not rel.endswith("/"):
+            rel += "/"
+        if rel == "./":
+            rel = "./"
+        return rel + (f"#{anchor}" if anchor else "")
+
+
+def model_page(name: str) -> str:
+    return f"models/{name}/index.md"
+
+
+def build(
+    data: SiteData, *, directory_urls: bool = False, overrides: Path | None = None
+) -> dict[str, str | bytes]:
+    """Every generated file of the catalog, by path under the docs folder."""
+    env = _environment(overrides)
+    reg, events = data.reg, data.events
+    links = _Pages(directory_urls)
+    commit_url, pr_url = _forge_links(reg.config.forge)
+    models = dict(sorted(reg.models.items()))
+    names = {old: rm.name for rm in models.values() for old in (rm.name, *rm.model.former_names)}
+    by_model: dict[str, list[Event]] = {}
+    for e in events:
+        if e.model is not None:
+            by_model.setdefault(names.get(e.model, e.model), []).append(e)
+    out: dict[str, str | bytes] = {}
+
+    def event_rows(page: str, found: Iterable[Event]) -> list[dict[str, Any]]:
+        from registry.commands.history import phrase
+
+        rows = []
+        for e in found:
+            model = names.get(e.model or "", e.model)
+            rows.append(
+                {
+                    "time": e.time,
+                    "model": model,
+                    "model_href": links.href(page, model_page(model)) if model in models else None,
+                    "version_href": links.href(page, model_page(model), f"version-{e.version}")
+                    if model in models and e.version in models[model].versions
+                    else None,
+                    "what": phrase(e),
+                    "kind": e.kind,
+                    "author": e.author.email or e.author.name,
+                    "merged_by": e.merged_by.email
+                    if e.merged_by and e.merged_by.email != e.author.email
+                    else None,
+                    "reason": e.reason,
+                    "pr": e.pr,
+                    "pr_url": pr_url(e.pr) if e.pr is not None else None,
+                    "commit": e.commit,
+                    "commit_url": commit_url(e.commit),
+                }
+            )
+        return rows
+
+    def render(template: str, page: str, **values: Any) -> None:
+        nav = {p: links.href(page, p) for p in NAV}
+        out[page] = env.get_template(template).render(page=page, nav=nav, **values)
+
+    # -- home and index -------------------------------------------------------------
+    stage_counts = Counter(v.stage for rm in models.values() for v in rm.versions.values())
+    last_change = {name: found[-1].time for name, found in by_model.items() if found}
+    summaries = []
+    for rm in models.values():
+        prod = rm.in_stage("production") if "production" in reg.config.stages else []
+        latest = rm.latest()
+        key_name, key_value = _key_metric(reg, rm, prod[0] if prod else latest)
+        summaries.append(
+            {
+                "name": rm.name,
+                "href": links.href("models/index.md", model_page(rm.name)),
+                "home_href": links.href("index.md", model_page(rm.name)),
+                "owners": list(rm.model.owners),
+                "tags": dict(rm.model.tags),
+                "production": [v.number for v in prod],
+                "champion": rm.model.aliases.get("champion"),
+                "latest": latest.number if latest else None,
+                "versions": len(rm.versions),
+                "key_metric": key_name,
+                "key_value": key_value,
+                "last_change": last_change.get(rm.name),
+                "summary": _first_line(rm.model.description),
+            }
+        )
+    render(
+        "home.md.j2",
+        "index.md",
+        stages=[(s, stage_counts.get(s, 0)) for s in reg.config.stages],
+        n_models=len(models),
+        n_versions=sum(len(rm.versions) for rm in models.values()),
+        models=summaries,
+        recent=event_rows("index.md", list(reversed(events[-RECENT:]))),
+        activity_href=links.href("index.md", "activity/index.md"),
+    )
+    render("models.md.j2", "models/index.md", models=summaries)
+
+    # -- model pages ---------------------------------------------------------------------
+    for rm in models.values():
+        page = model_page(rm.name)
+        versions = [rm.versions[n] for n in sorted(rm.versions, reverse=True)]
+        found = by_model.get(rm.name, [])
+        per_version: dict[int, list[Event]] = {}
+        for e in found:
+            if e.version is not None and e.kind not in ("alias_set", "alias_moved", "alias_removed"):
+                per_version.setdefault(e.version, []).append(e)
+        render(
+            "model.md.j2",
+            page,
+            rm=rm,
+            versions=[
+                _version_data(rm, v, links, page, event_rows(page, reversed(per_version.get(v.number, []))))
+                for v in versions
+            ],
+            board=[
+                (s, [v.number for v in sorted(rm.versions.values(), key=lambda v: -v.number) if v.stage == s])
+                for s in reg.config.stages
+            ],
+            charts=_charts(rm),
+            history=event_rows(page, reversed(found)),
+            lineage_href=links.href(page, f"lineage/{rm.name}.md"),
+            index_href=links.href(page, "models/index.md"),
+            policy=reg.config.policy_for(rm.model),
+        )
+        sub = lineage.around(data.graph, [lineage.version_id(rm.name, n) for n in rm.versions])
+        lpage = f"lineage/{rm.name}.md"
+        render(
+            "lineage_model.md.j2",
+            lpage,
+            rm=rm,
+            svg=_lineage_svg(sub, links, lpage, focus={lineage.version_id(rm.name, n) for n in rm.versions}),
+            model_href=links.href(lpage, page),
+            upstream=_neighbours(sub, rm, up=True),
+            downstream=_neighbours(sub, rm, up=False),
+        )
+
+    # -- lineage index -----------------------------------------------------------------------
+    datasets: dict[str, dict[str, Any]] = {}
+    derived: list[tuple[str, str]] = []
+    for edge in data.graph.edges:
+        node = data.graph.nodes[edge.source]
+        target = data.graph.nodes[edge.target]
+        if node.kind == "dataset":
+            entry = datasets.setdefault(
+                node.id, {"label": node.label, "path": node.attrs.get("path"), "used_by": set()}
+            )
+            entry["used_by"].add(str(target.attrs.get("model")))
+        elif edge.kind == "parent" and node.attrs.get("model") != target.attrs.get("model"):
+            derived.append((str(node.attrs.get("model") or node.label), str(target.attrs.get("model"))))
+    render(
+        "lineage.md.j2",
+        "lineage/index.md",
+        datasets=[
+            {
+                **d,
+                "used_by": [
+                    (m, links.href("lineage/index.md", f"lineage/{m}.md"))
+                    for m in sorted(d["used_by"])
+                    if m in models
+                ],
+            }
+            for d in sorted(datasets.values(), key=lambda d: str(d["label"]))
+        ],
+        derived=[
+            (
+                a,
+                links.href("lineage/index.md", f"lineage/{a}.md") if a in models else None,
+                b,
+                links.href("lineage/index.md", f"lineage/{b}.md"),
+            )
+            for a, b in sorted(set(derived))
+        ],
+        models=[(name, links.href("lineage/index.md", f"lineage/{name}.md")) for name in models],
+    )
+
+    # -- the audit log, newest first, in pages of ACTIVITY_PAGE events -------------------------
+    newest = list(reversed(events))
+    pages = max(1, -(-len(newest) // ACTIVITY_PAGE))
+    for i in range(pages):
+        page = "activity/index.md" if i == 0 else f"activity/page-{i + 1}.md"
+        render(
+            "activity.md.j2",
+            page,
+            rows=event_rows(page, newest[i * ACTIVITY_PAGE : (i + 1) * ACTIVITY_PAGE]),
+            number=i + 1,
+            pages=pages,
+            prev_href=links.href(page, "activity/index.md" if i == 1 else f"activity/page-{i}.md")
+            if i > 0
+            else None,
+            next_href=links.href(page, f"activity/page-{i + 2}.md") if i + 1 < pages else None,
+        )
+
+    # -- static JSON API ------------------------------------------------------------------------
+    out["api/models.json"] = dumps([model_summary(rm) for rm in models.values()]) + "\n"
+    for rm in models.values():
+        out[f"api/models/{rm.name}.json"] = dumps(model_view(rm)) + "\n"
+        for v in rm.versions.values():
+            out[f"api/models/{rm.name}/{v.number}.json"] = dumps(version_view(rm, v)) + "\n"
+    out["assets/registry.css"] = _asset("registry.css")
+    out["assets/registry.js"] = _asset("registry.js")
+    return out
+
+
+def _asset(name: str) -> str:
+    return (resources.files("registry.site") / "assets" / name).read_text(encoding="utf-8")
+
+
+def _first_line(text: str) -> str:
+    """The first paragraph of a description as plain text, shortened."""
+    para: list[str] = []
+    for line in (text or "").splitlines():
+        line = line.strip()
+        if not line:
+            if para:
+                break
+            continue
+        if line.startswith("#") and not para:
+            continue  # a heading before the first paragraph
+        para.append(line)
+    plain = re.sub(r"[*_`]+", "", " ".join(para))
+    plain = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", plain)  # [text](link) -> text
+    return plain if len(plain) <= 160 else plain[:159].rstrip() + "\u2026"
+
+
+def _key_metric(
+    reg: LoadedRegistry, rm: RegisteredModel, v: Version | None
+) -> tuple[str | None, float | None]:
+    """The metric a model is judged by: the first of its production gate, or its first metric."""
+    if v is None:
+        return None, None
+    gate = reg.config.policy_for(rm.model).gates.get("production")
+    names = list(gate.metrics) if gate is not None else []
+    names += sorted(v.metrics)
+    for name in names:
+        if name in v.metrics:
+            return name, v.metrics[name]
+    return None, None
+
+
+def _charts(rm: RegisteredModel) -> list[str]:
+    counts = Counter(name for v in rm.versions.values() for name in v.metrics)
+    shown = [name for name, n in counts.most_common() if n >= 2][:TREND_METRICS]
+    charts = []
+    for name in sorted(shown):
+        points = [
+            (n, float(rm.versions[n].metrics[name]), rm.versions[n].stage)
+            for n in sorted(rm.versions)
+            if name in rm.versions[n].metrics
+        ]
+        charts.append(svg.trend_svg(name, points))
+    return charts
+
+
+def _version_data(
+    rm: RegisteredModel, v: Version, links: _Pages, page: str, history: list[dict[str, Any]]
+) -> dict[str, Any]:
+    lin = v.lineage
+    return {
+        "v": v,
+        "aliases": rm.aliases_of(v.number),
+        "pull": f"registry pull models:/{rm.name}/{v.number}",
+        "parents": [
+            (f"{p.model}/{p.version}", links.href(page, model_page(p.model), f"version-{p.version}"))
+            for p in v.parents
+        ],
+        "data": lin.data,
+        "code": lin.code,
+        "run": lin.run,
+        "signature": json.dumps(v.signature, indent=2, ensure_ascii=False, default=str)
+        if v.signature
+        else None,
+        "history": history,
+    }
+
+
+def _lineage_svg(sub: Graph, links: _Pages, page: str, focus: set[str]) -> str:
+    href = {
+        node_id: links.href(page, model_page(str(n.attrs["model"])), f"version-{n.attrs['version']}")
+        for node_id, n in sub.nodes.items()
+        if n.kind == "version" and not n.attrs.get("missing")
+    }
+    return svg.lineage_svg(sub, href=href, focus=focus)
+
+
+def _neighbours(sub: Graph, rm: RegisteredModel, *, up: bool) -> list[str]:
+    mine = {lineage.version_id(rm.name, n) for n in rm.versions}
+    found = set()
+    for e in sub.edges:
+        if up and e.target in mine and e.source not in mine:
+            found.add(sub.nodes[e.source].label)
+        if not up and e.source in mine and e.target not in mine and sub.nodes[e.target].kind == "version":
+            found.add(sub.nodes[e.target].label)
+    return sorted(found)
+
+
+def write(files: Mapping[str, str | bytes], out: Path) -> int:
+    """Write generated files under ``out`` (``registry site generate``)."""
+    for rel, content in files.items():
+        path = out / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    return len(files)

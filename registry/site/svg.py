@@ -1,0 +1,159 @@
+"""Inline SVG drawn at build time: lineage graphs and metric trend charts.
+
+No script and no network at view time; every piece of text is XML-escaped.
+Colours come from CSS variables of the theme where they can, so the
+drawings follow light and dark palettes.
+"""
+
+from __future__ import annotations
+
+import math
+from xml.sax.saxutils import escape
+
+from registry.lineage import Graph
+
+_STAGE_FILL = {
+    "production": "#2e7d32",
+    "staging": "#1565c0",
+    "archived": "#757575",
+    "none": "#6d4c41",
+}
+
+
+def _text(value: object) -> str:
+    return escape(str(value), {'"': "&quot;"})
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "\u2026"
+
+
+def lineage_svg(graph: Graph, *, href: dict[str, str] | None = None, focus: set[str] | None = None) -> str:
+    """The graph laid out in columns: datasets and code first, then versions by
+    depth of their parent chains. ``href`` links nodes to pages."""
+    href = href or {}
+    focus = focus or set()
+    parents: dict[str, list[str]] = {}
+    for e in graph.edges:
+        parents.setdefault(e.target, []).append(e.source)
+    depth: dict[str, int] = {}
+
+    def level(node: str, seen: frozenset[str] = frozenset()) -> int:
+        if node in depth:
+            return depth[node]
+        if node in seen:  # a cycle: the checker reports it; draw it anyway
+            return 0
+        ups = parents.get(node, [])
+        d = 0 if not ups else 1 + max(level(u, seen | {node}) for u in ups)
+        if graph.nodes[node].kind != "version":
+            d = 0
+        depth[node] = d
+        return d
+
+    for node_id in graph.nodes:
+        level(node_id)
+    columns: dict[int, list[str]] = {}
+    for node_id in sorted(
+        graph.nodes, key=lambda n: (graph.nodes[n].kind != "version", graph.nodes[n].label)
+    ):
+        columns.setdefault(depth[node_id], []).append(node_id)
+    box_w, box_h, gap_x, gap_y, pad = 230, 40, 70, 16, 10
+    pos: dict[str, tuple[int, int]] = {}
+    for col, ids in sorted(columns.items()):
+        for row, node_id in enumerate(ids):
+            pos[node_id] = (pad + col * (box_w + gap_x), pad + row * (box_h + gap_y))
+    width = pad * 2 + (max(columns, default=0) + 1) * (box_w + gap_x) - gap_x
+    height = pad * 2 + max((len(n) for n in columns.values()), default=1) * (box_h + gap_y) - gap_y
+    out = [
+        f'<svg class="registry-lineage" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img" aria-label="lineage graph">',
+        '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" '
+        'orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="currentColor"/></marker></defs>',
+    ]
+    for e in graph.edges:
+        if e.source not in pos or e.target not in pos:
+            continue
+        (x1, y1), (x2, y2) = pos[e.source], pos[e.target]
+        sx, sy, tx, ty = x1 + box_w, y1 + box_h // 2, x2, y2 + box_h // 2
+        if tx <= sx:  # same column or backwards (a cycle): go around
+            tx, sx = x2 + box_w // 2, x1 + box_w // 2
+            sy, ty = y1 + box_h, y2
+        mid = (sx + tx) / 2
+        dash = ' stroke-dasharray="4 3"' if e.kind != "parent" else ""
+        out.append(
+            f'<path class="edge edge-{e.kind}" d="M {sx} {sy} C {mid} {sy}, {mid} {ty}, {tx} {ty}" fill="none" '
+            f'stroke="currentColor" stroke-opacity="0.55"{dash} marker-end="url(#arrow)"><title>{_text(e.kind)}</title></path>'
+        )
+    for node_id, node in graph.nodes.items():
+        x, y = pos[node_id]
+        stage = str(node.attrs.get("stage") or "")
+        fill = _STAGE_FILL.get(stage, "#455a64") if node.kind == "version" else "none"
+        stroke = "currentColor"
+        text_fill = "#ffffff" if node.kind == "version" else "currentColor"
+        weight = ' font-weight="bold"' if node_id in focus else ""
+        shape = (
+            f'<rect x="{x}" y="{y}" width="{box_w}" height="{box_h}" rx="6" fill="{fill}" stroke="{stroke}" '
+            f'stroke-width="{3 if node_id in focus else 1}"/>'
+        )
+        kind = {"dataset": "data", "code": "code"}.get(node.kind, stage)
+        shown = node.label
+        if node.kind == "code":
+            repo = str(node.attrs.get("repo") or "code").rstrip("/").removesuffix(".git")
+            shown = f"{repo.rsplit('/', 1)[-1].rsplit(':', 1)[-1]}@{str(node.attrs.get('commit') or '?')[:7]}"
+        elif node.kind == "dataset":
+            path = str(node.attrs.get("path") or node.label)
+            md5 = node.attrs.get("md5")
+            shown = path.rsplit("/", 1)[-1] + (f" ({str(md5)[:7]})" if md5 else "")
+        label = (
+            f'<text x="{x + 10}" y="{y + 17}" font-size="13" fill="{text_fill}"{weight}>{_text(_clip(shown, 30))}</text>'
+            f'<text x="{x + 10}" y="{y + 32}" font-size="11" fill="{text_fill}" fill-opacity="0.85">{_text(kind)}</text>'
+        )
+        body = f'<g class="node node-{node.kind}"><title>{_text(node.label)}</title>{shape}{label}</g>'
+        link = href.get(node_id)
+        out.append(f'<a href="{_text(link)}">{body}</a>' if link else body)
+    out.append("</svg>")
+    return "".join(out)
+
+
+def trend_svg(name: str, points: list[tuple[int, float, str]]) -> str:
+    """One metric across versions: (version, value, stage) points, oldest first."""
+    width, height, left, right, top, bottom = 320, 150, 46, 12, 22, 26
+    if not points:
+        return ""
+    values = [v for _, v, _ in points]
+    lo, hi = min(values), max(values)
+    if math.isclose(lo, hi):
+        lo, hi = lo - 0.5 if lo else -0.5, hi + 0.5 if hi else 0.5
+    first, last = points[0][0], points[-1][0]
+    span = max(last - first, 1)
+
+    def x(n: int) -> float:
+        return (
+            left + (n - first) / span * (width - left - right)
+            if last != first
+            else (left + width - right) / 2
+        )
+
+    def y(v: float) -> float:
+        return top + (hi - v) / (hi - lo) * (height - top - bottom)
+
+    path = " ".join(f"{'M' if i == 0 else 'L'} {x(n):.1f} {y(v):.1f}" for i, (n, v, _) in enumerate(points))
+    out = [
+        f'<svg class="registry-trend" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img" aria-label="{_text(name)} by version">',
+        f'<text x="{left}" y="14" font-size="12" font-weight="bold" fill="currentColor">{_text(_clip(name, 40))}</text>',
+        f'<line x1="{left}" y1="{height - bottom}" x2="{width - right}" y2="{height - bottom}" stroke="currentColor" stroke-opacity="0.3"/>',
+        f'<text x="{left - 4}" y="{y(hi) + 4:.1f}" font-size="10" text-anchor="end" fill="currentColor">{_text(f"{hi:.4g}")}</text>',
+        f'<text x="{left - 4}" y="{y(lo) + 4:.1f}" font-size="10" text-anchor="end" fill="currentColor">{_text(f"{lo:.4g}")}</text>',
+        f'<path d="{path}" fill="none" stroke="currentColor" stroke-width="1.5" stroke-opacity="0.7"/>',
+    ]
+    for n, v, stage in points:
+        fill = _STAGE_FILL.get(stage, "#455a64")
+        out.append(
+            f'<circle cx="{x(n):.1f}" cy="{y(v):.1f}" r="4" fill="{fill}"><title>v{n}: {_text(f"{v:.6g}")} ({_text(stage)})</title></circle>'
+        )
+        out.append(
+            f'<text x="{x(n):.1f}" y="{height - bottom + 14}" font-size="10" text-anchor="middle" fill="currentColor">v{n}</text>'
+        )
+    out.append("</svg>")
+    return "".join(out)

@@ -1,0 +1,146 @@
+"""The catalog built by real MkDocs: strict, offline, escaped, linked, with a JSON API."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from tests.builder import RegistryBuilder, cli
+
+ROOT = Path(__file__).resolve().parent.parent
+FORGE = "https://github.com/example-org/model-registry"
+
+
+class Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[tuple[str, str]] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in ("src", "href") and value is not None:
+                self.found.append((tag, value))
+            if name == "id" and value:
+                self.ids.add(value)
+
+
+def parse(path: Path) -> Links:
+    links = Links()
+    links.feed(path.read_text(encoding="utf-8"))
+    return links
+
+
+@pytest.fixture(scope="module")
+def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("site") / "site"
+    proc = cli(ROOT, "site", "build", "--strict", "--out", str(out))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return out
+
+
+def test_example_site_has_every_page(example_site: Path) -> None:
+    for page in ("index.html", "models/index.html", "lineage/index.html", "activity/index.html"):
+        assert (example_site / page).is_file(), page
+    for name in ("fraud-detector", "sentiment-encoder", "support-ticket-router"):
+        assert (example_site / "models" / name / "index.html").is_file()
+        assert (example_site / "lineage" / f"{name}.html").is_file()
+    page = (example_site / "models/fraud-detector/index.html").read_text()
+    assert "registry pull models:/fraud-detector/3" in page
+    assert 'class="registry-trend"' in page and 'class="registry-board"' in page
+    assert 'class="registry-lineage"' in (example_site / "lineage/support-ticket-router.html").read_text()
+
+
+def test_nothing_is_fetched_from_outside_and_links_leave_only_for_the_forge(example_site: Path) -> None:
+    outside = []
+    for html in example_site.rglob("*.html"):
+        for tag, url in parse(html).found:
+            leaves = urlsplit(url).scheme in ("http", "https") or url.startswith("//")
+            if leaves and not (tag == "a" and url.startswith(FORGE + "/")):
+                outside.append((str(html.relative_to(example_site)), tag, url))
+    assert outside == []
+
+
+def test_every_link_inside_the_site_resolves(example_site: Path) -> None:
+    broken = []
+    ids: dict[Path, set[str]] = {}
+    for html in example_site.rglob("*.html"):
+        if html.name == "404.html":
+            continue  # served for any path, so MkDocs writes it with site-absolute links
+        for _tag, url in parse(html).found:
+            parts = urlsplit(url)
+            if parts.scheme or url.startswith(("//", "mailto:")) or not (parts.path or parts.fragment):
+                continue
+            target = (html.parent / unquote(parts.path)).resolve() if parts.path else html
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.exists():
+                broken.append((str(html.relative_to(example_site)), url))
+            elif parts.fragment and target.suffix == ".html":
+                known = ids.setdefault(target, parse(target).ids)
+                if parts.fragment not in known:
+                    broken.append((str(html.relative_to(example_site)), url))
+    assert broken == []
+
+
+def test_sizes_stay_small(example_site: Path) -> None:
+    assert max(p.stat().st_size for p in example_site.rglob("*.html")) < 300_000
+    assert (example_site / "search/search_index.json").stat().st_size < 5_000_000
+
+
+HOSTILE = """<script>alert("description")</script> <img src=x onerror="alert(1)">
+
+[click me](javascript:alert(2)) and <a href="javascript:alert(3)">this</a>
+
+**bold** stays bold.
+"""
+
+
+def test_record_text_cannot_inject_script(reg: RegistryBuilder, tmp_path: Path) -> None:
+    reg.write(
+        "models/fraud-detector/model.yaml",
+        reg.read("models/fraud-detector/model.yaml").replace(
+            "description: Detects fraud.", "description: " + json.dumps(HOSTILE)
+        )
+        + 'tags: {team: "<script>alert(4)</script>", owner: "<b>\\"quoted\\"</b>"}\n',
+    )
+    reg.commit("hostile text")
+    assert reg.check() == [], reg.check()
+    out = tmp_path / "site"
+    proc = cli(reg.root, "site", "build", "--strict", "--out", str(out))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    page = (out / "models/fraud-detector/index.html").read_text()
+    assert "<strong>bold</strong>" in page  # descriptions are Markdown
+    for pattern in (r"<script>alert", r"onerror\s*=", r"javascript:", r"<b>\""):
+        assert not re.search(pattern, page), pattern
+    assert "&lt;script&gt;alert(4)&lt;/script&gt;" in page  # a tag shows as text
+    for html in out.rglob("*.html"):
+        text = html.read_text()
+        assert "<script>alert" not in text and "javascript:alert" not in text, html
+
+
+def test_json_api_matches_the_command_line(tmp_path: Path) -> None:
+    out = tmp_path / "gen"
+    proc = cli(ROOT, "site", "generate", "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    api = json.loads((out / "api/models.json").read_text())
+    assert [m["name"] for m in api] == sorted(m["name"] for m in api) and len(api) == 5
+    shown = json.loads(cli(ROOT, "show", "fraud-detector/3", "--json").stdout)
+    assert json.loads((out / "api/models/fraud-detector/3.json").read_text()) == shown
+    assert (out / "models/fraud-detector/index.md").read_text().startswith("---\n")
+
+
+def test_a_hand_written_page_wins_over_a_generated_one(reg: RegistryBuilder, tmp_path: Path) -> None:
+    reg.write("docs/index.md", "# Our own front page\n")
+    shutil.copy(ROOT / "mkdocs.yml", reg.root / "mkdocs.yml")
+    out = tmp_path / "site"
+    proc = cli(reg.root, "site", "build", "--strict", "--out", str(out))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "Our own front page" in (out / "index.html").read_text()
+    assert (out / "models/fraud-detector/index.html").is_file()
