@@ -83,11 +83,24 @@ def markdown_html(text: str) -> Any:
 
     html = markdown.markdown(
         text or "",
-        extensions=["tables", "fenced_code", "sane_lists", "toc"],
+        extensions=["tables", "fenced_code", "sane_lists", "toc", _no_raw_html()],
         extension_configs={"toc": {"baselevel": 3}},  # a description's "#" sits below the page's own headings
     )
     clean = nh3.clean(html, url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer")
     return Markup(clean)  # noqa: S704 - sanitised by nh3 just above
+
+
+def _no_raw_html() -> Any:
+    import markdown
+
+    class NoRawHtml(markdown.Extension):
+        """Raw HTML in a description is text, shown as written (Python-Markdown's own advice)."""
+
+        def extendMarkdown(self, md: markdown.Markdown) -> None:
+            md.preprocessors.deregister("html_block")
+            md.inlinePatterns.deregister("html")
+
+    return NoRawHtml()
 
 
 class _Pages:
