@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import subprocess
 import sys
@@ -18,10 +19,18 @@ from registry.problems import Problem
 DVC = shutil.which("dvc", path=str(Path(sys.executable).parent)) or shutil.which("dvc")
 
 
-def cli(root: Path, *args: str, timeout: int = 300) -> subprocess.CompletedProcess[str]:
-    """Run the ``registry`` command as a user would: a new process in ``root``."""
+def cli(
+    root: Path, *args: str, timeout: int = 300, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the ``registry`` command as a user would: a new process in ``root``
+    (``env``: variables to set for it, such as who the git author is)."""
     return subprocess.run(
-        [sys.executable, "-m", "registry", *args], cwd=root, capture_output=True, text=True, timeout=timeout
+        [sys.executable, "-m", "registry", *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **env} if env else None,
     )
 
 
