@@ -18,14 +18,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright import sync_api  # installed by the README's test command, with Debian's chromium
 
 from tests.builder import cli
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 HOSTILE = '<script>window.__pwned = 1</script> Predicts churn. <img src=x onerror="window.__pwned = 2">'
-
-sync_api = pytest.importorskip("playwright.sync_api", reason="installed by the README's test command")
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -110,7 +109,8 @@ def test_home_to_model_to_version(page: Any, site_url: str) -> None:
     shot(page, "home")
     page.get_by_role("link", name="fraud-detector", exact=True).first.click()
     page.wait_for_url("**/models/fraud-detector/index.html")
-    page.locator("#stages").scroll_into_view_if_needed()
+    page.evaluate("document.getElementById('stages').scrollIntoView()")
+    page.wait_for_timeout(400)  # the header's title finishes its transition
     shot(page, "model")
     page.locator("table.registry-table").get_by_role("link", name="v4", exact=True).click()
     page.wait_for_url("**/models/fraud-detector/index.html#version-4")
