@@ -168,3 +168,24 @@ def test_a_hand_written_page_wins_over_a_generated_one(reg: RegistryBuilder, tmp
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "Our own front page" in (out / "index.html").read_text()
     assert (out / "models/fraud-detector/index.html").is_file()
+
+
+def test_the_plugin_also_runs_under_properdocs(tmp_path: Path) -> None:
+    """ProperDocs, the maintained MkDocs 1.6 fork, builds the same catalog."""
+    import subprocess
+    import sys
+
+    out = tmp_path / "site"
+    proc = subprocess.run(
+        [sys.executable, "-m", "properdocs", "build", "--strict", "-f", "mkdocs.yml", "-d", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    page = (out / "models/fraud-detector/index.html").read_text()
+    assert (
+        "registry pull models:/fraud-detector/3" in page
+        and 'class="registry-lineage"' in (out / "lineage/fraud-detector.html").read_text()
+    )

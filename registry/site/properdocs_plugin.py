@@ -1,0 +1,18 @@
+"""The same plugin for ProperDocs, the maintained fork of MkDocs 1.6."""
+
+from __future__ import annotations
+
+from properdocs.config import config_options
+from properdocs.config.base import Config
+from properdocs.plugins import BasePlugin
+from properdocs.structure.files import File
+
+from registry.site.layer import RegistryLayer
+
+
+class RegistryPluginConfig(Config):
+    registry = config_options.Optional(config_options.Type(str))
+
+
+class RegistryPlugin(RegistryLayer, BasePlugin[RegistryPluginConfig]):
+    file_class = File
