@@ -45,22 +45,40 @@ class Graph:
         return node.id
 
     def upstream(self, start: Iterable[str]) -> set[str]:
-        return _reach(start, {(e.target, e.source) for e in self.edges})
+        return _reach(start, self._steps(up=True))
 
     def downstream(self, start: Iterable[str]) -> set[str]:
-        return _reach(start, {(e.source, e.target) for e in self.edges})
+        return _reach(start, self._steps(up=False))
+
+    def _steps(self, *, up: bool) -> dict[str, list[str]]:
+        """Adjacency, built once per graph and direction (a site asks for every model's)."""
+        slot = "_up" if up else "_down"
+        cached = self.__dict__.get(slot)
+        if cached is None or cached[0] != len(self.edges):
+            step: dict[str, list[str]] = {}
+            for e in self.edges:
+                a, b = (e.target, e.source) if up else (e.source, e.target)
+                step.setdefault(a, []).append(b)
+            cached = (len(self.edges), step)
+            self.__dict__[slot] = cached
+        return cached[1]
+
+    def edges_touching(self, keep: set[str]) -> list[Edge]:
+        """The edges between nodes of ``keep``, found from the adjacency, not by a scan of all edges."""
+        index = self.__dict__.get("_by_source")
+        if index is None or index[0] != len(self.edges):
+            by_source: dict[str, list[Edge]] = {}
+            for e in self.edges:
+                by_source.setdefault(e.source, []).append(e)
+            index = (len(self.edges), by_source)
+            self.__dict__["_by_source"] = index
+        return [e for node in sorted(keep) for e in index[1].get(node, ()) if e.target in keep]
 
     def restricted(self, keep: set[str]) -> Graph:
-        return Graph(
-            {k: n for k, n in self.nodes.items() if k in keep},
-            [e for e in self.edges if e.source in keep and e.target in keep],
-        )
+        return Graph({k: self.nodes[k] for k in sorted(keep) if k in self.nodes}, self.edges_touching(keep))
 
 
-def _reach(start: Iterable[str], pairs: set[tuple[str, str]]) -> set[str]:
-    step: dict[str, list[str]] = {}
-    for a, b in pairs:
-        step.setdefault(a, []).append(b)
+def _reach(start: Iterable[str], step: Mapping[str, list[str]]) -> set[str]:
     seen = set(start)
     todo = list(seen)
     while todo:
@@ -137,7 +155,8 @@ def around(graph: Graph, start: Iterable[str], *, upstream: bool = True, downstr
         down = graph.downstream(start)
         keep |= down
         # What the downstream versions were also trained from is part of their story, one step up.
-        keep |= {e.source for e in graph.edges if e.target in down and e.kind != "parent"}
+        up = graph._steps(up=True)
+        keep |= {src for node in down for src in up.get(node, ()) if graph.nodes[src].kind != "version"}
     return graph.restricted(keep)
 
 

@@ -25,7 +25,7 @@ def cli(
     """Run the ``registry`` command as a user would: a new process in ``root``
     (``env``: variables to set for it, such as who the git author is)."""
     return subprocess.run(
-        [sys.executable, "-m", "registry", *args],
+        [sys.executable, "-P", "-m", "registry", *args],  # -P: test this checkout, not a clone's copy
         cwd=root,
         capture_output=True,
         text=True,

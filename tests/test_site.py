@@ -177,7 +177,7 @@ def test_the_plugin_also_runs_under_properdocs(tmp_path: Path) -> None:
 
     out = tmp_path / "site"
     proc = subprocess.run(
-        [sys.executable, "-m", "properdocs", "build", "--strict", "-f", "mkdocs.yml", "-d", str(out)],
+        [sys.executable, "-P", "-m", "properdocs", "build", "--strict", "-f", "mkdocs.yml", "-d", str(out)],
         cwd=ROOT,
         capture_output=True,
         text=True,

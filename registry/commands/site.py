@@ -52,7 +52,8 @@ def _mkdocs(args: list[str], root: Path) -> int:
     if find_spec("mkdocs") is None or find_spec("material") is None:
         raise RegistryError("the catalog needs MkDocs and Material: pip install 'git-model-registry[site]'")
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    return subprocess.call([sys.executable, "-m", "mkdocs", *args], cwd=root, env=env)
+    # -P: the registry folder is not put on sys.path (it may hold a folder called registry/, as this project does)
+    return subprocess.call([sys.executable, "-P", "-m", "mkdocs", *args], cwd=root, env=env)
 
 
 def generate(root: Path, out: Path, rev: str | None, directory_urls: bool) -> int:

@@ -28,7 +28,7 @@ from registry.lineage import Graph
 from registry.load import LoadedRegistry
 from registry.records import RegisteredModel, Version
 from registry.site import svg
-from registry.views import dumps, model_summary, model_view, version_view
+from registry.views import model_summary, model_view, version_view
 
 ACTIVITY_PAGE = 500  # events per page of the audit log
 RECENT = 15  # events on the home page
@@ -62,17 +62,55 @@ def _environment(overrides: Path | None) -> Any:
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=True,
+        auto_reload=False,  # one build renders a template thousands of times
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
     env.filters["markdown"] = markdown_html
-    env.filters["when"] = lambda t: datetime.fromtimestamp(t, UTC).strftime("%Y-%m-%d %H:%M")
+    env.filters["when"] = _when
+    env.globals["event_row"] = event_row
     env.filters["day"] = lambda d: d.astimezone(UTC).strftime("%Y-%m-%d") if d else ""
     env.filters["metric"] = lambda v: f"{v:.4g}" if isinstance(v, float) else str(v)
     env.filters["tojson_pretty"] = lambda v: json.dumps(v, indent=2, ensure_ascii=False, default=str)
     return env
+
+
+_STAMPS: dict[int, str] = {}
+
+
+def _when(t: int) -> str:
+    """A commit time as the pages show it (UTC); each distinct time formatted once."""
+    text = _STAMPS.get(t)
+    if text is None:
+        text = _STAMPS[t] = datetime.fromtimestamp(t, UTC).strftime("%Y-%m-%d %H:%M")
+    return text
+
+
+def event_row(r: Mapping[str, Any], show_model: bool = True) -> Any:
+    """One row of an audit-log table, built here rather than in the template:
+    a large registry has a hundred thousand of them, and this is ~10x faster."""
+    from markupsafe import Markup, escape
+
+    def link(href: str | None, text: str) -> str:
+        return f'<a href="{escape(href)}">{escape(text)}</a>' if href else str(escape(text))
+
+    cells = [f'<td class="when">{_when(r["time"])}</td>']
+    if show_model:
+        cells.append(f"<td>{link(r['model_href'], r['model'] or 'registry.yaml')}</td>")
+    cells.append(f"<td>{link(r['version_href'], r['what'])}</td>")
+    by = str(escape(r["author"]))
+    if r["merged_by"]:
+        by += f"<br><small>merged by {escape(r['merged_by'])}</small>"
+    cells.append(f"<td>{by}</td>")
+    cells.append(f"<td>{link(r['pr_url'], '#' + str(r['pr'])) if r['pr'] is not None else ''}</td>")
+    cells.append(f"<td><code>{link(r['commit_url'], r['commit'][:10])}</code></td>")
+    cells.append(f"<td>{escape(r['reason'] or '')}</td>")
+    return Markup(f'<tr class="event-{escape(r["kind"])}">{"".join(cells)}</tr>')  # noqa: S704 - every value escaped above
+
+
+_MARKDOWN: list[Any] = []
 
 
 def markdown_html(text: str) -> Any:
@@ -81,11 +119,17 @@ def markdown_html(text: str) -> Any:
     import nh3
     from markupsafe import Markup
 
-    html = markdown.markdown(
-        text or "",
-        extensions=["tables", "fenced_code", "sane_lists", "toc", _no_raw_html()],
-        extension_configs={"toc": {"baselevel": 3}},  # a description's "#" sits below the page's own headings
-    )
+    if not _MARKDOWN:
+        _MARKDOWN.append(
+            markdown.Markdown(
+                extensions=["tables", "fenced_code", "sane_lists", "toc", _no_raw_html()],
+                extension_configs={
+                    "toc": {"baselevel": 3}
+                },  # a description's "#" sits below the page's headings
+            )
+        )
+    md = _MARKDOWN[0]
+    html = md.reset().convert(text or "")
     clean = nh3.clean(html, url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer")
     return Markup(clean)  # noqa: S704 - sanitised by nh3 just above
 
@@ -108,6 +152,7 @@ class _Pages:
 
     def __init__(self, directory_urls: bool) -> None:
         self.directory_urls = directory_urls
+        self._rel: dict[tuple[str, str], str] = {}
 
     def url(self, page: str) -> str:
         """The site path a page is served at."""
@@ -121,17 +166,16 @@ class _Pages:
         return page
 
     def href(self, from_page: str, to: str, anchor: str = "") -> str:
-        here = (
-            posixpath.dirname(self.url(from_page))
-            if not self.url(from_page).endswith("/")
-            else self.url(from_page).rstrip("/")
-        )
-        target = self.url(to)
-        rel = posixpath.relpath(target or ".", here or ".")
-        if target.endswith("/") and not rel.endswith("/"):
-            rel += "/"
-        if rel == "./":
-            rel = "./"
+        key = (from_page, to)
+        rel = self._rel.get(key)
+        if rel is None:
+            here_url = self.url(from_page)
+            here = here_url.rstrip("/") if here_url.endswith("/") else posixpath.dirname(here_url)
+            target = self.url(to)
+            rel = posixpath.relpath(target or ".", here or ".")
+            if target.endswith("/") and not rel.endswith("/"):
+                rel += "/"
+            self._rel[key] = rel
         return rel + (f"#{anchor}" if anchor else "")
 
 
@@ -265,24 +309,25 @@ def build(
         )
 
     # -- lineage index -----------------------------------------------------------------------
-    datasets: dict[str, dict[str, Any]] = {}
-    derived: list[tuple[str, str]] = []
+    datasets: dict[str, dict[str, Any]] = {}  # by path: one row per dataset, however many versions
+    derived: set[tuple[str, str]] = set()
     for edge in data.graph.edges:
         node = data.graph.nodes[edge.source]
         target = data.graph.nodes[edge.target]
         if node.kind == "dataset":
-            entry = datasets.setdefault(
-                node.id, {"label": node.label, "path": node.attrs.get("path"), "used_by": set()}
-            )
+            key = str(node.attrs.get("path") or node.attrs.get("name") or node.label)
+            entry = datasets.setdefault(key, {"label": key, "md5s": set(), "used_by": set()})
+            entry["md5s"].add(node.attrs.get("md5"))
             entry["used_by"].add(str(target.attrs.get("model")))
         elif edge.kind == "parent" and node.attrs.get("model") != target.attrs.get("model"):
-            derived.append((str(node.attrs.get("model") or node.label), str(target.attrs.get("model"))))
+            derived.add((str(node.attrs.get("model") or node.label), str(target.attrs.get("model"))))
     render(
         "lineage.md.j2",
         "lineage/index.md",
         datasets=[
             {
                 **d,
+                "versions": len(d["md5s"]),
                 "used_by": [
                     (m, links.href("lineage/index.md", f"lineage/{m}.md"))
                     for m in sorted(d["used_by"])
@@ -321,14 +366,19 @@ def build(
         )
 
     # -- static JSON API ------------------------------------------------------------------------
-    out["api/models.json"] = dumps([model_summary(rm) for rm in models.values()]) + "\n"
+    out["api/models.json"] = _compact([model_summary(rm) for rm in models.values()])
     for rm in models.values():
-        out[f"api/models/{rm.name}.json"] = dumps(model_view(rm)) + "\n"
+        out[f"api/models/{rm.name}.json"] = _compact(model_view(rm))
         for v in rm.versions.values():
-            out[f"api/models/{rm.name}/{v.number}.json"] = dumps(version_view(rm, v)) + "\n"
+            out[f"api/models/{rm.name}/{v.number}.json"] = _compact(version_view(rm, v))
     out["assets/registry.css"] = _asset("registry.css")
     out["assets/registry.js"] = _asset("registry.js")
     return out
+
+
+def _compact(data: Any) -> str:
+    """JSON for programs: sorted keys, no indentation (json's C encoder only runs without it)."""
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, default=str, separators=(",", ":")) + "\n"
 
 
 def _asset(name: str) -> str:
