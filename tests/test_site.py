@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from html.parser import HTMLParser
 from pathlib import Path
@@ -107,7 +108,7 @@ def test_record_text_cannot_inject_script(reg: RegistryBuilder, tmp_path: Path) 
         reg.read("models/fraud-detector/model.yaml").replace(
             "description: Detects fraud.", "description: " + json.dumps(HOSTILE)
         )
-        + 'tags: {team: "<script>alert(4)</script>", owner: "<b>\\"quoted\\"</b>"}\n',
+        + 'tags: {team: "<script>alert(4)</script>", owner: "<b>\\"quoted\\"</b>", note: "a\\n# Injected heading"}\n',
     )
     reg.commit("hostile text")
     assert reg.check() == [], reg.check()
@@ -118,6 +119,7 @@ def test_record_text_cannot_inject_script(reg: RegistryBuilder, tmp_path: Path) 
     assert "<strong>bold</strong>" in page  # descriptions are Markdown
     assert '&lt;script&gt;alert("description")&lt;/script&gt;' in page  # raw HTML shows as text
     assert "&lt;script&gt;alert(4)&lt;/script&gt;" in page  # so does a tag
+    assert not re.search(r"<h[1-6][^>]*>\s*Injected heading", page)  # a newline in a value starts no heading
     for html in out.rglob("*.html"):
         found = Elements()
         found.feed(html.read_text())
