@@ -1,6 +1,10 @@
 // The catalog's own script: filter and sort the models table. No dependencies.
 (function () {
   "use strict";
+  function number(text) {
+    var found = /-?[0-9]+(\.[0-9]+)?(e-?[0-9]+)?/i.exec(text || "");
+    return found ? parseFloat(found[0]) : -Infinity;
+  }
   function setup() {
     var table = document.getElementById("registry-models");
     if (!table || table.dataset.ready) return;
@@ -32,7 +36,7 @@
         rows.sort(function (a, b) {
           var x = a.cells[index].dataset.value !== undefined ? a.cells[index].dataset.value : a.cells[index].textContent;
           var y = b.cells[index].dataset.value !== undefined ? b.cells[index].dataset.value : b.cells[index].textContent;
-          var r = numeric ? (parseFloat(x) || -Infinity) - (parseFloat(y) || -Infinity) : x.localeCompare(y);
+          var r = numeric ? number(x) - number(y) : x.localeCompare(y);
           return ascending ? r : -r;
         });
         rows.forEach(function (row) { body.appendChild(row); });
