@@ -151,6 +151,73 @@ def time_history(repo: Path, cli: str, models: list[str], runs: int) -> list[Res
     return [whole_cold, whole_warm, one, at]
 
 
+def time_site(repo: Path, cli: str, models: list[str]) -> list[Result]:
+    """One full catalog build (it is long: one run), its sizes, and how long
+    `registry serve` takes to show an edited record."""
+    import urllib.request
+
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "site"
+        build = Result("`registry site build` (full catalog, MkDocs + Material)", 60.0)
+        t0 = time.perf_counter()
+        proc = subprocess.run(
+            [cli, "site", "build", "-o", str(out)], cwd=repo, capture_output=True, text=True
+        )
+        if proc.returncode == 0:
+            build.times.append(time.perf_counter() - t0)
+            pages = list(out.rglob("*.html"))
+            largest = max(pages, key=lambda p: p.stat().st_size)
+            index = out / "search" / "search_index.json"
+            build.note = (
+                f"{len(pages)} pages; largest {largest.relative_to(out)} {largest.stat().st_size / 1e3:.0f} KB "
+                f"(target < 300 KB); search index {index.stat().st_size / 1e6:.1f} MB (target < 5 MB)"
+            )
+        else:
+            build.error = f"exit {proc.returncode}"
+            report_failure([cli, "site", "build"], proc)
+        rows.append(build)
+    serve = Result("`registry serve`: edit one record until the page shows it", 5.0)
+    rows.append(serve)
+    model = models[0]
+    record = sorted((repo / "models" / model / "versions").glob("*.yaml"))[0]
+    original = record.read_bytes()
+    port = 8000 + os.getpid() % 1000
+    server = subprocess.Popen(
+        [cli, "serve", "--addr", f"127.0.0.1:{port}"],
+        cwd=repo,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/models/{model}/index.html"
+
+    def page() -> str:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                return response.read().decode()
+        except OSError:
+            return ""
+
+    try:
+        deadline = time.time() + 900
+        while "Version" not in page() and time.time() < deadline:
+            time.sleep(1)
+        marker = f"bench-edit-{os.getpid()}"
+        record.write_bytes(original.replace(b"description: |\n", f"description: |\n  {marker}\n".encode(), 1))
+        t0 = time.perf_counter()
+        while marker not in page() and time.time() < deadline:
+            time.sleep(0.2)
+        if marker in page():
+            serve.times.append(time.perf_counter() - t0)
+        else:
+            serve.error = "the edit never showed"
+    finally:
+        record.write_bytes(original)
+        server.terminate()
+        server.wait(timeout=30)
+    return rows
+
+
 def time_writes(repo: Path, cli: str, models: list[str], runs: int) -> list[Result]:
     """promote and register, each run a real commit; the repository is reset afterwards."""
     origin = sh(["git", "rev-parse", "HEAD"], repo)
@@ -325,9 +392,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cli", default=default_cli(), help="the registry executable (default: the venv's)")
     ap.add_argument(
         "--only",
-        choices=["all", "writes", "history"],
+        choices=["all", "writes", "history", "site"],
         default="all",
-        help="writes: time promote and register only; history: history and --at only",
+        help="writes: promote and register only; history: history and --at only; site: the catalog only",
     )
     args = ap.parse_args(argv)
 
@@ -381,6 +448,9 @@ def run(repo: Path, args: argparse.Namespace, gen_note: str) -> int:
     rows: list[Result] = []
     if args.only == "history":
         _table(time_history(repo, cli, models, runs))
+        return 0
+    if args.only == "site":
+        _table(time_site(repo, cli, models))
         return 0
     have_cli = Path(cli).exists() or shutil.which(cli) is not None
 
