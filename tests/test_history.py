@@ -282,3 +282,9 @@ def test_a_broken_record_in_history_is_skipped_not_fatal(reg: RegistryBuilder) -
     ]
     proc = cli(reg.root, "history", "fraud-detector")
     assert proc.returncode == 0, proc.stderr
+
+
+def test_history_of_a_repository_with_no_commits(empty_repo: RegistryBuilder) -> None:
+    empty_repo.write("registry.yaml", "stages: [none, staging, production, archived]\n")  # not committed yet
+    proc = cli(empty_repo.root, "history")
+    assert proc.returncode == 0 and "no commits yet" in proc.stderr

@@ -119,6 +119,11 @@ def render(found: list[Event]) -> str:
 def run(
     root: Path, target: str | None, *, rev: str | None, since: str | None, until: str | None, as_json: bool
 ) -> int:
+    from registry import git
+
+    if rev is None and git.head_commit(root) is None:
+        click.echo("no changes: the repository has no commits yet", err=True)
+        return 0
     models = names_of(root, _target(target)[0], rev) if target else None
     found = select(events(root, rev or "HEAD", models=models), target, since, until)
     if as_json:
