@@ -191,3 +191,27 @@ def test_the_plugin_also_runs_under_properdocs(tmp_path: Path) -> None:
         "registry pull models:/fraud-detector/3" in page
         and 'class="registry-lineage"' in (out / "lineage/fraud-detector.html").read_text()
     )
+
+
+def test_forge_links_for_github_and_gitlab() -> None:
+    from registry.site.render import _forge_links
+
+    commit, pr = _forge_links("https://gitlab.example.com/ml/registry/")
+    assert commit("abc") == "https://gitlab.example.com/ml/registry/-/commit/abc"
+    assert pr(7) == "https://gitlab.example.com/ml/registry/-/merge_requests/7"
+    commit, pr = _forge_links("https://github.com/acme/registry")
+    assert (commit("abc"), pr(12)) == (
+        "https://github.com/acme/registry/commit/abc",
+        "https://github.com/acme/registry/pull/12",
+    )
+    assert _forge_links(None)[0]("abc") is None
+
+
+def test_trend_chart_labels_at_most_ten_versions() -> None:
+    from registry.site.svg import trend_svg
+
+    chart = trend_svg("f1", [(n, 0.5 + n / 100, "archived") for n in range(1, 21)])
+    assert chart.count("<circle") == 20
+    labels = re.findall(r">v(\d+)</text>", chart)
+    assert len(labels) <= 11 and labels[0] == "1" and labels[-1] == "20"
+    assert "<title>v7: 0.57 (archived)</title>" in chart

@@ -44,10 +44,13 @@ class SiteData:
 
 
 def _forge_links(forge: str | None) -> tuple[Callable[[str], str | None], Callable[[int], str | None]]:
+    """Commit and pull-request URLs on the forge (GitLab's forms when its host says GitLab)."""
     if not forge:
         return (lambda _c: None), (lambda _n: None)
+    from urllib.parse import urlsplit
+
     base = forge.rstrip("/")
-    if "gitlab" in base.split("/")[2] if base.count("/") >= 2 else False:
+    if "gitlab" in urlsplit(base).netloc.lower():
         return (lambda c: f"{base}/-/commit/{c}"), (lambda n: f"{base}/-/merge_requests/{n}")
     return (lambda c: f"{base}/commit/{c}"), (lambda n: f"{base}/pull/{n}")
 

@@ -147,13 +147,15 @@ def trend_svg(name: str, points: list[tuple[int, float, str]]) -> str:
         f'<text x="{left - 4}" y="{y(lo) + 4:.1f}" font-size="10" text-anchor="end" fill="currentColor">{_text(f"{lo:.4g}")}</text>',
         f'<path d="{path}" fill="none" stroke="currentColor" stroke-width="1.5" stroke-opacity="0.7"/>',
     ]
-    for n, v, stage in points:
+    every = max(1, math.ceil(len(points) / 10))  # at most ten version labels under the axis
+    for i, (n, v, stage) in enumerate(points):
         fill = _STAGE_FILL.get(stage, "#455a64")
         out.append(
             f'<circle cx="{x(n):.1f}" cy="{y(v):.1f}" r="4" fill="{fill}"><title>v{n}: {_text(f"{v:.6g}")} ({_text(stage)})</title></circle>'
         )
-        out.append(
-            f'<text x="{x(n):.1f}" y="{height - bottom + 14}" font-size="10" text-anchor="middle" fill="currentColor">v{n}</text>'
-        )
+        if i % every == 0 or i == len(points) - 1:
+            out.append(
+                f'<text x="{x(n):.1f}" y="{height - bottom + 14}" font-size="10" text-anchor="middle" fill="currentColor">v{n}</text>'
+            )
     out.append("</svg>")
     return "".join(out)
