@@ -89,6 +89,12 @@ def test_every_link_inside_the_site_resolves(example_site: Path) -> None:
     assert broken == []
 
 
+def test_no_markup_leaks_into_text(example_site: Path) -> None:
+    for html in example_site.rglob("*.html"):
+        text = html.read_text()
+        assert "&amp;#10;" not in text and "&amp;lt;" not in text and "&amp;amp;" not in text, html
+
+
 def test_sizes_stay_small(example_site: Path) -> None:
     assert max(p.stat().st_size for p in example_site.rglob("*.html")) < 300_000
     assert (example_site / "search/search_index.json").stat().st_size < 5_000_000

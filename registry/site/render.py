@@ -89,8 +89,9 @@ def _one_line(value: Any) -> Any:
     from markupsafe import Markup, escape
 
     if isinstance(value, str):
-        text = value if isinstance(value, Markup) else escape(value)
-        return Markup(text.replace("\n", "&#10;")) if "\n" in text else text  # noqa: S704 - escaped above
+        # As str: Markup.replace would escape the "&#10;" it puts in.
+        text = str(value) if isinstance(value, Markup) else str(escape(value))
+        return Markup(text.replace("\n", "&#10;"))  # noqa: S704 - escaped above
     return value
 
 
