@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import re
 import subprocess
 import threading
 from collections.abc import Iterator
@@ -37,11 +38,12 @@ def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     work = tmp_path_factory.mktemp("browser")
     clone = work / "registry"
     subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
-    model = clone / "models/churn-predictor/model.yaml"
-    text = model.read_text()
-    start = text.index("description:")
-    end = text.index("\nowners:")
-    model.write_text(text[:start] + f"description: '{HOSTILE}'" + text[end:])
+    record = clone / "models/churn-predictor/versions/1.yaml"  # a version's: the README's pictures stay clean
+    text, found = re.subn(
+        r"description: \|\n(?:  .*\n|\n)+", f"description: '{HOSTILE}'\n", record.read_text(), count=1
+    )
+    assert found == 1
+    record.write_text(text)
     subprocess.run(
         ["git", "commit", "-qam", "a description that tries to run a script"], cwd=clone, check=True
     )
@@ -163,7 +165,7 @@ def test_search_finds_a_model_by_a_tag(page: Any, site_url: str) -> None:
 
 def test_a_script_in_a_description_shows_as_text(page: Any, site_url: str) -> None:
     page.goto(f"{site_url}/models/churn-predictor/index.html")
-    sync_api.expect(page.locator(".registry-description").first).to_contain_text(
+    sync_api.expect(page.locator("#version-1 + p + .registry-description")).to_contain_text(
         "<script>window.__pwned = 1</script>"
     )
     assert page.evaluate("window.__pwned") is None
