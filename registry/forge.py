@@ -6,13 +6,29 @@ from __future__ import annotations
 import shutil
 import subprocess
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
+
+
+def is_gitlab(forge: str) -> bool:
+    """Whether the forge's URL is GitLab's (its host says so): URL forms differ."""
+    return "gitlab" in urlsplit(forge).netloc.lower()
+
+
+def commit_url(forge: str, commit: str) -> str:
+    base = forge.rstrip("/")
+    return f"{base}/-/commit/{commit}" if is_gitlab(base) else f"{base}/commit/{commit}"
+
+
+def request_url(forge: str, number: int) -> str:
+    """A pull request (GitHub) or merge request (GitLab) by number."""
+    base = forge.rstrip("/")
+    return f"{base}/-/merge_requests/{number}" if is_gitlab(base) else f"{base}/pull/{number}"
 
 
 def pull_request_url(forge: str, base: str, branch: str) -> str:
     """The page that opens a pull (or merge) request of ``branch`` into ``base``."""
     forge = forge.rstrip("/")
-    if "gitlab" in forge:
+    if is_gitlab(forge):
         return (
             f"{forge}/-/merge_requests/new?merge_request%5Bsource_branch%5D={quote(branch, safe='')}"
             f"&merge_request%5Btarget_branch%5D={quote(base, safe='')}"

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,32 +28,7 @@ from registry import git, yamlsafe
 from registry.cache import ParseCache
 from registry.errors import GitError
 from registry.load import MODELS_DIR, REGISTRY_FILE, cache_for
-
-POLICY_KEYS = (
-    "stages",
-    "transitions",
-    "single_holder",
-    "archive_on_promote",
-    "archive_stage",
-    "rollback",
-    "policy",
-)
-KINDS = (
-    "model_created",
-    "model_renamed",
-    "model_removed",
-    "version_registered",
-    "stage_changed",
-    "version_archived",
-    "version_removed",
-    "alias_set",
-    "alias_moved",
-    "alias_removed",
-    "tags_changed",
-    "description_changed",
-    "owners_changed",
-    "policy_changed",
-)
+from registry.records import POLICY_KEYS
 
 _RECORD = re.compile(r"^models/([^/]+)/(?:(model)\.yaml|versions/([1-9][0-9]{0,8})\.yaml)$")
 _GITHUB_MERGE = re.compile(r"\AMerge pull request #([0-9]+) from ")
@@ -102,6 +78,45 @@ class Event:
             "merged_by": person(self.merged_by),
             "reason": self.reason,
         }
+
+
+def phrase(e: Event) -> str:
+    """What happened, in words."""
+    d = e.details
+    v = f"v{e.version}" if e.version is not None else ""
+    match e.kind:
+        case "version_registered":
+            return f"registered {v}" + (f" in {d['stage']}" if d.get("stage") not in (None, "none") else "")
+        case "stage_changed":
+            return f"{v} {d['from']} -> {d['to']}"
+        case "version_archived":
+            return f"{v} archived (was {d['from']})"
+        case "alias_set":
+            return f"@{d['alias']} set to {v}"
+        case "alias_moved":
+            return f"@{d['alias']} moved v{d['from']} -> {v}"
+        case "alias_removed":
+            return f"@{d['alias']} removed (was v{d['from']})"
+        case "tags_changed":
+            old, new = d["from"], d["to"]
+            parts = [f"+{k}={new[k]}" for k in sorted(new.keys() - old.keys())]
+            parts += [f"{k}={old[k]}->{new[k]}" for k in sorted(new.keys() & old.keys()) if old[k] != new[k]]
+            parts += [f"-{k}" for k in sorted(old.keys() - new.keys())]
+            return f"{v + ' ' if v else ''}tags {' '.join(parts)}"
+        case "description_changed":
+            return f"{v + ' ' if v else ''}description edited"
+        case "model_created":
+            return "model created"
+        case "model_renamed":
+            return f"renamed from {d['from']}"
+        case "model_removed":
+            return "model removed"
+        case "owners_changed":
+            return f"owners: {', '.join(d['to'] or [])}"
+        case "policy_changed":
+            return f"policy edited ({', '.join(d['keys'])})"
+        case _:
+            return f"{v} {e.kind}"
 
 
 def pr_number(message: str) -> int | None:
@@ -375,6 +390,9 @@ def events(
         up = graph.get(walk, ())
         walk = up[0] if up else None
     if models is not None:
+        memo_key = (str(root.resolve()), head, tuple(models))
+        if memo_key in _MODEL_MEMO:  # a rollback asks twice, then its check a third time
+            return list(_MODEL_MEMO[memo_key])
         cache = ParseCache(None)  # a partial view: not to be remembered as the commits' events
     elif cache is None:
         cache = cache_for(root)
@@ -389,8 +407,15 @@ def events(
         _stage_after, rows = saved[key] if key in saved else fresh[key]
         out.extend(_event(row, people) for row in rows)
     cache.put_history(fresh)
+    if models is not None:
+        if len(_MODEL_MEMO) >= 8:
+            _MODEL_MEMO.pop(next(iter(_MODEL_MEMO)))
+        _MODEL_MEMO[(str(root.resolve()), head, tuple(models))] = tuple(out)
     return out
 
+
+_MODEL_MEMO: dict[tuple[str, str, tuple[str, ...]], tuple[Event, ...]] = {}
+"""One model's events by (repository, commit, names): a commit's history never changes."""
 
 _PARALLEL_FROM = 400  # missing main-line commits; below this one process is quicker
 
@@ -555,9 +580,9 @@ def _branch_sources(
     before the main line."""
     sources: dict[str, _Source] = {}
     seen: set[str] = set()
-    todo = list(merge.parents[1:])
+    todo = deque(merge.parents[1:])
     while todo:
-        commit = todo.pop(0)
+        commit = todo.popleft()
         if commit in seen or commit in on_main:
             continue
         seen.add(commit)

@@ -348,6 +348,18 @@ class Model:
         )
 
 
+POLICY_KEYS = (
+    "stages",
+    "transitions",
+    "single_holder",
+    "archive_on_promote",
+    "archive_stage",
+    "rollback",
+    "policy",
+)
+"""The keys of registry.yaml that are policy: a change to them is reported as one."""
+
+
 @dataclass(frozen=True)
 class Config:
     """Registry-wide settings: ``registry.yaml``."""

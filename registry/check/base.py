@@ -10,21 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from registry.check.gates import gate_failures, may_roll_back, transition_allowed
+from registry.check.gates import gate_failures, is_rollback, may_roll_back, transition_allowed
 from registry.load import MODELS_DIR, REGISTRY_FILE, LoadedRegistry
 from registry.problems import WARNING, Problem
-from registry.records import INITIAL_STAGE, Config, RegisteredModel, Version
+from registry.records import INITIAL_STAGE, POLICY_KEYS, Config, RegisteredModel, Version
 
 MUTABLE_FIELDS = frozenset({"description", "tags", "stage"})
-_POLICY_KEYS = (
-    "stages",
-    "transitions",
-    "single_holder",
-    "archive_on_promote",
-    "archive_stage",
-    "rollback",
-    "policy",
-)
 
 
 def _first_difference(old: Any, new: Any, path: tuple[str | int, ...]) -> tuple[str | int, ...] | None:
@@ -99,11 +90,9 @@ def _check_move(
     new: Version, from_stage: str, base_cfg: Config, rm_base: RegisteredModel | None, held: Held | None = None
 ) -> Iterator[Problem]:
     rollback = (
-        not transition_allowed(base_cfg, from_stage, new.stage)
-        and may_roll_back(base_cfg, from_stage, new.stage)
-        and rm_base is not None
+        rm_base is not None
         and held is not None
-        and new.stage in held(rm_base, new.number)
+        and is_rollback(base_cfg, from_stage, new.stage, lambda: held(rm_base, new.number))
     )
     if not rollback and not transition_allowed(base_cfg, from_stage, new.stage):
         allowed = ", ".join(base_cfg.transitions.get(from_stage, ())) or "nowhere"
@@ -155,8 +144,8 @@ def check_against_base(cur: LoadedRegistry, base: LoadedRegistry, changed: set[s
                 severity=WARNING,
             )
         )
-    if cur.config_ok and any(cur.config.raw.get(k) != base_cfg.raw.get(k) for k in _POLICY_KEYS):
-        edited = [k for k in _POLICY_KEYS if cur.config.raw.get(k) != base_cfg.raw.get(k)]
+    if cur.config_ok and any(cur.config.raw.get(k) != base_cfg.raw.get(k) for k in POLICY_KEYS):
+        edited = [k for k in POLICY_KEYS if cur.config.raw.get(k) != base_cfg.raw.get(k)]
         problems.append(
             Problem(
                 REGISTRY_FILE,

@@ -4,6 +4,8 @@ these; nothing else re-implements them."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from registry.records import Config, Gate, Version
 
 
@@ -43,3 +45,10 @@ def may_roll_back(config: Config, old: str, new: str) -> bool:
     """Whether ``old -> new`` can be a rollback: a return from the archive stage.
     It is one when the version held ``new`` before, which history tells."""
     return config.rollback and old == config.archive_stage and new != old
+
+
+def is_rollback(config: Config, old: str, new: str, held: Callable[[], set[str]]) -> bool:
+    """``old -> new`` is no allowed transition but a rollback: a return from
+    the archive stage to a stage the version held before. ``held`` reads that
+    from history, and is asked only when the rest of the rule could hold."""
+    return not transition_allowed(config, old, new) and may_roll_back(config, old, new) and new in held()

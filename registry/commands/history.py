@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from registry.errors import UsageError
-from registry.history import Event, events
+from registry.history import Event, events, phrase
 from registry.when import parse_when
 
 
@@ -52,45 +52,6 @@ def names_of(root: Path, model: str, rev: str | None) -> list[str]:
         reg = load(root, rev)  # perhaps a former name of another model
         rm = reg.find_model(model)
     return [model] if rm is None else list(dict.fromkeys([rm.name, model, *rm.model.former_names]))
-
-
-def phrase(e: Event) -> str:
-    """What happened, in words."""
-    d = e.details
-    v = f"v{e.version}" if e.version is not None else ""
-    match e.kind:
-        case "version_registered":
-            return f"registered {v}" + (f" in {d['stage']}" if d.get("stage") not in (None, "none") else "")
-        case "stage_changed":
-            return f"{v} {d['from']} -> {d['to']}"
-        case "version_archived":
-            return f"{v} archived (was {d['from']})"
-        case "alias_set":
-            return f"@{d['alias']} set to {v}"
-        case "alias_moved":
-            return f"@{d['alias']} moved v{d['from']} -> {v}"
-        case "alias_removed":
-            return f"@{d['alias']} removed (was v{d['from']})"
-        case "tags_changed":
-            old, new = d["from"], d["to"]
-            parts = [f"+{k}={new[k]}" for k in sorted(new.keys() - old.keys())]
-            parts += [f"{k}={old[k]}->{new[k]}" for k in sorted(new.keys() & old.keys()) if old[k] != new[k]]
-            parts += [f"-{k}" for k in sorted(old.keys() - new.keys())]
-            return f"{v + ' ' if v else ''}tags {' '.join(parts)}"
-        case "description_changed":
-            return f"{v + ' ' if v else ''}description edited"
-        case "model_created":
-            return "model created"
-        case "model_renamed":
-            return f"renamed from {d['from']}"
-        case "model_removed":
-            return "model removed"
-        case "owners_changed":
-            return f"owners: {', '.join(d['to'] or [])}"
-        case "policy_changed":
-            return f"policy edited ({', '.join(d['keys'])})"
-        case _:
-            return f"{v} {e.kind}"
 
 
 def render(found: list[Event]) -> str:

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from registry import lineage
-from registry.history import Event
+from registry.history import Event, phrase
 from registry.lineage import Graph
 from registry.load import LoadedRegistry
 from registry.records import RegisteredModel, Version
@@ -44,15 +44,12 @@ class SiteData:
 
 
 def _forge_links(forge: str | None) -> tuple[Callable[[str], str | None], Callable[[int], str | None]]:
-    """Commit and pull-request URLs on the forge (GitLab's forms when its host says GitLab)."""
+    """Commit and pull-request URLs on the forge, or none without one."""
     if not forge:
         return (lambda _c: None), (lambda _n: None)
-    from urllib.parse import urlsplit
+    from registry.forge import commit_url, request_url
 
-    base = forge.rstrip("/")
-    if "gitlab" in urlsplit(base).netloc.lower():
-        return (lambda c: f"{base}/-/commit/{c}"), (lambda n: f"{base}/-/merge_requests/{n}")
-    return (lambda c: f"{base}/commit/{c}"), (lambda n: f"{base}/pull/{n}")
+    return (lambda c: commit_url(forge, c)), (lambda n: request_url(forge, n))
 
 
 def _environment(overrides: Path | None) -> Any:
@@ -259,8 +256,6 @@ def build(
     out: dict[str, str | bytes] = {}
 
     def event_rows(page: str, found: Iterable[Event]) -> list[dict[str, Any]]:
-        from registry.commands.history import phrase
-
         rows = []
         for e in found:
             model = names.get(e.model or "", e.model)

@@ -12,7 +12,7 @@ from pathlib import Path
 from ruamel.yaml.scalarstring import LiteralScalarString
 
 from registry import git
-from registry.check.gates import gate_failures, may_roll_back, transition_allowed
+from registry.check.gates import gate_failures, is_rollback, may_roll_back, transition_allowed
 from registry.errors import NotFound, UsageError
 from registry.history import previous_holder, stages_held
 from registry.load import LoadedRegistry
@@ -132,16 +132,13 @@ def _promote(
         raise UsageError(f"{stage!r} is not a stage of this registry ({', '.join(cfg.stages)})")
     if target.stage == stage:
         raise WriteRefused(f"{rm.name} v{version} is already in {stage}")
-    rollback = False
-    if not transition_allowed(cfg, target.stage, stage):
+    rollback = is_rollback(cfg, target.stage, stage, lambda: _held(root, rm, version))
+    if not rollback and not transition_allowed(cfg, target.stage, stage):
         allowed = ", ".join(cfg.transitions.get(target.stage, ())) or "nowhere"
         why = f"{target.stage} -> {stage} is not an allowed transition (from {target.stage}: {allowed})"
         if may_roll_back(cfg, target.stage, stage):
-            rollback = stage in _held(root, rm, version)
-            if not rollback:
-                raise WriteRefused(f"{why}; v{version} has never been in {stage}, so it cannot return there")
-        else:
-            raise WriteRefused(why)
+            why += f"; v{version} has never been in {stage}, so it cannot return there"
+        raise WriteRefused(why)
     policy = cfg.policy_for(rm.model)
     gate = policy.gates.get(stage)
     if gate is not None:
