@@ -62,31 +62,39 @@ def cache_dir(root: Path) -> Path:
     return root / run(["cache", "dir"], root).strip()
 
 
-def store(root: Path, source: Path) -> tuple[str, int]:
+def store(root: Path, source: Path) -> tuple[str, int, Path]:
     """Put a file in DVC's cache (``files/md5/xx/...``, read-only), as
-    ``dvc add`` does, and return its (md5, size).
+    ``dvc add`` does; return its md5, size and place in the cache.
 
     ``dvc add`` first builds the graph of every ``.dvc`` file in the
     repository (a minute with 20,000 of them); a registry adds one file
     that no other output overlaps, so none of that is needed. With
     :func:`pointer_text` the result is what ``dvc add`` leaves, and
-    ``dvc pull``, ``dvc push`` and ``dvc status`` read it as their own."""
+    ``dvc pull``, ``dvc push`` and ``dvc status`` read it as their own.
+    The file is read once: hashed as it is copied, so the hash is of the
+    bytes the cache holds even if the source changes meanwhile."""
     if not (root / ".dvc").is_dir():
         raise DvcError(f"{root} is not a DVC repository: run `dvc init` there (and add a remote)")
-    md5, size = md5_of(source)
-    cached = cache_dir(root) / "files" / "md5" / md5[:2] / md5[2:]
-    if not cached.is_file() or md5_of(cached) != (md5, size):
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cached.with_name(f".{cached.name}.{os.getpid()}.tmp")
-        try:
-            shutil.copyfile(source, tmp)
-            if md5_of(tmp) != (md5, size):
-                raise DvcError(f"{source} changed while it was being copied; try again")
+    objects = cache_dir(root) / "files" / "md5"
+    objects.mkdir(parents=True, exist_ok=True)
+    tmp = objects / f".incoming.{os.getpid()}.tmp"
+    digest = hashlib.md5()  # noqa: S324 - DVC's content address, not security
+    size = 0
+    try:
+        with open(source, "rb") as src, open(tmp, "wb") as out:
+            for chunk in iter(lambda: src.read(1 << 20), b""):
+                digest.update(chunk)
+                out.write(chunk)
+                size += len(chunk)
+        md5 = digest.hexdigest()
+        cached = objects / md5[:2] / md5[2:]
+        if not cached.is_file() or cached.stat().st_size != size:
+            cached.parent.mkdir(exist_ok=True)
             os.chmod(tmp, 0o444)
             os.replace(tmp, cached)
-        finally:
-            tmp.unlink(missing_ok=True)
-    return md5, size
+    finally:
+        tmp.unlink(missing_ok=True)
+    return md5, size, cached
 
 
 def pointer_text(name: str, md5: str, size: int) -> str:

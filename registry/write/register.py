@@ -187,7 +187,7 @@ def register(
         record["lineage"] = lineage
     _validate(record)
 
-    md5, size = dvc.store(root, source)
+    md5, size, cached = dvc.store(root, source)
     if push:
         dvc.push_object(root, md5, size)
     record["artifact"] = {"path": art_rel, "md5": md5, "size": size}
@@ -211,7 +211,7 @@ def register(
     made = folder_path if rm is None and not folder_path.exists() else folder_path / "artifacts" / str(number)
     try:
         (root / art_path).parent.mkdir(parents=True)
-        _copy(source, root / art_path, md5, size)
+        _copy(cached, root / art_path)
         commit = apply(root, change)
     except BaseException:
         shutil.rmtree(made, ignore_errors=True)
@@ -219,13 +219,12 @@ def register(
     return commit, number
 
 
-def _copy(source: Path, dest: Path, md5: str, size: int) -> None:
-    """The artifact in the work tree, as DVC would check it out (a copy)."""
+def _copy(cached: Path, dest: Path) -> None:
+    """The artifact in the work tree, as DVC would check it out: a writable
+    copy of the cache's object (whose bytes were hashed as they went in)."""
     tmp = dest.with_name(f".{dest.name}.tmp")
-    shutil.copyfile(source, tmp)
-    if dvc.md5_of(tmp) != (md5, size):
-        tmp.unlink()
-        raise WriteRefused(f"{source} changed while it was being registered; try again")
+    shutil.copyfile(cached, tmp)
+    os.chmod(tmp, 0o644)
     os.replace(tmp, dest)
 
 
