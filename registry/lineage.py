@@ -45,44 +45,35 @@ class Graph:
         return node.id
 
     def upstream(self, start: Iterable[str]) -> set[str]:
-        return _reach(start, self._steps(up=True))
+        return _reach(start, self._index("target"), "source")
 
     def downstream(self, start: Iterable[str]) -> set[str]:
-        return _reach(start, self._steps(up=False))
+        return _reach(start, self._index("source"), "target")
 
-    def _steps(self, *, up: bool) -> dict[str, list[str]]:
-        """Adjacency, built once per graph and direction (a site asks for every model's)."""
-        slot = "_up" if up else "_down"
-        cached = self.__dict__.get(slot)
+    def _index(self, end: str) -> dict[str, list[Edge]]:
+        """Edges by their ``source`` or ``target``, built once per graph (a
+        site asks about every model) and again only if edges were added."""
+        cached = self.__dict__.get(f"_by_{end}")
         if cached is None or cached[0] != len(self.edges):
-            step: dict[str, list[str]] = {}
+            index: dict[str, list[Edge]] = {}
             for e in self.edges:
-                a, b = (e.target, e.source) if up else (e.source, e.target)
-                step.setdefault(a, []).append(b)
-            cached = (len(self.edges), step)
-            self.__dict__[slot] = cached
+                index.setdefault(getattr(e, end), []).append(e)
+            cached = self.__dict__[f"_by_{end}"] = (len(self.edges), index)
         return cached[1]
 
-    def edges_touching(self, keep: set[str]) -> list[Edge]:
-        """The edges between nodes of ``keep``, found from the adjacency, not by a scan of all edges."""
-        index = self.__dict__.get("_by_source")
-        if index is None or index[0] != len(self.edges):
-            by_source: dict[str, list[Edge]] = {}
-            for e in self.edges:
-                by_source.setdefault(e.source, []).append(e)
-            index = (len(self.edges), by_source)
-            self.__dict__["_by_source"] = index
-        return [e for node in sorted(keep) for e in index[1].get(node, ()) if e.target in keep]
-
     def restricted(self, keep: set[str]) -> Graph:
-        return Graph({k: self.nodes[k] for k in sorted(keep) if k in self.nodes}, self.edges_touching(keep))
+        by_source = self._index("source")
+        edges = [e for node in sorted(keep) for e in by_source.get(node, ()) if e.target in keep]
+        return Graph({k: self.nodes[k] for k in sorted(keep) if k in self.nodes}, edges)
 
 
-def _reach(start: Iterable[str], step: Mapping[str, list[str]]) -> set[str]:
+def _reach(start: Iterable[str], index: Mapping[str, list[Edge]], other: str) -> set[str]:
+    """Every node reached from ``start`` by following edges to their ``other`` end."""
     seen = set(start)
     todo = list(seen)
     while todo:
-        for nxt in step.get(todo.pop(), ()):
+        for e in index.get(todo.pop(), ()):
+            nxt = getattr(e, other)
             if nxt not in seen:
                 seen.add(nxt)
                 todo.append(nxt)
@@ -155,8 +146,8 @@ def around(graph: Graph, start: Iterable[str], *, upstream: bool = True, downstr
         down = graph.downstream(start)
         keep |= down
         # What the downstream versions were also trained from is part of their story, one step up.
-        up = graph._steps(up=True)
-        keep |= {src for node in down for src in up.get(node, ()) if graph.nodes[src].kind != "version"}
+        into = graph._index("target")
+        keep |= {e.source for node in down for e in into.get(node, ()) if e.kind != "parent"}
     return graph.restricted(keep)
 
 
