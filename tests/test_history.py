@@ -288,3 +288,16 @@ def test_history_of_a_repository_with_no_commits(empty_repo: RegistryBuilder) ->
     empty_repo.write("registry.yaml", "stages: [none, staging, production, archived]\n")  # not committed yet
     proc = cli(empty_repo.root, "history")
     assert proc.returncode == 0 and "no commits yet" in proc.stderr
+
+
+def test_show_production_at_a_moment(empty_repo: RegistryBuilder) -> None:
+    reg = empty_repo
+    with dated("2026-01-10T08:00:00Z"):
+        reg.baseline()
+        reg.commit("baseline")
+    with dated("2026-03-01T10:00:00Z"):
+        write.promote(reg.root, "fraud-detector", 3, "production")
+    for at, number in (("2026-02-01", 2), ("2026-03-02", 3)):
+        proc = cli(reg.root, "show", "fraud-detector:production", "--at", at)
+        assert proc.returncode == 0, proc.stderr
+        assert proc.stdout.splitlines()[0].startswith(f"fraud-detector version {number}"), proc.stdout

@@ -118,6 +118,25 @@ def test_mid_merge_refuses_the_write(reg: RegistryBuilder) -> None:
     assert state(reg) == before
 
 
+def test_mid_rebase_refuses_the_write(reg: RegistryBuilder) -> None:
+    # A real rebase stopped by a conflict in a file outside the registry.
+    reg.write("notes.txt", "base\n")
+    reg.commit("notes")
+    reg.git("checkout", "-q", "-b", "side")
+    reg.write("notes.txt", "side\n")
+    reg.commit("side notes")
+    reg.git("checkout", "-q", "main")
+    reg.write("notes.txt", "main\n")
+    reg.commit("main notes")
+    reg.git("checkout", "-q", "side")
+    proc = subprocess.run(["git", "rebase", "main"], cwd=reg.root, capture_output=True, text=True)
+    assert proc.returncode != 0 and (reg.root / ".git" / "rebase-merge").exists()
+    before = state(reg)
+    with pytest.raises(WriteRefused, match="middle of a rebase"):
+        write.promote(reg.root, "fraud-detector", 3, "production")
+    assert state(reg) == before
+
+
 def test_stale_index_lock_is_reported_never_deleted(reg: RegistryBuilder) -> None:
     lock = reg.root / ".git" / "index.lock"
     lock.write_text("")
