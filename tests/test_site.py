@@ -95,6 +95,17 @@ def test_no_markup_leaks_into_text(example_site: Path) -> None:
         assert "&amp;#10;" not in text and "&amp;lt;" not in text and "&amp;amp;" not in text, html
 
 
+def test_search_indexes_what_a_model_is_but_not_its_version_details(example_site: Path) -> None:
+    docs = json.loads((example_site / "search/search_index.json").read_text())["docs"]
+    text = " ".join(
+        d["title"] + " " + d["text"] for d in docs if d["location"].startswith("models/fraud-detector/")
+    )
+    assert "payments" in text  # a model tag (and the browser test searches for it)
+    assert "registry pull" not in text and "Version 3" not in text
+    for html in example_site.rglob("*.html"):
+        assert "registry-splice" not in html.read_text(), html  # every piece of HTML was put back
+
+
 def test_sizes_stay_small(example_site: Path) -> None:
     assert max(p.stat().st_size for p in example_site.rglob("*.html")) < 300_000
     assert (example_site / "search/search_index.json").stat().st_size < 5_000_000

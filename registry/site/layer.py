@@ -3,18 +3,33 @@ share (MkDocs 1.6's), without importing either."""
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 
 from registry.site import collect
-from registry.site.render import build, splice, unsplice
+from registry.site.jobs import PageMemo
+from registry.site.render import build, by_search, splice, unsplice
 
 ASSETS = ("assets/registry.css", "assets/registry.js")
 
 
 class RegistryLayer:
     config: Any
-    file_class: Any
+    file_class: Any  # the engine's File
+    not_in_nav: Any  # its InclusionLevel.NOT_IN_NAV: generated pages are reached by links, not the nav
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Having this hook keeps one plugin object for a whole ``serve``: it
+        remembers the last build's pages, so a rebuild renders only what changed."""
+        self._memo: PageMemo | None = PageMemo() if command == "serve" else None
+        self._folder: Path | None = None  # where ``serve`` keeps the generated files
+        self._written: dict[str, str | bytes] = {}
+
+    def on_shutdown(self) -> None:
+        if getattr(self, "_folder", None) is not None:
+            shutil.rmtree(str(self._folder), ignore_errors=True)
 
     def on_config(self, config: Any) -> Any:
         base = Path(config.config_file_path or ".").resolve().parent
@@ -24,11 +39,14 @@ class RegistryLayer:
             collect(self._root),
             directory_urls=config.use_directory_urls,
             overrides=self._root / "site_templates",
+            memo=getattr(self, "_memo", None),
         )
-        self._segments: dict[str, list[str]] = {}
+        self._segments: dict[str, tuple[dict[int, str], dict[int, str]]] = {}
+        self._pages = dict(files)  # as rendered: what tells whether a page changed
         for path, content in files.items():
             if path.endswith(".md") and isinstance(content, str):
-                files[path], self._segments[path] = splice(content)
+                files[path], segments = splice(content)
+                self._segments[path] = by_search(segments)
         self._files = files
         if ASSETS[0] not in [str(i) for i in config.extra_css]:
             config.extra_css.append(ASSETS[0])
@@ -37,14 +55,45 @@ class RegistryLayer:
         return config
 
     def on_files(self, files: Any, config: Any) -> Any:
+        serving = getattr(self, "_memo", None) is not None
         for path, content in self._files.items():
-            if files.get_file_from_path(path) is None:
-                files.append(self.file_class.generated(config, path, content=content))
+            if files.get_file_from_path(path) is not None:
+                continue  # a hand-written page of the same path wins
+            if serving:
+                source = self._keep(path, content)
+                file = self.file_class.generated(config, path, abs_src_path=source, inclusion=self.not_in_nav)
+            else:
+                file = self.file_class.generated(config, path, content=content, inclusion=self.not_in_nav)
+            files.append(file)
         return files
 
+    def _keep(self, path: str, content: str | bytes) -> str:
+        """Under ``serve``, a generated file lives on disk and is rewritten only
+        when its page changed: its time then tells ``serve --dirty`` which pages
+        to rebuild. (The page, not the file: the file of a spliced page holds
+        only its headings, which an edit rarely changes.)"""
+        if self._folder is None:
+            self._folder = Path(tempfile.mkdtemp(prefix="registry-serve-"))
+        target = self._folder / path
+        page = self._pages[path]
+        if self._written.get(path) != page:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                target.write_bytes(content)
+            else:
+                target.write_text(content, encoding="utf-8")
+            self._written[path] = page
+        return str(target)
+
     def on_page_content(self, html: str, page: Any, config: Any, files: Any) -> str:
+        """The page's HTML, but for what search leaves out (see ``by_search``)."""
         segments = self._segments.get(page.file.src_uri)
-        return unsplice(html, segments) if segments else html
+        return unsplice(html, segments[0]) if segments else html
+
+    def on_post_page(self, output: str, page: Any, config: Any) -> str:
+        """The rest, once the search plugin has indexed the page."""
+        segments = self._segments.get(page.file.src_uri)
+        return unsplice(output, segments[1]) if segments else output
 
     def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
         for watched in (self._root / "models", self._root / "registry.yaml", self._root / "site_templates"):

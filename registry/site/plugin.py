@@ -12,7 +12,7 @@ from __future__ import annotations
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
 from mkdocs.plugins import BasePlugin
-from mkdocs.structure.files import File
+from mkdocs.structure.files import File, InclusionLevel
 
 from registry.site.layer import RegistryLayer
 
@@ -24,3 +24,4 @@ class RegistryPluginConfig(Config):
 
 class RegistryPlugin(RegistryLayer, BasePlugin[RegistryPluginConfig]):
     file_class = File
+    not_in_nav = InclusionLevel.NOT_IN_NAV

@@ -5,7 +5,7 @@ from __future__ import annotations
 from properdocs.config import config_options
 from properdocs.config.base import Config
 from properdocs.plugins import BasePlugin
-from properdocs.structure.files import File
+from properdocs.structure.files import File, InclusionLevel
 
 from registry.site.layer import RegistryLayer
 
@@ -16,3 +16,4 @@ class RegistryPluginConfig(Config):
 
 class RegistryPlugin(RegistryLayer, BasePlugin[RegistryPluginConfig]):
     file_class = File
+    not_in_nav = InclusionLevel.NOT_IN_NAV

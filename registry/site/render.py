@@ -22,12 +22,15 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup, escape
+
 from registry import lineage
 from registry.history import Event, phrase
 from registry.lineage import Graph
 from registry.load import LoadedRegistry
 from registry.records import RegisteredModel, Version
 from registry.site import svg
+from registry.site.jobs import Job, PageMemo, render_all
 from registry.views import model_summary, model_view, version_view
 
 ACTIVITY_PAGE = 500  # events per page of the audit log
@@ -49,7 +52,8 @@ def _forge_links(forge: str | None) -> tuple[Callable[[str], str | None], Callab
         return (lambda _c: None), (lambda _n: None)
     from registry.forge import commit_url, request_url
 
-    return (lambda c: commit_url(forge, c)), (lambda n: request_url(forge, n))
+    commits, requests = commit_url(forge, ""), request_url(forge, 0)[:-1]  # the URLs end with the id
+    return (lambda c: commits + c), (lambda n: f"{requests}{n}")
 
 
 def _environment(overrides: Path | None) -> Any:
@@ -72,6 +76,7 @@ def _environment(overrides: Path | None) -> Any:
     env.filters["markdown"] = markdown_html
     env.filters["when"] = _when
     env.globals["event_row"] = event_row
+    env.globals["stage"] = stage_badge
     env.filters["day"] = lambda d: d.astimezone(UTC).strftime("%Y-%m-%d") if d else ""
     env.filters["metric"] = lambda v: f"{v:.4g}" if isinstance(v, float) else str(v)
     env.filters["tojson_pretty"] = lambda v: json.dumps(v, indent=2, ensure_ascii=False, default=str)
@@ -83,13 +88,19 @@ def _one_line(value: Any) -> Any:
     ``&#10;``, which HTML reads the same): then the only line breaks in a page
     are the template's own, and a line that starts with ``#`` is one of its
     headings. ``splice`` relies on it."""
-    from markupsafe import Markup, escape
+    if isinstance(value, Markup):
+        text = str(value)  # as str: Markup.replace would escape the "&#10;" it puts in
+    elif isinstance(value, str):
+        text = str(escape(value))
+    else:
+        return value  # numbers, None: printed as they are
+    return Markup(text.replace("\n", "&#10;") if "\n" in text else text)  # noqa: S704 - escaped above
 
-    if isinstance(value, str):
-        # As str: Markup.replace would escape the "&#10;" it puts in.
-        text = str(value) if isinstance(value, Markup) else str(escape(value))
-        return Markup(text.replace("\n", "&#10;"))  # noqa: S704 - escaped above
-    return value
+
+def stage_badge(name: str) -> Markup:
+    """A stage as a coloured badge (a function, not a macro: a page has hundreds)."""
+    text = escape(name)
+    return Markup(f'<span class="registry-stage stage-{text}">{text}</span>')  # noqa: S704 - escaped
 
 
 SPLICE = "<!--registry-splice:{}-->"
@@ -127,10 +138,28 @@ def splice(text: str) -> tuple[str, list[str]]:
     return front + "\n".join(lines) + "\n", segments
 
 
-def unsplice(html: str, segments: list[str]) -> str:
-    for i, segment in enumerate(segments):
+def unsplice(html: str, segments: Mapping[int, str]) -> str:
+    """Put the HTML that ``splice`` took out back in its place."""
+    for i, segment in segments.items():
         html = html.replace(SPLICE.format(i), segment, 1)
     return html
+
+
+_UNSEARCHED = re.compile(r"\s*<[A-Za-z][^>]*\sdata-search-exclude[\s=>]")
+
+
+def by_search(segments: list[str]) -> tuple[dict[int, str], dict[int, str]]:
+    """Segments for the search index, and those that go in after it was made.
+
+    A segment whose first element is marked ``data-search-exclude`` (Material's
+    own marker) is left out of the page until the search plugin has read it:
+    the indexer parses every tag of what it reads, and on a registry of 20,000
+    versions the version sections were most of a build's time."""
+    searched: dict[int, str] = {}
+    unsearched: dict[int, str] = {}
+    for i, segment in enumerate(segments):
+        (unsearched if _UNSEARCHED.match(segment) else searched)[i] = segment
+    return searched, unsearched
 
 
 _STAMPS: dict[int, str] = {}
@@ -147,7 +176,6 @@ def _when(t: int) -> str:
 def event_row(r: Mapping[str, Any], show_model: bool = True) -> Any:
     """One row of an audit-log table, built here rather than in the template:
     a large registry has a hundred thousand of them, and this is ~10x faster."""
-    from markupsafe import Markup, escape
 
     def link(href: str | None, text: str) -> str:
         return f'<a href="{escape(href)}">{escape(text)}</a>' if href else str(escape(text))
@@ -173,7 +201,6 @@ def markdown_html(text: str) -> Any:
     """A record's Markdown description as sanitised HTML."""
     import markdown
     import nh3
-    from markupsafe import Markup
 
     if not _MARKDOWN:
         _MARKDOWN.append(
@@ -228,11 +255,21 @@ class _Pages:
             here_url = self.url(from_page)
             here = here_url.rstrip("/") if here_url.endswith("/") else posixpath.dirname(here_url)
             target = self.url(to)
-            rel = posixpath.relpath(target or ".", here or ".")
-            if target.endswith("/") and not rel.endswith("/"):
-                rel += "/"
+            rel = _relative(target, here)
             self._rel[key] = rel
         return rel + (f"#{anchor}" if anchor else "")
+
+
+def _relative(target: str, here: str) -> str:
+    """``target`` (a site path; a folder ends with ``/``) as a link from the folder ``here``:
+    ``posixpath.relpath`` without its trips to the file system for an absolute path."""
+    to = [p for p in target.split("/") if p]
+    start = [p for p in here.split("/") if p]
+    common = 0
+    while common < min(len(to), len(start)) and to[common] == start[common]:
+        common += 1
+    rel = "/".join([".."] * (len(start) - common) + to[common:]) or "."
+    return rel + "/" if target.endswith("/") and not rel.endswith("/") else rel
 
 
 def model_page(name: str) -> str:
@@ -240,9 +277,16 @@ def model_page(name: str) -> str:
 
 
 def build(
-    data: SiteData, *, directory_urls: bool = False, overrides: Path | None = None
+    data: SiteData,
+    *,
+    directory_urls: bool = False,
+    overrides: Path | None = None,
+    memo: PageMemo | None = None,
 ) -> dict[str, str | bytes]:
-    """Every generated file of the catalog, by path under the docs folder."""
+    """Every generated file of the catalog, by path under the docs folder.
+
+    ``memo`` keeps the pages of the previous build, so a rebuild renders
+    only the pages whose values changed (``registry serve``)."""
     env = _environment(overrides)
     reg, events = data.reg, data.events
     links = _Pages(directory_urls)
@@ -282,9 +326,11 @@ def build(
             )
         return rows
 
+    jobs: list[Job] = []
+
     def render(template: str, page: str, **values: Any) -> None:
-        nav = {p: links.href(page, p) for p in NAV}
-        out[page] = env.get_template(template).render(page=page, nav=nav, **values)
+        values["nav"] = {p: links.href(page, p) for p in NAV}
+        jobs.append((template, page, values))
 
     # -- home and index -------------------------------------------------------------
     stage_counts = Counter(v.stage for rm in models.values() for v in rm.versions.values())
@@ -328,24 +374,22 @@ def build(
         page = model_page(rm.name)
         versions = [rm.versions[n] for n in sorted(rm.versions, reverse=True)]
         found = by_model.get(rm.name, [])
-        per_version: dict[int, list[Event]] = {}
-        for e in found:
+        history = event_rows(page, reversed(found))
+        per_version: dict[int, list[dict[str, Any]]] = {}
+        for e, row in zip(reversed(found), history, strict=True):
             if e.version is not None and e.kind not in ("alias_set", "alias_moved", "alias_removed"):
-                per_version.setdefault(e.version, []).append(e)
+                per_version.setdefault(e.version, []).append(row)
         render(
             "model.md.j2",
             page,
             rm=rm,
-            versions=[
-                _version_data(rm, v, links, page, event_rows(page, reversed(per_version.get(v.number, []))))
-                for v in versions
-            ],
+            versions=[_version_data(rm, v, links, page, per_version.get(v.number, [])) for v in versions],
             board=[
                 (s, [v.number for v in sorted(rm.versions.values(), key=lambda v: -v.number) if v.stage == s])
                 for s in reg.config.stages
             ],
             charts=_charts(rm),
-            history=event_rows(page, reversed(found)),
+            history=history,
             lineage_href=links.href(page, f"lineage/{rm.name}.md"),
             index_href=links.href(page, "models/index.md"),
             policy=reg.config.policy_for(rm.model),
@@ -418,6 +462,9 @@ def build(
             else None,
             next_href=links.href(page, f"activity/page-{i + 2}.md") if i + 1 < pages else None,
         )
+
+    for (_template, page, _values), text in zip(jobs, render_all(env, jobs, memo), strict=True):
+        out[page] = text
 
     # -- static JSON API ------------------------------------------------------------------------
     out["api/models.json"] = _compact([model_summary(rm) for rm in models.values()])
