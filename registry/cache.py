@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 # Bump when the parser, the facts or the cached shape change.
-FORMAT = 6
+FORMAT = 7
 _BULK = 2_000  # above this many keys, one table scan beats point look-ups
 
 ProblemTuple = tuple[str, str, Any, tuple[Any, ...], bool]

@@ -78,6 +78,7 @@ def cli(ctx: click.Context, repo: str | None) -> None:
 
 
 @cli.command()
+@click.argument("paths", nargs=-1, type=click.Path())
 @click.option(
     "--base", metavar="REF", help="Also check the change from this revision (what CI runs on a PR)."
 )
@@ -92,15 +93,51 @@ def cli(ctx: click.Context, repo: str | None) -> None:
 )
 @click.option("--strict", is_flag=True, help="Fail on warnings (such as policy changes) too.")
 @click.pass_context
-def check(ctx: click.Context, base: str | None, rev: str | None, fmt: str, strict: bool) -> None:
+def check(
+    ctx: click.Context, paths: tuple[str, ...], base: str | None, rev: str | None, fmt: str, strict: bool
+) -> None:
     """Validate records, names, versions, aliases, lineage, artifacts and policy.
 
     Prints one line per problem, `path:line: rule: message`. Exit 0 when
     clean, 1 when problems were found, 2 on usage or internal errors.
+
+    With PATHS (files or folders, relative to the current folder) the whole
+    registry is still checked, since rules look across records, but only the
+    problems in those paths are reported and counted: what a pre-commit hook
+    passes. CI checks without PATHS.
     """
     from registry.commands import check as cmd
 
-    ctx.exit(cmd.run(_root(ctx, rev), base=base, rev=rev, fmt=fmt, strict=strict))
+    ctx.exit(cmd.run(_root(ctx, rev), base=base, rev=rev, fmt=fmt, strict=strict, paths=paths))
+
+
+@cli.command()
+@click.option(
+    "--check", "check_only", is_flag=True, help="Write nothing; exit 1 if the file is missing or stale."
+)
+@click.option(
+    "--forge",
+    type=click.Choice(["github", "gitlab"]),
+    help="Whose CODEOWNERS to write (default: from registry.yaml's forge URL, else github).",
+)
+@click.option(
+    "--output",
+    metavar="PATH",
+    help="The file to write, relative to the current folder (default: the forge's CODEOWNERS that "
+    "exists, else .github/CODEOWNERS on GitHub and CODEOWNERS on GitLab).",
+)
+@click.pass_context
+def codeowners(ctx: click.Context, check_only: bool, forge: str | None, output: str | None) -> None:
+    """Write the forge's CODEOWNERS from each model's owners.
+
+    One line per model, `/models/<name>/ @owner ...`, so the forge asks
+    (and, with branch protection, requires) the owners' review of changes to
+    their model. Only the block between the file's BEGIN and END markers is
+    rewritten; everything else in the file is kept.
+    """
+    from registry.commands import codeowners as cmd
+
+    ctx.exit(cmd.run(_root(ctx), check=check_only, forge=forge, output=output))
 
 
 @cli.command("list")
@@ -298,6 +335,35 @@ def pull(ctx: click.Context, uri: str, output: str | None) -> None:
 
 
 # -- writes: each is one commit ------------------------------------------------
+
+
+@cli.command()
+@click.argument("directory", metavar="[DIR]", required=False)
+@click.option(
+    "--forge",
+    type=click.Choice(["github", "gitlab"]),
+    help="Whose CI to write (default: github; on an existing registry, the forge whose CI it has).",
+)
+@click.option(
+    "--remote",
+    metavar="URL",
+    help="The default DVC remote: a folder or a URL such as s3://bucket/path "
+    "(default: the folder DIR-dvc-storage beside DIR).",
+)
+@click.pass_context
+def init(ctx: click.Context, directory: str | None, forge: str | None, remote: str | None) -> None:
+    """Make DIR (default: the current folder) a new registry, in one commit.
+
+    Writes registry.yaml, an empty models/, the catalog's mkdocs.yml, a
+    README, .gitignore and the forge's CI, and sets up git and DVC with a
+    default remote. DIR must be empty (an empty git repository will do).
+    Run on a registry, it adds the files of init's that are missing,
+    overwrites nothing and commits nothing.
+    """
+    from registry.commands import init as cmd
+
+    given = ctx.obj.get("repo") if ctx.obj else None
+    ctx.exit(cmd.run(Path(given) if given else Path.cwd(), directory, forge, remote))
 
 
 def _change_options(

@@ -1,8 +1,8 @@
 """Every call to DVC goes through this module, as the ``dvc`` command.
 
-Read paths never import DVC (it costs ~0.4 s); only commands that move
-artifact bytes (``pull``, later ``register``) run it, as a subprocess, so
-its failures come back as one clear message.
+Read paths never import DVC (it costs ~0.4 s); only ``init`` and the
+commands that move artifact bytes (``pull``, ``register``) run it, as a
+subprocess, so its failures come back as one clear message.
 """
 
 from __future__ import annotations
@@ -39,6 +39,24 @@ def run(args: list[str], root: Path) -> str:
         detail = (proc.stderr or proc.stdout).strip().splitlines()
         raise DvcError(f"dvc {' '.join(args)} failed: {' '.join(detail[-3:]) or f'exit {proc.returncode}'}")
     return proc.stdout
+
+
+def require() -> None:
+    """Raise :class:`DvcError`, saying how to install it, unless DVC is installed."""
+    _command()
+
+
+def init(root: Path) -> None:
+    """``dvc init`` at the top of a git repository: writes (and stages) ``.dvc/config``,
+    ``.dvc/.gitignore`` and ``.dvcignore``."""
+    run(["init", "--quiet"], root)
+
+
+def add_default_remote(root: Path, name: str, url: str) -> None:
+    """Add remote ``name`` and make it the default. A relative folder is taken
+    from ``root`` and kept relative in ``.dvc/config``, so every clone finds it
+    at the same place beside itself."""
+    run(["remote", "add", "--default", "--", name, url], root)
 
 
 def pull(root: Path, target: str) -> None:

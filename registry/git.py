@@ -350,6 +350,16 @@ class CatFile:
 # -- writing ---------------------------------------------------------------
 
 
+def init(root: Path, branch: str) -> None:
+    """``git init`` in the existing folder ``root``, its first branch named ``branch``."""
+    run(["init", "--quiet", f"--initial-branch={branch}"], root)
+
+
+def empty_index(root: Path) -> None:
+    """Remove every entry from the index (for a repository with no commit yet)."""
+    run(["read-tree", "--empty"], root)
+
+
 def git_dir(root: Path) -> Path:
     out = run(["rev-parse", "--git-dir"], root).decode().strip()
     return (root / out).resolve()

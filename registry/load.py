@@ -138,6 +138,8 @@ def _outcome(path: str, entry: git.TreeEntry) -> tuple[Any, ...]:
     ("x",) ignored; ("n", folder) in a badly named model folder;
     ("p", problem fields) refused; ("t", kind, model, version) a record."""
     parts = path.split("/")
+    if parts == [MODELS_DIR, ".gitkeep"]:  # what keeps an empty models/ in git (`registry init`)
+        return ("x",)
     if len(parts) >= 2 and parts[0] == MODELS_DIR and not valid_name(parts[1]):
         return ("n", parts[1])
     if entry.is_link:

@@ -53,6 +53,25 @@ def locate(problems: Iterable[Problem], read_many: Callable[[list[str]], dict[st
     return sorted(out, key=Problem.sort_key)
 
 
+def _folders(path: str) -> list[str]:
+    """The folders that hold ``path``: ``a/b/c`` -> ``a``, ``a/b``."""
+    parts = path.split("/")
+    return ["/".join(parts[:i]) for i in range(1, len(parts))]
+
+
+def within(problems: Iterable[Problem], paths: Iterable[str]) -> list[Problem]:
+    """The problems reported in these files or folders (registry-relative,
+    ``/``-separated), and those reported on a folder that holds one of them
+    (a version gap is reported on ``models/<name>/versions``)."""
+    wanted = set(paths)
+    holders = {folder for path in wanted for folder in _folders(path)}
+
+    def hit(path: str) -> bool:
+        return path in wanted or path in holders or any(f in wanted for f in _folders(path))
+
+    return [p for p in problems if hit(p.path)]
+
+
 def _escape_property(text: str) -> str:
     return (
         text.replace("%", "%25")

@@ -2,22 +2,62 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Sequence
 from pathlib import Path
 
 import click
 
 from registry.check import check
-from registry.problems import ERROR, format_problems
+from registry.errors import UsageError
+from registry.problems import ERROR, format_problems, within
 
 
-def run(root: Path, *, base: str | None, rev: str | None, fmt: str, strict: bool) -> int:
+def registry_paths(root: Path, given: Sequence[str], cwd: Path | None = None) -> list[str] | None:
+    """PATHS (relative to the current folder, as pre-commit passes them from
+    the repository's top) as registry paths; None when one of them is the
+    whole registry. A path outside the registry is a usage error."""
+    cwd = cwd or Path.cwd()
+    out = []
+    for text in given:
+        joined = cwd / text
+        candidates = [Path(os.path.normpath(joined))]
+        if joined.parent.exists():  # a symlinked folder on the way: where it really is
+            candidates.append(joined.parent.resolve() / joined.name)
+        for candidate in candidates:
+            try:
+                rel = candidate.relative_to(root).as_posix()
+            except ValueError:
+                continue
+            if rel == ".":
+                return None
+            out.append(rel)
+            break
+        else:
+            raise UsageError(f"{text}: outside the registry ({root})")
+    return out
+
+
+def run(
+    root: Path, *, base: str | None, rev: str | None, fmt: str, strict: bool, paths: Sequence[str] = ()
+) -> int:
+    only = registry_paths(root, paths) if paths else None
     problems = check(root, base=base, rev=rev)
+    hidden = 0
+    if only is not None:
+        shown = within(problems, only)
+        hidden = len(problems) - len(shown)
+        problems = shown
     if problems or fmt == "json":
         click.echo(format_problems(problems, fmt))
     errors = sum(1 for p in problems if p.severity == ERROR)
     warnings = len(problems) - errors
     if fmt == "text":
         what = f"against {base}" if base else "whole tree"
+        if only is not None:
+            what = f"{len(only)} path(s) given, {what}"
+            if hidden:
+                what += f"; {hidden} problem(s) elsewhere not shown"
         summary = f"{errors} error(s), {warnings} warning(s) ({what})" if problems else f"ok ({what})"
         click.echo(summary, err=True)
     return 1 if errors or (strict and warnings) else 0

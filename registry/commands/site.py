@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -12,26 +13,22 @@ import click
 
 from registry.errors import RegistryError, UsageError
 
-DEFAULT_CONFIG = """\
-site_name: Model registry
-docs_dir: {docs}
-use_directory_urls: false
-theme:
-  name: material
-  font: false
-  features: [navigation.tabs, navigation.top, search.highlight]
-plugins:
-  - search
-  - registry:
-      registry: {root}
-nav:
-  - Catalog: index.md
-  - Models: models/index.md
-  - Lineage: lineage/index.md
-  - Activity: activity/index.md
-extra:
-  generator: false
-"""
+
+def default_config(root: Path, docs: Path) -> str:
+    """The mkdocs.yml that ``registry init`` writes, for a registry that has
+    none: its pages from ``root``, ``docs`` (an empty folder) as docs_dir,
+    the site built into ``root``'s site/."""
+    import yaml
+
+    from registry import scaffold
+
+    cfg = yaml.safe_load(scaffold.text("mkdocs.yml"))
+    cfg["docs_dir"] = str(docs)
+    cfg["site_dir"] = str(root / cfg["site_dir"])
+    cfg["plugins"] = [
+        {"registry": {"registry": str(root)}} if plugin == "registry" else plugin for plugin in cfg["plugins"]
+    ]
+    return str(yaml.safe_dump(cfg, sort_keys=False))
 
 
 def _config(root: Path, scratch: Path) -> Path:
@@ -42,7 +39,7 @@ def _config(root: Path, scratch: Path) -> Path:
     docs = scratch / "docs"
     docs.mkdir(exist_ok=True)
     cfg = scratch / "mkdocs.yml"
-    cfg.write_text(DEFAULT_CONFIG.format(docs=docs, root=root), encoding="utf-8")
+    cfg.write_text(default_config(root, docs), encoding="utf-8")
     return cfg
 
 
@@ -53,7 +50,20 @@ def _mkdocs(args: list[str], root: Path) -> int:
         raise RegistryError("the catalog needs MkDocs and Material: pip install 'git-model-registry[site]'")
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     # -P: the registry folder is not put on sys.path (it may hold a folder called registry/, as this project does)
-    return subprocess.call([sys.executable, "-P", "-m", "mkdocs", *args], cwd=root, env=env)
+    proc = subprocess.Popen([sys.executable, "-P", "-m", "mkdocs", *args], cwd=root, env=env)
+
+    def stop(_signum: int, _frame: object) -> None:
+        # As Ctrl-C: MkDocs then stops its server and removes its temporary folders.
+        proc.send_signal(signal.SIGINT)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        return proc.wait()
+    except KeyboardInterrupt:
+        proc.wait()  # it had the Ctrl-C too
+        raise
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def generate(root: Path, out: Path, rev: str | None, directory_urls: bool) -> int:
@@ -85,6 +95,7 @@ def serve(root: Path, addr: str) -> int:
         cfg = _config(root, Path(scratch))
         click.echo(f"serving the catalog at http://{addr}/ (Ctrl-C to stop); it rebuilds when records change")
         try:
-            return _mkdocs(["serve", "-f", str(cfg), "-a", addr], root)
+            # --dirty: a rebuild writes only the pages whose text changed (the plugin keeps the rest)
+            return _mkdocs(["serve", "--dirty", "-f", str(cfg), "-a", addr], root)
         except KeyboardInterrupt:
             return 0

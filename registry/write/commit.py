@@ -74,7 +74,8 @@ def preflight(root: Path, paths: list[str]) -> None:
         )
 
 
-def _write_atomically(path: Path, text: str) -> None:
+def write_atomically(path: Path, text: str) -> None:
+    """Replace ``path`` with ``text`` whole (a finished temporary file renamed over it), keeping its mode."""
     path.parent.mkdir(parents=True, exist_ok=True)
     mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
@@ -96,7 +97,7 @@ def _restore(root: Path, originals: dict[str, bytes | None]) -> None:
         if data is None:
             path.unlink(missing_ok=True)
         else:
-            _write_atomically(path, data.decode("utf-8"))
+            write_atomically(path, data.decode("utf-8"))
 
 
 def refuse_if_failing(
@@ -136,7 +137,7 @@ def apply(root: Path, change: Change, created: tuple[str, ...] = ()) -> str:
     staged = False
     try:
         for rel, text in change.files.items():
-            _write_atomically(root / rel, text)
+            write_atomically(root / rel, text)
         refuse_if_failing(root, change, base="HEAD" if git.head_commit(root) else None)
         staged = True
         return git.commit_paths(root, sorted({*paths, *created}), change.message())
