@@ -232,3 +232,81 @@ def test_trend_chart_labels_at_most_ten_versions() -> None:
     labels = re.findall(r">v(\d+)</text>", chart)
     assert len(labels) <= 11 and labels[0] == "1" and labels[-1] == "20"
     assert "<title>v7: 0.57 (archived)</title>" in chart
+
+
+def test_a_rebuild_that_keeps_unchanged_pages_equals_a_fresh_build(reg: RegistryBuilder) -> None:
+    """What `registry serve` does between edits: pages whose inputs did not
+    change are kept from the last build; the result must be a fresh build's."""
+    from registry.site import collect
+    from registry.site.jobs import PageMemo
+    from registry.site.render import build
+
+    memo = PageMemo()
+    first = build(collect(reg.root), memo=memo)
+    steps = [
+        lambda: reg.edit("models/fraud-detector/versions/3.yaml", "stage: staging", "stage: archived"),
+        lambda: reg.commit("archive v3"),  # history only: the work tree is as it was
+        lambda: reg.edit("models/base-encoder/model.yaml", "A text encoder.", "A text encoder, retrained."),
+        lambda: reg.version("base-encoder", 2, "staging"),  # a new version: links elsewhere change
+        lambda: reg.write("site_templates/model.md.j2", "# {{ rm.name }}\n\nours\n"),  # an override appears
+    ]
+    previous = first
+    for step in steps:
+        step()
+        kept = build(collect(reg.root), memo=memo, overrides=reg.root / "site_templates")
+        fresh = build(collect(reg.root), overrides=reg.root / "site_templates")
+        assert kept == fresh
+        assert kept != previous
+        previous = kept
+    assert memo.kept  # and it did keep pages
+
+
+def test_serve_shows_an_edited_record_and_stops_cleanly(reg: RegistryBuilder) -> None:
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-P", "-m", "registry", "serve", "--addr", f"127.0.0.1:{port}"],
+        cwd=reg.root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}/models/fraud-detector/index.html"
+
+    def page() -> str:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                return str(response.read().decode())
+        except OSError:
+            return ""
+
+    def wait_for(text: str) -> bool:
+        deadline = time.time() + 90
+        while time.time() < deadline and server.poll() is None:
+            if text in page():
+                return True
+            time.sleep(0.3)
+        return False
+
+    try:
+        assert wait_for("Version 3")
+        reg.edit(
+            "models/fraud-detector/versions/2.yaml", "Version 2 of fraud-detector.", "Edited while served."
+        )
+        assert wait_for("Edited while served.")
+    finally:
+        server.send_signal(signal.SIGTERM)
+        output = server.communicate(timeout=30)[0]
+    assert server.returncode == 0, output
+    children = subprocess.run(["pgrep", "-f", f"127.0.0.1:{port}"], capture_output=True, text=True).stdout
+    assert children.strip() == "", "the MkDocs server outlived registry serve"
+    assert os.path.isdir(reg.root)

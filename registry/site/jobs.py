@@ -29,6 +29,10 @@ class PageMemo:
     def __init__(self) -> None:
         self.pages: dict[bytes, str] = {}
         self.hits = 0
+        self.kept: dict[str, tuple[bytes, str]] = {}
+        self.env: tuple[Any, Any] | None = None
+        """The template environment, and the overrides folder it was made for."""
+        """Files by path, with the key of what each was made from (``render.build``)."""
 
 
 def render_all(env: Any, jobs: Sequence[Job], memo: PageMemo | None = None) -> list[str]:
@@ -36,7 +40,7 @@ def render_all(env: Any, jobs: Sequence[Job], memo: PageMemo | None = None) -> l
     keys: list[bytes | None] = [None] * len(jobs)
     texts: list[str | None] = [None] * len(jobs)
     if memo is not None:
-        templates = _templates_digest(env)
+        templates = templates_digest(env)
         for i, job in enumerate(jobs):
             key = _digest(templates, job)
             keys[i] = key
@@ -73,7 +77,7 @@ def _digest(templates: bytes, job: Job) -> bytes | None:
     return hashlib.blake2b(buffer.getvalue(), key=templates, digest_size=20).digest()
 
 
-def _templates_digest(env: Any) -> bytes:
+def templates_digest(env: Any) -> bytes:
     """Every template's source as the loader finds it now (overrides included)."""
     h = hashlib.blake2b(digest_size=32)
     for name in sorted(env.list_templates()):

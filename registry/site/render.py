@@ -56,7 +56,7 @@ def _forge_links(forge: str | None) -> tuple[Callable[[str], str | None], Callab
     return (lambda c: commits + c), (lambda n: f"{requests}{n}")
 
 
-def _environment(overrides: Path | None) -> Any:
+def _environment(overrides: Path | None, reload: bool = False) -> Any:
     import jinja2
 
     loaders: list[jinja2.BaseLoader] = []
@@ -66,7 +66,7 @@ def _environment(overrides: Path | None) -> Any:
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=True,
-        auto_reload=False,  # one build renders a template thousands of times
+        auto_reload=reload,  # one build renders a template thousands of times
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -81,6 +81,13 @@ def _environment(overrides: Path | None) -> Any:
     env.filters["metric"] = lambda v: f"{v:.4g}" if isinstance(v, float) else str(v)
     env.filters["tojson_pretty"] = lambda v: json.dumps(v, indent=2, ensure_ascii=False, default=str)
     return env
+
+
+def _overrides_seen(overrides: Path | None) -> Any:
+    """The override templates there are, and when each was written."""
+    if overrides is None or not overrides.is_dir():
+        return (overrides, None)
+    return (overrides, sorted((p.name, p.stat().st_mtime_ns) for p in overrides.iterdir()))
 
 
 def _one_line(value: Any) -> Any:
@@ -287,7 +294,13 @@ def build(
 
     ``memo`` keeps the pages of the previous build, so a rebuild renders
     only the pages whose values changed (``registry serve``)."""
-    env = _environment(overrides)
+    if memo is None:
+        env = _environment(overrides)
+    else:  # one environment while the overrides stay the same files: templates compiled once
+        seen = _overrides_seen(overrides)
+        if memo.env is None or memo.env[0] != seen:
+            memo.env = (seen, _environment(overrides, reload=True))
+        env = memo.env[1]
     reg, events = data.reg, data.events
     links = _Pages(directory_urls)
     commit_url, pr_url = _forge_links(reg.config.forge)
@@ -298,6 +311,21 @@ def build(
         if e.model is not None:
             by_model.setdefault(names.get(e.model, e.model), []).append(e)
     out: dict[str, str | bytes] = {}
+    # Under serve, a page (or JSON file) whose inputs are those of the last
+    # build is kept without building its values: its key names the inputs.
+    state = _Inputs(data, directory_urls, env) if memo is not None else None
+    keys: dict[str, bytes] = {}
+    mkeys: dict[str, bytes | None] = {}
+
+    def kept(path: str, key: bytes | None) -> bool:
+        if memo is None or key is None:
+            return False
+        keys[path] = key
+        old = memo.kept.get(path)
+        if old is not None and old[0] == key:
+            out[path] = old[1]
+            return True
+        return False
 
     def event_rows(page: str, found: Iterable[Event]) -> list[dict[str, Any]]:
         rows = []
@@ -372,30 +400,14 @@ def build(
     # -- model pages ---------------------------------------------------------------------
     for rm in models.values():
         page = model_page(rm.name)
-        versions = [rm.versions[n] for n in sorted(rm.versions, reverse=True)]
         found = by_model.get(rm.name, [])
-        history = event_rows(page, reversed(found))
-        per_version: dict[int, list[dict[str, Any]]] = {}
-        for e, row in zip(reversed(found), history, strict=True):
-            if e.version is not None and e.kind not in ("alias_set", "alias_moved", "alias_removed"):
-                per_version.setdefault(e.version, []).append(row)
-        render(
-            "model.md.j2",
-            page,
-            rm=rm,
-            versions=[_version_data(rm, v, links, page, per_version.get(v.number, [])) for v in versions],
-            board=[
-                (s, [v.number for v in sorted(rm.versions.values(), key=lambda v: -v.number) if v.stage == s])
-                for s in reg.config.stages
-            ],
-            charts=_charts(rm),
-            history=history,
-            lineage_href=links.href(page, f"lineage/{rm.name}.md"),
-            index_href=links.href(page, "models/index.md"),
-            policy=reg.config.policy_for(rm.model),
-        )
+        mkey = mkeys[rm.name] = state.model(rm, found) if state is not None else None
+        if not kept(page, mkey):
+            _model_page(render, event_rows, reg, rm, found, links, page)
         sub = lineage.around(data.graph, [lineage.version_id(rm.name, n) for n in rm.versions])
         lpage = f"lineage/{rm.name}.md"
+        if kept(lpage, state.graph(sub) if state is not None else None):
+            continue
         render(
             "lineage_model.md.j2",
             lpage,
@@ -451,6 +463,8 @@ def build(
     pages = max(1, -(-len(newest) // ACTIVITY_PAGE))
     for i in range(pages):
         page = "activity/index.md" if i == 0 else f"activity/page-{i + 1}.md"
+        if kept(page, state.activity(i) if state is not None else None):
+            continue
         render(
             "activity.md.j2",
             page,
@@ -469,12 +483,107 @@ def build(
     # -- static JSON API ------------------------------------------------------------------------
     out["api/models.json"] = _compact([model_summary(rm) for rm in models.values()])
     for rm in models.values():
-        out[f"api/models/{rm.name}.json"] = _compact(model_view(rm))
+        api = f"api/models/{rm.name}.json"
+        if not kept(api, mkeys.get(rm.name)):
+            out[api] = _compact(model_view(rm))
         for v in rm.versions.values():
-            out[f"api/models/{rm.name}/{v.number}.json"] = _compact(version_view(rm, v))
+            api = f"api/models/{rm.name}/{v.number}.json"
+            if not kept(api, mkeys.get(rm.name)):
+                out[api] = _compact(version_view(rm, v))
     out["assets/registry.css"] = _asset("registry.css")
     out["assets/registry.js"] = _asset("registry.js")
+    if memo is not None:
+        memo.kept = {}
+        for name, made_from in keys.items():
+            content = out[name]
+            if isinstance(content, str):
+                memo.kept[name] = (made_from, content)
     return out
+
+
+def _model_page(
+    render: Callable[..., None],
+    event_rows: Callable[[str, Iterable[Event]], list[dict[str, Any]]],
+    reg: LoadedRegistry,
+    rm: RegisteredModel,
+    found: list[Event],
+    links: _Pages,
+    page: str,
+) -> None:
+    versions = [rm.versions[n] for n in sorted(rm.versions, reverse=True)]
+    history = event_rows(page, reversed(found))
+    per_version: dict[int, list[dict[str, Any]]] = {}
+    for e, row in zip(reversed(found), history, strict=True):
+        if e.version is not None and e.kind not in ("alias_set", "alias_moved", "alias_removed"):
+            per_version.setdefault(e.version, []).append(row)
+    render(
+        "model.md.j2",
+        page,
+        rm=rm,
+        versions=[_version_data(rm, v, links, page, per_version.get(v.number, [])) for v in versions],
+        board=[
+            (s, [v.number for v in sorted(rm.versions.values(), key=lambda v: -v.number) if v.stage == s])
+            for s in reg.config.stages
+        ],
+        charts=_charts(rm),
+        history=history,
+        lineage_href=links.href(page, f"lineage/{rm.name}.md"),
+        index_href=links.href(page, "models/index.md"),
+        policy=reg.config.policy_for(rm.model),
+    )
+
+
+class _Inputs:
+    """Keys that name what a page is made from, so that ``serve`` can keep a
+    page whose inputs did not change without building its values. Every key
+    includes what any page may depend on: the templates, the link style,
+    registry.yaml, and which models and versions exist (links point to them)."""
+
+    def __init__(self, data: SiteData, directory_urls: bool, env: Any) -> None:
+        from registry.site.jobs import templates_digest
+
+        reg = data.reg
+        self._files: dict[str, list[tuple[str, str]]] = {}
+        for path, entry in reg.snapshot.entries.items():
+            parts = path.split("/", 2)
+            if len(parts) == 3 and parts[0] == "models":
+                self._files.setdefault(parts[1], []).append((path, entry.blob))
+        self._common = self._digest(
+            (
+                templates_digest(env),
+                directory_urls,
+                reg.blob("registry.yaml"),
+                sorted((name, sorted(rm.versions), rm.model.former_names) for name, rm in reg.models.items()),
+            )
+        )
+        events = data.events
+        self._events = (
+            len(events),
+            events[0].commit if events else None,
+            events[-1].commit if events else None,
+        )
+
+    def _digest(self, value: Any) -> bytes:
+        import hashlib
+        import pickle
+
+        data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        return hashlib.blake2b(data, key=getattr(self, "_common", b""), digest_size=20).digest()
+
+    def model(self, rm: RegisteredModel, found: list[Event]) -> bytes:
+        """A model's page and JSON: its files, as git hashes them, and its events."""
+        mine = (len(found), found[0].commit, found[-1].commit) if found else None
+        return self._digest(("model", sorted(self._files.get(rm.name, [])), mine))
+
+    def graph(self, sub: Graph) -> bytes:
+        """A model's lineage page: its part of the graph."""
+        return self._digest(
+            ("graph", sorted(sub.nodes.items()), sorted((e.source, e.target, e.kind) for e in sub.edges))
+        )
+
+    def activity(self, number: int) -> bytes:
+        """A page of the audit log: the whole history (from its first, last and count)."""
+        return self._digest(("activity", number, self._events))
 
 
 def _compact(data: Any) -> str:
