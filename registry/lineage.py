@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
-from registry.records import RegisteredModel, Version
+from registry.records import Lineage, RegisteredModel, Version
 
 
 @dataclass(frozen=True)
@@ -84,8 +84,11 @@ def version_id(model: str, number: int) -> str:
     return f"model:{model}/{number}"
 
 
-def build(models: Mapping[str, RegisteredModel]) -> Graph:
-    """The whole registry's lineage graph."""
+def build(
+    models: Mapping[str, RegisteredModel], lineage_of: Callable[[Version], Lineage] | None = None
+) -> Graph:
+    """The whole registry's lineage graph (``lineage_of``: where a version's
+    lineage comes from, when the caller remembers some)."""
     former = {old: rm.name for rm in models.values() for old in rm.model.former_names}
     graph = Graph()
     for rm in models.values():
@@ -95,7 +98,7 @@ def build(models: Mapping[str, RegisteredModel]) -> Graph:
         for number in sorted(rm.versions):
             v = rm.versions[number]
             target = version_id(rm.name, number)
-            lineage = v.lineage
+            lineage = lineage_of(v) if lineage_of is not None else v.lineage
             for d in lineage.data:
                 key = f"data:{d.path or d.name}" + (f"@{d.md5}" if d.md5 else "")
                 label = (d.path or d.name or "?") + (f" ({d.md5[:8]})" if d.md5 else "")

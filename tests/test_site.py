@@ -242,18 +242,22 @@ def test_a_rebuild_that_keeps_unchanged_pages_equals_a_fresh_build(reg: Registry
     from registry.site.render import build
 
     memo = PageMemo()
-    first = build(collect(reg.root), memo=memo)
+    known: dict[object, object] = {}  # each version's lineage, as serve keeps it
+    first = build(collect(reg.root, known=known), memo=memo)
     steps = [
         lambda: reg.edit("models/fraud-detector/versions/3.yaml", "stage: staging", "stage: archived"),
         lambda: reg.commit("archive v3"),  # history only: the work tree is as it was
         lambda: reg.edit("models/base-encoder/model.yaml", "A text encoder.", "A text encoder, retrained."),
         lambda: reg.version("base-encoder", 2, "staging"),  # a new version: links elsewhere change
+        lambda: reg.version(  # a new parent edge: base-encoder's lineage page changes
+            "fraud-detector", 4, "none", lineage={"parents": [{"model": "base-encoder", "version": 2}]}
+        ),
         lambda: reg.write("site_templates/model.md.j2", "# {{ rm.name }}\n\nours\n"),  # an override appears
     ]
     previous = first
     for step in steps:
         step()
-        kept = build(collect(reg.root), memo=memo, overrides=reg.root / "site_templates")
+        kept = build(collect(reg.root, known=known), memo=memo, overrides=reg.root / "site_templates")
         fresh = build(collect(reg.root), overrides=reg.root / "site_templates")
         assert kept == fresh
         assert kept != previous

@@ -7,19 +7,39 @@ layer; ``collect`` gathers what the pages are made from.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+from registry.records import Lineage, Version
 from registry.site.render import SiteData
 
 
-def collect(root: Path, rev: str | None = None) -> SiteData:
-    """The registry (work tree, or ``rev``), its history up to HEAD (or ``rev``) and its lineage graph."""
+def collect(root: Path, rev: str | None = None, known: dict[Any, Any] | None = None) -> SiteData:
+    """The registry (work tree, or ``rev``), its history up to HEAD (or ``rev``) and its lineage graph.
+
+    ``known`` (kept by ``serve`` between builds) remembers each version's
+    lineage by its file's git hash, so a rebuild reads only changed records."""
     from registry import git, lineage
     from registry.history import events
     from registry.load import load
 
     reg = load(root, rev)
     found = events(root, rev or "HEAD") if git.head_commit(root) else []
-    return SiteData(reg, found, lineage.build(reg.models))
+    if known is None:
+        return SiteData(reg, found, lineage.build(reg.models))
+    now: dict[Any, Any] = {}
+
+    def lineage_of(v: Version) -> Lineage:
+        key = (v.path, reg.blob(v.path))
+        made = known.get(key)
+        if made is None:
+            made = v.lineage
+        now[key] = made
+        return made
+
+    graph = lineage.build(reg.models, lineage_of)
+    known.clear()
+    known.update(now)
+    return SiteData(reg, found, graph)
 
 
 def generate(root: Path, out: Path, *, rev: str | None = None, directory_urls: bool = False) -> int:

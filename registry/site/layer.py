@@ -27,6 +27,7 @@ class RegistryLayer:
         self._memo: PageMemo | None = PageMemo() if command == "serve" else None
         self._folder: Path | None = None  # where ``serve`` keeps the generated files
         self._written: dict[str, str | bytes] = {}
+        self._known: dict[Any, Any] = {}  # each version's lineage, by its file's git hash
 
     def on_shutdown(self) -> None:
         if getattr(self, "_folder", None) is not None:
@@ -37,7 +38,9 @@ class RegistryLayer:
         option = self.config.registry
         self._root = (base / option).resolve() if option else base
         files = build(
-            collect(self._root),
+            collect(
+                self._root, known=getattr(self, "_known", None) if getattr(self, "_memo", None) else None
+            ),
             directory_urls=config.use_directory_urls,
             overrides=self._root / "site_templates",
             memo=getattr(self, "_memo", None),
