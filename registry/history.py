@@ -341,7 +341,7 @@ def _source(entry: git.LogEntry) -> _Source:
     )
 
 
-_FORMAT = "h2"  # bump when the events of a commit would come out differently
+_FORMAT = "h3"  # bump when the events of a commit would come out differently
 
 
 def _person(p: git.Person | None) -> tuple[str, str, int, str] | None:
@@ -556,7 +556,8 @@ def _rows(
                 entry.committer.time,
                 pr,
                 entry.commit if merged else None,
-                _person(entry.committer) if merged else None,
+                # who merged: the merge commit's author (on GitHub the committer is "GitHub")
+                _person(entry.author) if merged else None,
                 src.reason or (landing.reason if merged else None),
                 src.subject,
             )

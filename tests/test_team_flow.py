@@ -16,9 +16,9 @@ from tests.builder import DVC, cli
 
 ALICE = {"GIT_AUTHOR_NAME": "Alice", "GIT_AUTHOR_EMAIL": "alice@example.com"}
 BOB = {"GIT_AUTHOR_NAME": "Bob", "GIT_AUTHOR_EMAIL": "bob@example.com"}
-FORGE = {
-    "GIT_AUTHOR_NAME": "GitHub",
-    "GIT_AUTHOR_EMAIL": "noreply@github.com",
+FORGE = {  # a merge on GitHub: its author is who pressed the button, its committer GitHub
+    "GIT_AUTHOR_NAME": "Carol",
+    "GIT_AUTHOR_EMAIL": "carol@example.com",
     "GIT_COMMITTER_NAME": "GitHub",
     "GIT_COMMITTER_EMAIL": "noreply@github.com",
 }
@@ -152,7 +152,7 @@ def test_a_promotion_goes_through_a_pull_request(team: tuple[Forge, Path, Path],
     event = promoted[0]
     assert event["pr"] == number
     assert event["author"]["email"] == "bob@example.com"
-    assert event["merged_by"]["email"] == "noreply@github.com"
+    assert event["merged_by"]["email"] == "carol@example.com"
     assert event["reason"] == "wins the shadow test"
     text = ok(alice, "history", "scorer")
     assert f"#{number}" in text and "bob@example.com" in text

@@ -191,13 +191,15 @@ def register(
     if push:
         dvc.push_object(root, md5, size)
     record["artifact"] = {"path": art_rel, "md5": md5, "size": size}
+    # An editor's schema hint, where the registry keeps the schemas at that path (`registry schema`)
+    hinted = (root / "registry" / "schemas" / "version.schema.json").is_file()
     files = {
-        record_path: _VERSION_SCHEMA + _dump(record),
+        record_path: (_VERSION_SCHEMA if hinted else "") + _dump(record),
         f"{art_path}.dvc": dvc.pointer_text(source.name, md5, size),
         f"{folder}/artifacts/{number}/.gitignore": f"/{source.name}\n",
     }
     if rm is None:
-        files[f"{folder}/model.yaml"] = _MODEL_SCHEMA + "{}\n"
+        files[f"{folder}/model.yaml"] = (_MODEL_SCHEMA if hinted else "") + "{}\n"
     subject = f"register {model} v{number}" + (" (new model)" if rm is None else "")
     trailers = [("Registry-Action", "register"), ("Model", model), ("Version", str(number))]
     if stage != reg.config.stages[0]:
