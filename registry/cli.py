@@ -86,10 +86,11 @@ def cli(ctx: click.Context, repo: str | None) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json", "github"]),
+    type=click.Choice(["text", "json", "github", "gitlab"]),
     default="text",
     show_default=True,
-    help="github prints workflow commands, so problems show inline on the pull request.",
+    help="github prints workflow commands, so problems show inline on the pull request; "
+    "gitlab prints a code quality report (JSON) for the merge request.",
 )
 @click.option("--strict", is_flag=True, help="Fail on warnings (such as policy changes) too.")
 @click.pass_context

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -101,6 +102,20 @@ def format_problems(problems: Sequence[Problem], fmt: str) -> str:
             ],
             indent=2,
             sort_keys=True,
+        )
+    if fmt == "gitlab":  # GitLab's code quality report (Code Climate's format): inline on the merge request
+        return json.dumps(
+            [
+                {
+                    "description": f"{p.rule}: {p.message}",
+                    "check_name": p.rule,
+                    "fingerprint": hashlib.sha256(f"{p.path}\0{p.rule}\0{p.message}".encode()).hexdigest(),
+                    "severity": "major" if p.severity == ERROR else "minor",
+                    "location": {"path": p.path, "lines": {"begin": p.line or 1}},
+                }
+                for p in problems
+            ],
+            indent=2,
         )
     if fmt == "github":
         lines = []

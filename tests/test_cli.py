@@ -45,6 +45,28 @@ def test_check_formats_github_annotations(reg: RegistryBuilder) -> None:
     )
 
 
+def test_check_formats_a_gitlab_code_quality_report(reg: RegistryBuilder) -> None:
+    clean = run(reg.root, "check", "--format", "gitlab")
+    assert (clean.returncode, json.loads(clean.stdout)) == (0, [])  # GitLab wants valid JSON either way
+    reg.edit(MODEL, "challenger: 3", "challenger: 9")
+    reg.write(V3, b"stage: staging\nstage: none\n")
+    proc = run(reg.root, "check", "--format", "gitlab")
+    assert proc.returncode == 1
+    found = json.loads(proc.stdout)
+    alias = [f for f in found if f["check_name"] == "alias-target"]
+    assert len(alias) == 1
+    assert (
+        alias[0]["description"]
+        == "alias-target: alias 'challenger' points to version 9, which does not exist"
+    )
+    assert (alias[0]["severity"], alias[0]["location"]) == ("major", {"path": MODEL, "lines": {"begin": 6}})
+    for issue in found:  # the fields GitLab requires, each fingerprint its own
+        assert set(issue) == {"description", "check_name", "fingerprint", "severity", "location"}
+        assert issue["severity"] in ("info", "minor", "major", "critical", "blocker")
+        assert isinstance(issue["location"]["lines"]["begin"], int)
+    assert len({f["fingerprint"] for f in found}) == len(found) >= 2
+
+
 def test_check_formats_json(reg: RegistryBuilder) -> None:
     reg.write(V3, b"stage: staging\nstage: none\n")
     proc = run(reg.root, "check", "--format", "json")

@@ -48,7 +48,7 @@ def run(
         shown = within(problems, only)
         hidden = len(problems) - len(shown)
         problems = shown
-    if problems or fmt == "json":
+    if problems or fmt in ("json", "gitlab"):  # a report is JSON even when empty
         click.echo(format_problems(problems, fmt))
     errors = sum(1 for p in problems if p.severity == ERROR)
     warnings = len(problems) - errors
