@@ -301,3 +301,24 @@ def test_show_production_at_a_moment(empty_repo: RegistryBuilder) -> None:
         proc = cli(reg.root, "show", "fraud-detector:production", "--at", at)
         assert proc.returncode == 0, proc.stderr
         assert proc.stdout.splitlines()[0].startswith(f"fraud-detector version {number}"), proc.stdout
+
+
+def test_a_registry_yaml_that_spells_out_the_defaults_sets_no_policy(empty_repo: RegistryBuilder) -> None:
+    defaults = (
+        "stages: [none, staging, production, archived]\n"
+        "single_holder: [production]\n"
+        "archive_on_promote: true\n"
+        "archive_stage: archived\n"
+        "rollback: true\n"
+    )
+    empty_repo.write("registry.yaml", defaults)
+    empty_repo.commit("a registry, as init writes it")
+    empty_repo.write("registry.yaml", defaults.replace("rollback: true", "rollback: false"))
+    empty_repo.commit("no rollbacks")
+    empty_repo.write("registry.yaml", defaults.replace("rollback: true\n", ""))
+    empty_repo.commit("rollback back to its default, by leaving it out")
+    found = [(e.kind, e.details) for e in events(empty_repo.root, "HEAD")]
+    assert found == [
+        ("policy_changed", {"keys": ["rollback"]}),
+        ("policy_changed", {"keys": ["rollback"]}),
+    ]
