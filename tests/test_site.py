@@ -53,6 +53,10 @@ def test_example_site_has_every_page(example_site: Path) -> None:
         assert (example_site / "lineage" / f"{name}.html").is_file()
     page = (example_site / "models/fraud-detector/index.html").read_text()
     assert "registry pull models:/fraud-detector/3" in page
+    # The JSON API is in the built site too, as `registry site generate` writes it.
+    shown = json.loads(cli(ROOT, "show", "fraud-detector/3", "--json").stdout)
+    assert json.loads((example_site / "api/models/fraud-detector/3.json").read_text()) == shown
+    assert len(json.loads((example_site / "api/models.json").read_text())) == 5
     assert 'class="registry-trend"' in page and 'class="registry-board"' in page
     assert 'class="registry-lineage"' in (example_site / "lineage/support-ticket-router.html").read_text()
 
@@ -208,6 +212,7 @@ def test_the_plugin_also_runs_under_properdocs(tmp_path: Path) -> None:
         "registry pull models:/fraud-detector/3" in page
         and 'class="registry-lineage"' in (out / "lineage/fraud-detector.html").read_text()
     )
+    assert (out / "api/models/fraud-detector/3.json").is_file()
 
 
 def test_forge_links_for_github_and_gitlab() -> None:
@@ -307,6 +312,9 @@ def test_serve_shows_an_edited_record_and_stops_cleanly(reg: RegistryBuilder) ->
             "models/fraud-detector/versions/2.yaml", "Version 2 of fraud-detector.", "Edited while served."
         )
         assert wait_for("Edited while served.")
+        api = f"http://127.0.0.1:{port}/api/models/fraud-detector/2.json"
+        with urllib.request.urlopen(api, timeout=5) as response:  # the JSON API follows the edit too
+            assert json.loads(response.read())["description"] == "Edited while served."
     finally:
         server.send_signal(signal.SIGTERM)
         output = server.communicate(timeout=30)[0]

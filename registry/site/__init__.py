@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from registry.history import Event
 from registry.records import Lineage, Version
 from registry.site.render import SiteData
 
@@ -16,17 +17,22 @@ from registry.site.render import SiteData
 def collect(root: Path, rev: str | None = None, known: dict[Any, Any] | None = None) -> SiteData:
     """The registry (work tree, or ``rev``), its history up to HEAD (or ``rev``) and its lineage graph.
 
-    ``known`` (kept by ``serve`` between builds) remembers each version's
-    lineage by its file's git hash, so a rebuild reads only changed records."""
+    ``known`` (kept by ``serve`` between builds) remembers the history while
+    HEAD stays the same commit, and each version's lineage by its file's git
+    hash, so a rebuild after an edit reads only what changed."""
     from registry import git, lineage
     from registry.history import events
     from registry.load import load
 
     reg = load(root, rev)
-    found = events(root, rev or "HEAD") if git.head_commit(root) else []
+    head = git.head_commit(root)
     if known is None:
+        found = events(root, rev or "HEAD") if head else []
         return SiteData(reg, found, lineage.build(reg.models))
-    now: dict[Any, Any] = {}
+    history_key = ("history", head)
+    kept: list[Event] | None = known.get(history_key) if rev is None else None
+    found = kept if kept is not None else events(root, rev or "HEAD") if head else []
+    now: dict[Any, Any] = {history_key: found}
 
     def lineage_of(v: Version) -> Lineage:
         key = (v.path, reg.blob(v.path))

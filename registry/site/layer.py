@@ -27,7 +27,9 @@ class RegistryLayer:
         self._memo: PageMemo | None = PageMemo() if command == "serve" else None
         self._folder: Path | None = None  # where ``serve`` keeps the generated files
         self._written: dict[str, str | bytes] = {}
-        self._known: dict[Any, Any] = {}  # each version's lineage, by its file's git hash
+        self._known: dict[Any, Any] = {}  # the history, and each version's lineage, as last read
+        self._dirty = command == "serve" and dirty  # the site folder keeps what the last build wrote
+        self._api_written: dict[str, str | bytes] = {}
 
     def on_shutdown(self) -> None:
         if getattr(self, "_folder", None) is not None:
@@ -51,6 +53,11 @@ class RegistryLayer:
             if path.endswith(".md") and isinstance(content, str):
                 files[path], segments = splice(content)
                 self._segments[path] = by_search(segments)
+        # The JSON API is written straight into the site (on_post_build): as 20,000
+        # MkDocs files it would cost every build, and every serve rebuild, seconds.
+        self._api = {
+            p: files.pop(p) for p in [p for p in files if p.startswith("api/") and p.endswith(".json")]
+        }
         self._files = files
         if ASSETS[0] not in [str(i) for i in config.extra_css]:
             config.extra_css.append(ASSETS[0])
@@ -69,7 +76,22 @@ class RegistryLayer:
             else:
                 file = self.file_class.generated(config, path, content=content, inclusion=self.not_in_nav)
             files.append(file)
+        for path in [p for p in self._api if files.get_file_from_path(p) is not None]:
+            del self._api[path]  # a hand-written file of the same path wins here too
         return files
+
+    def on_post_build(self, config: Any) -> None:
+        site = config.site_dir
+        written = self._api_written if getattr(self, "_dirty", False) else {}
+        for path, content in self._api.items():
+            if written.get(path) == content:
+                continue  # `serve --dirty`: still there from the last build
+            target = os.path.join(site, path)
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            with open(target, "wb") as fh:
+                fh.write(content if isinstance(content, bytes) else content.encode("utf-8"))
+            if getattr(self, "_dirty", False):
+                self._api_written[path] = content
 
     def _keep(self, path: str, content: str | bytes) -> str:
         """Under ``serve``, a generated file lives on disk and is rewritten only
