@@ -319,6 +319,9 @@ def test_serve_shows_an_edited_record_and_stops_cleanly(reg: RegistryBuilder) ->
         server.send_signal(signal.SIGTERM)
         output = server.communicate(timeout=30)[0]
     assert server.returncode == 0, output
+    assert (
+        "Documentation built" in output and "'dirty' build" not in output
+    )  # no warning a user can do nothing about
     children = subprocess.run(["pgrep", "-f", f"127.0.0.1:{port}"], capture_output=True, text=True).stdout
     assert children.strip() == "", "the MkDocs server outlived registry serve"
     assert os.path.isdir(reg.root)

@@ -3,6 +3,7 @@ share (MkDocs 1.6's), without importing either."""
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import tempfile
@@ -14,6 +15,10 @@ from registry.site.jobs import PageMemo
 from registry.site.render import build, by_search, splice, unsplice
 
 ASSETS = ("assets/registry.css", "assets/registry.js")
+
+
+def _not_the_dirty_warning(record: logging.LogRecord) -> bool:
+    return not str(record.msg).startswith("A 'dirty' build is being performed")
 
 
 class RegistryLayer:
@@ -30,6 +35,11 @@ class RegistryLayer:
         self._known: dict[Any, Any] = {}  # the history, and each version's lineage, as last read
         self._dirty = command == "serve" and dirty  # the site folder keeps what the last build wrote
         self._api_written: dict[str, str | bytes] = {}
+        if (
+            self._dirty
+        ):  # its warning is about pages that link to pages left as they were: ours are kept current
+            for engine in ("mkdocs", "properdocs"):
+                logging.getLogger(f"{engine}.commands.build").addFilter(_not_the_dirty_warning)
 
     def on_shutdown(self) -> None:
         if getattr(self, "_folder", None) is not None:
