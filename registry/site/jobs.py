@@ -30,6 +30,8 @@ class PageMemo:
         self.pages: dict[bytes, str] = {}
         self.hits = 0
         self.kept: dict[str, tuple[bytes, str]] = {}
+        self.graph: tuple[bytes, dict[str, bytes]] | None = None
+        """The whole lineage graph's key, and the key of each model's part of it."""
         self.env: tuple[Any, Any] | None = None
         """The template environment, and the overrides folder it was made for."""
         """Files by path, with the key of what each was made from (``render.build``)."""

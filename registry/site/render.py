@@ -398,16 +398,25 @@ def build(
     render("models.md.j2", "models/index.md", models=summaries)
 
     # -- model pages ---------------------------------------------------------------------
+    parts: dict[str, bytes] = state.parts_before(memo.graph if memo is not None else None) if state else {}
     for rm in models.values():
         page = model_page(rm.name)
         found = by_model.get(rm.name, [])
         mkey = mkeys[rm.name] = state.model(rm, found) if state is not None else None
         if not kept(page, mkey):
             _model_page(render, event_rows, reg, rm, found, links, page)
-        sub = lineage.around(data.graph, [lineage.version_id(rm.name, n) for n in rm.versions])
         lpage = f"lineage/{rm.name}.md"
-        if kept(lpage, state.graph(sub) if state is not None else None):
-            continue
+        sub = None
+        if state is not None:
+            part = parts.get(rm.name)  # the key of its part of the graph, while the graph is the same
+            if part is None:
+                sub = lineage.around(data.graph, [lineage.version_id(rm.name, n) for n in rm.versions])
+                part = state.graph(sub)
+            state.parts[rm.name] = part
+            if kept(lpage, state.lineage(mkey, part)):
+                continue
+        if sub is None:
+            sub = lineage.around(data.graph, [lineage.version_id(rm.name, n) for n in rm.versions])
         render(
             "lineage_model.md.j2",
             lpage,
@@ -492,7 +501,8 @@ def build(
                 out[api] = _compact(version_view(rm, v))
     out["assets/registry.css"] = _asset("registry.css")
     out["assets/registry.js"] = _asset("registry.js")
-    if memo is not None:
+    if memo is not None and state is not None:
+        memo.graph = (state.whole_graph, state.parts)
         memo.kept = {}
         for name, made_from in keys.items():
             content = out[name]
@@ -556,6 +566,8 @@ class _Inputs:
                 sorted((name, sorted(rm.versions), rm.model.former_names) for name, rm in reg.models.items()),
             )
         )
+        self.whole_graph = self.graph(data.graph)
+        self.parts: dict[str, bytes] = {}
         events = data.events
         self._events = (
             len(events),
@@ -576,10 +588,19 @@ class _Inputs:
         return self._digest(("model", sorted(self._files.get(rm.name, [])), mine))
 
     def graph(self, sub: Graph) -> bytes:
-        """A model's lineage page: its part of the graph."""
+        """A part of the lineage graph."""
         return self._digest(
             ("graph", sorted(sub.nodes.items()), sorted((e.source, e.target, e.kind) for e in sub.edges))
         )
+
+    def parts_before(self, before: tuple[bytes, dict[str, bytes]] | None) -> dict[str, bytes]:
+        """The keys of each model's part of the graph from the last build, if
+        the whole graph is as it was then (cutting 1,000 parts costs a second)."""
+        return before[1] if before is not None and before[0] == self.whole_graph else {}
+
+    def lineage(self, model: bytes | None, part: bytes) -> bytes:
+        """A model's lineage page: its part of the graph, and the model (a template may show more of it)."""
+        return self._digest(("lineage", model, part))
 
     def activity(self, number: int) -> bytes:
         """A page of the audit log: the whole history (from its first, last and count)."""
