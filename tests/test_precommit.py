@@ -52,6 +52,24 @@ def test_check_exits_zero_when_the_given_files_are_clean_though_another_is_broke
     assert run(reg.root, "check").returncode == 1
 
 
+def test_a_problem_the_given_files_cause_elsewhere_is_reported(reg: RegistryBuilder) -> None:
+    """v2 holds production; moving v1 there breaks single-holder, a rule some
+    checks report on v2, which pre-commit did not pass: it is shown, being
+    new since HEAD in a file that is as HEAD has it."""
+    _break_elsewhere(reg)  # new too, but in a changed file that was not given: not shown
+    reg.edit(V1, "stage: archived", "stage: production")
+    proc = run(reg.root, "check", V1)
+    assert proc.returncode == 1
+    reported = proc.stdout.splitlines()
+    assert any("single-holder" in line for line in reported), proc.stdout
+    assert not any(line.startswith(ELSEWHERE) for line in reported)
+    # Problems already on HEAD elsewhere stay out of a pre-commit run.
+    reg.commit("broken on main")
+    reg.edit(V3, "Version 3 of fraud-detector.", "Version three.")
+    proc = run(reg.root, "check", V3)
+    assert (proc.returncode, proc.stdout) == (0, ""), proc.stdout
+
+
 def test_check_paths_are_relative_to_the_current_folder(reg: RegistryBuilder) -> None:
     _break_elsewhere(reg)
     folder = reg.root / "models" / "base-encoder"

@@ -10,7 +10,7 @@ import click
 
 from registry.check import check
 from registry.errors import UsageError
-from registry.problems import ERROR, format_problems, within
+from registry.problems import ERROR, Problem, format_problems, within
 
 
 def registry_paths(root: Path, given: Sequence[str], cwd: Path | None = None) -> list[str] | None:
@@ -46,8 +46,9 @@ def run(
     hidden = 0
     if only is not None:
         shown = within(problems, only)
+        shown += _caused_elsewhere(root, [p for p in problems if p not in shown]) if rev is None else []
         hidden = len(problems) - len(shown)
-        problems = shown
+        problems = sorted(shown, key=lambda p: p.sort_key())
     if problems or fmt in ("json", "gitlab"):  # a report is JSON even when empty
         click.echo(format_problems(problems, fmt))
     errors = sum(1 for p in problems if p.severity == ERROR)
@@ -61,3 +62,20 @@ def run(
         summary = f"{errors} error(s), {warnings} warning(s) ({what})" if problems else f"ok ({what})"
         click.echo(summary, err=True)
     return 1 if errors or (strict and warnings) else 0
+
+
+def _caused_elsewhere(root: Path, others: list[Problem]) -> list[Problem]:
+    """Of the problems outside the given paths, those that a change made them
+    cause: new since HEAD, in a file (or folder) that is as HEAD has it.
+    Promoting v1 while v2 holds production is reported on v2, which the
+    pre-commit hook was not given."""
+    from registry import git
+
+    if not others or git.head_commit(root) is None:
+        return []
+    before = {(p.path, p.rule, p.message) for p in check(root, rev="HEAD")}
+    new = [p for p in others if (p.path, p.rule, p.message) not in before]
+    if not new:
+        return []
+    changed = git.uncommitted(root, sorted({p.path for p in new}))
+    return [p for p in new if not any(c == p.path or c.startswith(p.path + "/") for c in changed)]
