@@ -270,7 +270,7 @@ def test_a_rebuild_that_keeps_unchanged_pages_equals_a_fresh_build(reg: Registry
     assert memo.kept  # and it did keep pages
 
 
-def test_serve_shows_an_edited_record_and_stops_cleanly(reg: RegistryBuilder) -> None:
+def test_serve_shows_an_edited_record_and_stops_cleanly(reg: RegistryBuilder, tmp_path: Path) -> None:
     import os
     import signal
     import socket
@@ -282,12 +282,17 @@ def test_serve_shows_an_edited_record_and_stops_cleanly(reg: RegistryBuilder) ->
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
+    scratch = tmp_path / "tmp"  # where the server and MkDocs keep their temporary folders
+    scratch.mkdir()
     server = subprocess.Popen(
         [sys.executable, "-P", "-m", "registry", "serve", "--addr", f"127.0.0.1:{port}"],
         cwd=reg.root,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        env={**os.environ, "TMPDIR": str(scratch)},
+        # as a program started in the background by a shell: Ctrl-C ignored
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
     )
     url = f"http://127.0.0.1:{port}/models/fraud-detector/index.html"
 
@@ -324,4 +329,4 @@ def test_serve_shows_an_edited_record_and_stops_cleanly(reg: RegistryBuilder) ->
     )  # no warning a user can do nothing about
     children = subprocess.run(["pgrep", "-f", f"127.0.0.1:{port}"], capture_output=True, text=True).stdout
     assert children.strip() == "", "the MkDocs server outlived registry serve"
-    assert os.path.isdir(reg.root)
+    assert list(scratch.iterdir()) == []  # its temporary folders and MkDocs' are gone

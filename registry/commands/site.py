@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
 import click
@@ -50,11 +51,21 @@ def _mkdocs(args: list[str], root: Path) -> int:
         raise RegistryError("the catalog needs MkDocs and Material: pip install 'git-model-registry[site]'")
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     # -P: the registry folder is not put on sys.path (it may hold a folder called registry/, as this project does)
-    proc = subprocess.Popen([sys.executable, "-P", "-m", "mkdocs", *args], cwd=root, env=env)
+    proc = subprocess.Popen(
+        [sys.executable, "-P", "-m", "mkdocs", *args],
+        cwd=root,
+        env=env,
+        # Ctrl-C reaches MkDocs even where it was ignored (a program started in the background)
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
 
     def stop(_signum: int, _frame: object) -> None:
-        # As Ctrl-C: MkDocs then stops its server and removes its temporary folders.
+        # As Ctrl-C: MkDocs then stops its server and removes its temporary folders;
+        # if it has not stopped 10 s later, it is terminated.
         proc.send_signal(signal.SIGINT)
+        timer = threading.Timer(10, proc.terminate)
+        timer.daemon = True
+        timer.start()
 
     previous = signal.signal(signal.SIGTERM, stop)
     try:
