@@ -28,7 +28,7 @@ from registry import git, yamlsafe
 from registry.cache import ParseCache
 from registry.errors import GitError
 from registry.load import MODELS_DIR, REGISTRY_FILE, cache_for
-from registry.records import POLICY_KEYS, Config
+from registry.records import POLICY_KEYS, changes_policy
 
 _RECORD = re.compile(r"^models/([^/]+)/(?:(model)\.yaml|versions/([1-9][0-9]{0,8})\.yaml)$")
 _GITHUB_MERGE = re.compile(r"\AMerge pull request #([0-9]+) from ")
@@ -598,29 +598,14 @@ def _branch_sources(
 _Raw = tuple[str, str | None, int | None, dict[str, Any], str]
 
 
-def _same_in_effect(key: str, old: Any, new: Any) -> bool:
-    """Whether a registry.yaml key written out or left out changes nothing:
-    a file that spells out the defaults (as ``registry init`` writes it) sets no policy."""
-    if old is not None and new is not None:
-        return False
-    try:
-        return bool(
-            getattr(Config.from_dict({key: old if new is None else new}), key) == getattr(Config(), key)
-        )
-    except (ValueError, KeyError, TypeError, AttributeError):
-        return False
-
-
 def _commit_events(changes: list[git.FileChange], records: _Records, archive_stage: str) -> Iterator[_Raw]:
     """The events of one main-line commit, from its changed records."""
     models: dict[str, git.FileChange] = {}
     versions: dict[str, dict[int, git.FileChange]] = {}
     for change in changes:
         if change.path == REGISTRY_FILE:
-            diff = records.changed(change.old, change.new, (*POLICY_KEYS, "archive_stage"), change.path) or {}
-            edited = sorted(
-                k for k, (a, b) in diff.items() if k in POLICY_KEYS and not _same_in_effect(k, a, b)
-            )
+            diff = records.changed(change.old, change.new, POLICY_KEYS, change.path) or {}
+            edited = sorted(k for k, (a, b) in diff.items() if changes_policy(k, a, b))
             if edited:
                 yield ("policy_changed", None, None, {"keys": edited}, change.path)
             continue

@@ -400,6 +400,27 @@ class Config:
         return self.policy.overridden_by(model.policy if model else None)
 
 
+def policy_edits(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
+    """The policy keys of registry.yaml (``POLICY_KEYS``) whose effect differs
+    between two of its documents: a key written out with its default value
+    is the same as the key left out (as ``registry init`` writes the file)."""
+    return [k for k in POLICY_KEYS if changes_policy(k, old.get(k), new.get(k))]
+
+
+def changes_policy(key: str, old: Any, new: Any) -> bool:
+    """Whether ``key`` of registry.yaml going from ``old`` to ``new`` (None: absent) changes the policy."""
+    if old == new:
+        return False
+    if old is not None and new is not None:
+        return True
+    try:
+        return bool(
+            getattr(Config.from_dict({key: old if new is None else new}), key) != getattr(Config(), key)
+        )
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return True
+
+
 @dataclass(frozen=True)
 class RegisteredModel:
     """A model with its versions, as loaded from one snapshot of the tree."""

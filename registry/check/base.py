@@ -13,7 +13,7 @@ from typing import Any
 from registry.check.gates import gate_failures, is_rollback, may_roll_back, transition_allowed
 from registry.load import MODELS_DIR, REGISTRY_FILE, LoadedRegistry
 from registry.problems import WARNING, Problem
-from registry.records import INITIAL_STAGE, POLICY_KEYS, Config, RegisteredModel, Version
+from registry.records import INITIAL_STAGE, Config, RegisteredModel, Version, policy_edits
 
 MUTABLE_FIELDS = frozenset({"description", "tags", "stage"})
 
@@ -144,8 +144,8 @@ def check_against_base(cur: LoadedRegistry, base: LoadedRegistry, changed: set[s
                 severity=WARNING,
             )
         )
-    if cur.config_ok and any(cur.config.raw.get(k) != base_cfg.raw.get(k) for k in POLICY_KEYS):
-        edited = [k for k in POLICY_KEYS if cur.config.raw.get(k) != base_cfg.raw.get(k)]
+    edited = policy_edits(base_cfg.raw, cur.config.raw) if cur.config_ok else []
+    if edited:
         problems.append(
             Problem(
                 REGISTRY_FILE,
