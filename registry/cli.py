@@ -30,13 +30,14 @@ def _root(ctx: click.Context, rev: str | None = None) -> Path:
     """The registry to work on; a clear error when there is none here."""
     from registry.commands.output import find_root
     from registry.errors import RegistryError, UsageError
+    from registry.load import is_registry
 
     given = ctx.obj.get("repo") if ctx.obj else None
     start = Path(given) if given else Path.cwd()
     if not start.is_dir():
         raise UsageError(f"-C {given}: no such folder")
     root = find_root(start)
-    if rev is None and not (root / "models").is_dir() and not (root / "registry.yaml").is_file():
+    if rev is None and not is_registry(root):
         raise RegistryError(
             f"no registry in {root}: it has neither registry.yaml nor models/ "
             "(run this inside a registry repository, or point -C at one)"

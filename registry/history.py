@@ -16,7 +16,6 @@ text differs are parsed (and each distinct text once).
 
 from __future__ import annotations
 
-import os
 import re
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
@@ -27,6 +26,7 @@ from typing import Any
 from registry import git, yamlsafe
 from registry.cache import ParseCache
 from registry.errors import GitError
+from registry.forked import both
 from registry.load import MODELS_DIR, REGISTRY_FILE, cache_for
 from registry.records import POLICY_KEYS, changes_policy
 
@@ -429,15 +429,12 @@ def _compute_all(
     paths: list[str],
 ) -> dict[str, Any]:
     """The rows of the ``missing`` main-line commits (oldest first), in two
-    processes when there are many: each reads its own half of the history."""
+    processes when there are many: each reads its own half of the history
+    (``forked.both``)."""
     if not missing:
         return {}
     halves = [missing]
-    if (
-        len(missing) >= _PARALLEL_FROM
-        and (os.cpu_count() or 1) >= 2
-        and not os.environ.get("REGISTRY_NO_PARALLEL")
-    ):
+    if len(missing) >= _PARALLEL_FROM:
         halves = [missing[: len(missing) // 2], missing[len(missing) // 2 :]]
     jobs = []
     for half in halves:
@@ -445,31 +442,14 @@ def _compute_all(
         span = f"{base[0]}..{half[-1]}" if base else half[-1]
         start = _archive_stage_before(root, half[0], mainline, saved, graph)
         jobs.append((root, span, half, start, paths))
+    on_main = set(mainline)
     if len(jobs) == 1:
-        return _compute(jobs[0], graph, set(mainline))
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    global _SHARED
-    _SHARED = (graph, set(mainline))  # inherited by the forked workers, not pickled
-    try:
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(len(jobs), mp_context=context) as pool:
-            parts = list(pool.map(_compute_shared, jobs))
-    except (OSError, ValueError, RuntimeError):  # no fork, no semaphores...: one process
-        parts = [_compute(job, graph, set(mainline)) for job in jobs]
-    finally:
-        _SHARED = None
-    return {k: v for part in parts for k, v in part.items()}
+        return _compute(jobs[0], graph, on_main)
+    older, newer = both(lambda: _compute(jobs[0], graph, on_main), lambda: _compute(jobs[1], graph, on_main))
+    return {**older, **newer}
 
 
 _Job = tuple[Path, str, list[str], str, list[str]]
-_SHARED: tuple[dict[str, tuple[str, ...]], set[str]] | None = None
-
-
-def _compute_shared(job: _Job) -> dict[str, Any]:
-    assert _SHARED is not None
-    return _compute(job, *_SHARED)
 
 
 def _archive_stage_before(

@@ -133,6 +133,11 @@ Todo = list[tuple[str, str, str | None, int | None]]
 _MEMO_SLACK = 200
 
 
+def is_registry(folder: Path) -> bool:
+    """Whether ``folder`` holds a registry: a registry.yaml or a models/ folder."""
+    return (folder / REGISTRY_FILE).is_file() or (folder / MODELS_DIR).is_dir()
+
+
 def _outcome(path: str, entry: git.TreeEntry) -> tuple[Any, ...]:
     """What one listed file is, as plain data the memo can keep:
     ("x",) ignored; ("n", folder) in a badly named model folder;

@@ -34,3 +34,15 @@ def rev_at(root: Path, text: str, rev: str | None = None) -> str:
         moment = datetime.fromtimestamp(when, UTC).strftime("%Y-%m-%d %H:%M:%SZ")
         raise UsageError(f"--at {text}: {rev or 'this branch'} has no commit at or before {moment}")
     return commit
+
+
+_MINUTES: dict[int, str] = {}
+
+
+def minute(t: int) -> str:
+    """A commit time as ``registry history`` and the catalog show it, to the
+    minute in UTC; each distinct time formatted once (a history has 100,000)."""
+    text = _MINUTES.get(t)
+    if text is None:
+        text = _MINUTES[t] = datetime.fromtimestamp(t, UTC).strftime("%Y-%m-%d %H:%M")
+    return text

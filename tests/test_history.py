@@ -209,6 +209,15 @@ def dated(iso: str) -> Iterator[None]:
                 os.environ[k] = v
 
 
+def _promoted_on_1_march(reg: RegistryBuilder) -> None:
+    """The baseline on 10 January (v2 in production), then v3 promoted on 1 March."""
+    with dated("2026-01-10T08:00:00Z"):
+        reg.baseline()
+        reg.commit("baseline")
+    with dated("2026-03-01T10:00:00Z"):
+        write.promote(reg.root, "fraud-detector", 3, "production")
+
+
 @pytest.mark.parametrize(
     ("at", "expected"),
     [
@@ -223,11 +232,7 @@ def dated(iso: str) -> Iterator[None]:
 )
 def test_show_at_a_moment(empty_repo: RegistryBuilder, at: str, expected: str) -> None:
     reg = empty_repo
-    with dated("2026-01-10T08:00:00Z"):
-        reg.baseline()
-        reg.commit("baseline")
-    with dated("2026-03-01T10:00:00Z"):
-        write.promote(reg.root, "fraud-detector", 3, "production")
+    _promoted_on_1_march(reg)
     with dated("2026-03-05T12:00:00Z"):
         write.rollback(reg.root, "fraud-detector")
     proc = cli(reg.root, "resolve", "models:/fraud-detector/production", "--at", at)
@@ -292,11 +297,7 @@ def test_history_of_a_repository_with_no_commits(empty_repo: RegistryBuilder) ->
 
 def test_show_production_at_a_moment(empty_repo: RegistryBuilder) -> None:
     reg = empty_repo
-    with dated("2026-01-10T08:00:00Z"):
-        reg.baseline()
-        reg.commit("baseline")
-    with dated("2026-03-01T10:00:00Z"):
-        write.promote(reg.root, "fraud-detector", 3, "production")
+    _promoted_on_1_march(reg)
     for at, number in (("2026-02-01", 2), ("2026-03-02", 3)):
         proc = cli(reg.root, "show", "fraud-detector:production", "--at", at)
         assert proc.returncode == 0, proc.stderr

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from pathlib import Path
 
 import click
 
 from registry.errors import UsageError
 from registry.history import Event, events, phrase
-from registry.when import parse_when
+from registry.when import minute, parse_when
 
 
 def _target(text: str) -> tuple[str, int | None]:
@@ -62,11 +61,8 @@ def render(found: list[Event]) -> str:
             groups[-1].append(e)
         else:
             groups.append([e])
-    stamps: dict[int, str] = {}
     for e in (e for group in reversed(groups) for e in group):
-        when = stamps.get(e.time) or stamps.setdefault(
-            e.time, datetime.fromtimestamp(e.time, UTC).strftime("%Y-%m-%d %H:%M")
-        )
+        when = minute(e.time)
         who = e.author.email or e.author.name
         via = f"  PR #{e.pr}" if e.pr is not None else ""
         if e.merged_by is not None and e.merged_by.email != e.author.email:

@@ -23,6 +23,7 @@ import click
 
 from registry import __version__, codeowners, dvc, git, scaffold
 from registry.errors import RegistryError, UsageError
+from registry.load import is_registry
 from registry.records import INITIAL_STAGE, Config
 
 FORGES = ("github", "gitlab")
@@ -133,7 +134,7 @@ def _state(target: Path) -> str:
         return "new"
     if not target.is_dir():
         raise RegistryError(f"{target} exists and is not a folder")
-    if (target / "registry.yaml").is_file() or (target / "models").is_dir():
+    if is_registry(target):
         return "registry"
     others = sorted(p.name for p in target.iterdir() if p.name != ".git")
     if others:

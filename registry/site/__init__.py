@@ -26,12 +26,11 @@ def collect(root: Path, rev: str | None = None, known: dict[Any, Any] | None = N
 
     reg = load(root, rev)
     head = git.head_commit(root)
-    if known is None:
-        found = events(root, rev or "HEAD") if head else []
-        return SiteData(reg, found, lineage.build(reg.models))
+    known = {} if known is None else known
     history_key = ("history", head)
-    kept: list[Event] | None = known.get(history_key) if rev is None else None
-    found = kept if kept is not None else events(root, rev or "HEAD") if head else []
+    found: list[Event] | None = known.get(history_key) if rev is None else None
+    if found is None:
+        found = events(root, rev or "HEAD") if head else []
     now: dict[Any, Any] = {history_key: found}
 
     def lineage_of(v: Version) -> Lineage:

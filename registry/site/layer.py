@@ -12,7 +12,7 @@ from typing import Any
 
 from registry.site import collect
 from registry.site.jobs import PageMemo
-from registry.site.render import build, by_search, splice, unsplice
+from registry.site.render import build, by_search, splice, unsplice, write
 
 ASSETS = ("assets/registry.css", "assets/registry.js")
 
@@ -35,9 +35,7 @@ class RegistryLayer:
         self._known: dict[Any, Any] = {}  # the history, and each version's lineage, as last read
         self._dirty = command == "serve" and dirty  # the site folder keeps what the last build wrote
         self._api_written: dict[str, str | bytes] = {}
-        if (
-            self._dirty
-        ):  # its warning is about pages that link to pages left as they were: ours are kept current
+        if self._dirty:  # its warning is about pages left as they were; ours are kept current
             for engine in ("mkdocs", "properdocs"):
                 logging.getLogger(f"{engine}.commands.build").addFilter(_not_the_dirty_warning)
 
@@ -91,17 +89,11 @@ class RegistryLayer:
         return files
 
     def on_post_build(self, config: Any) -> None:
-        site = config.site_dir
-        written = self._api_written if getattr(self, "_dirty", False) else {}
-        for path, content in self._api.items():
-            if written.get(path) == content:
-                continue  # `serve --dirty`: still there from the last build
-            target = os.path.join(site, path)
-            os.makedirs(os.path.dirname(target), exist_ok=True)
-            with open(target, "wb") as fh:
-                fh.write(content if isinstance(content, bytes) else content.encode("utf-8"))
-            if getattr(self, "_dirty", False):
-                self._api_written[path] = content
+        dirty = getattr(self, "_dirty", False)  # `serve --dirty`: the last build's files are still there
+        written = self._api_written if dirty else {}
+        write({p: c for p, c in self._api.items() if written.get(p) != c}, Path(config.site_dir))
+        if dirty:
+            self._api_written = dict(self._api)
 
     def _keep(self, path: str, content: str | bytes) -> str:
         """Under ``serve``, a generated file lives on disk and is rewritten only
@@ -110,14 +102,11 @@ class RegistryLayer:
         only its headings, which an edit rarely changes.)"""
         if self._folder is None:
             self._folder = Path(tempfile.mkdtemp(prefix="registry-serve-"))
-        target = os.path.join(self._folder, path)  # str, not Path: 20,000 files a rebuild
         page = self._pages[path]
         if self._written.get(path) != page:
-            os.makedirs(os.path.dirname(target), exist_ok=True)
-            with open(target, "wb") as fh:
-                fh.write(content if isinstance(content, bytes) else content.encode("utf-8"))
+            write({path: content}, self._folder)
             self._written[path] = page
-        return target
+        return os.path.join(self._folder, path)  # str, not Path: 20,000 files a rebuild
 
     def on_page_content(self, html: str, page: Any, config: Any, files: Any) -> str:
         """The page's HTML, but for what search leaves out (see ``by_search``)."""

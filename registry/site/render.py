@@ -17,7 +17,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -32,6 +32,7 @@ from registry.records import RegisteredModel, Version
 from registry.site import svg
 from registry.site.jobs import Job, PageMemo, render_all
 from registry.views import model_summary, model_view, version_view
+from registry.when import minute
 
 ACTIVITY_PAGE = 500  # events per page of the audit log
 RECENT = 15  # events on the home page
@@ -74,12 +75,11 @@ def _environment(overrides: Path | None, reload: bool = False) -> Any:
         finalize=_one_line,
     )
     env.filters["markdown"] = markdown_html
-    env.filters["when"] = _when
+    env.filters["when"] = minute
     env.globals["event_row"] = event_row
     env.globals["stage"] = stage_badge
     env.filters["day"] = lambda d: d.astimezone(UTC).strftime("%Y-%m-%d") if d else ""
     env.filters["metric"] = lambda v: f"{v:.4g}" if isinstance(v, float) else str(v)
-    env.filters["tojson_pretty"] = lambda v: json.dumps(v, indent=2, ensure_ascii=False, default=str)
     return env
 
 
@@ -169,17 +169,6 @@ def by_search(segments: list[str]) -> tuple[dict[int, str], dict[int, str]]:
     return searched, unsearched
 
 
-_STAMPS: dict[int, str] = {}
-
-
-def _when(t: int) -> str:
-    """A commit time as the pages show it (UTC); each distinct time formatted once."""
-    text = _STAMPS.get(t)
-    if text is None:
-        text = _STAMPS[t] = datetime.fromtimestamp(t, UTC).strftime("%Y-%m-%d %H:%M")
-    return text
-
-
 def event_row(r: Mapping[str, Any], show_model: bool = True) -> Any:
     """One row of an audit-log table, built here rather than in the template:
     a large registry has a hundred thousand of them, and this is ~10x faster."""
@@ -187,7 +176,7 @@ def event_row(r: Mapping[str, Any], show_model: bool = True) -> Any:
     def link(href: str | None, text: str) -> str:
         return f'<a href="{escape(href)}">{escape(text)}</a>' if href else str(escape(text))
 
-    cells = [f'<td class="when">{_when(r["time"])}</td>']
+    cells = [f'<td class="when">{minute(r["time"])}</td>']
     if show_model:
         cells.append(f"<td>{link(r['model_href'], r['model'] or 'registry.yaml')}</td>")
     cells.append(f"<td>{link(r['version_href'], r['what'])}</td>")
@@ -406,25 +395,26 @@ def build(
         if not kept(page, mkey):
             _model_page(render, event_rows, reg, rm, found, links, page)
         lpage = f"lineage/{rm.name}.md"
+        mine = {lineage.version_id(rm.name, n) for n in rm.versions}
         sub = None
         if state is not None:
             part = parts.get(rm.name)  # the key of its part of the graph, while the graph is the same
             if part is None:
-                sub = lineage.around(data.graph, [lineage.version_id(rm.name, n) for n in rm.versions])
+                sub = lineage.around(data.graph, mine)
                 part = state.graph(sub)
             state.parts[rm.name] = part
             if kept(lpage, state.lineage(mkey, part)):
                 continue
         if sub is None:
-            sub = lineage.around(data.graph, [lineage.version_id(rm.name, n) for n in rm.versions])
+            sub = lineage.around(data.graph, mine)
         render(
             "lineage_model.md.j2",
             lpage,
             rm=rm,
-            svg=_lineage_svg(sub, links, lpage, focus={lineage.version_id(rm.name, n) for n in rm.versions}),
+            svg=_lineage_svg(sub, links, lpage, focus=mine),
             model_href=links.href(lpage, page),
-            upstream=_neighbours(sub, rm, up=True),
-            downstream=_neighbours(sub, rm, up=False),
+            upstream=_neighbours(sub, mine, up=True),
+            downstream=_neighbours(sub, mine, up=False),
         )
 
     # -- lineage index -----------------------------------------------------------------------
@@ -486,7 +476,7 @@ def build(
             next_href=links.href(page, f"activity/page-{i + 2}.md") if i + 1 < pages else None,
         )
 
-    for (_template, page, _values), text in zip(jobs, render_all(env, jobs, memo), strict=True):
+    for (_template, page, _values), text in zip(jobs, render_all(env, jobs), strict=True):
         out[page] = text
 
     # -- static JSON API ------------------------------------------------------------------------
@@ -693,8 +683,8 @@ def _lineage_svg(sub: Graph, links: _Pages, page: str, focus: set[str]) -> str:
     return svg.lineage_svg(sub, href=href, focus=focus)
 
 
-def _neighbours(sub: Graph, rm: RegisteredModel, *, up: bool) -> list[str]:
-    mine = {lineage.version_id(rm.name, n) for n in rm.versions}
+def _neighbours(sub: Graph, mine: set[str], *, up: bool) -> list[str]:
+    """What ``mine`` (a model's versions) were made from, or what was made from them."""
     found = set()
     for e in sub.edges:
         if up and e.target in mine and e.source not in mine:
