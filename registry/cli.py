@@ -42,6 +42,10 @@ def _root(ctx: click.Context, rev: str | None = None) -> Path:
             f"no registry in {root}: it has neither registry.yaml nor models/ "
             "(run this inside a registry repository, or point -C at one)"
         )
+    if rev is None:
+        from registry.write.txn import repair_if_interrupted
+
+        repair_if_interrupted(root)
     return root
 
 

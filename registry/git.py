@@ -9,6 +9,7 @@ one we read.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -434,22 +435,97 @@ def remote_url(root: Path) -> str | None:
         return None
 
 
-def commit_on_branch(root: Path, parent: str, files: dict[str, bytes], message: str) -> str:
-    """A commit of ``parent`` plus ``files``, made with plumbing on a temporary
-    index: the work tree, the index and every branch stay as they are. Returns
-    the new commit id (no ref points at it yet)."""
+def hash_blob(root: Path, data: bytes) -> str:
+    """Write ``data`` to the object database as a blob; return its id."""
+    return run(["hash-object", "-w", "--stdin"], root, stdin=data).decode().strip()
+
+
+def blob(root: Path, obj: str) -> bytes:
+    return run(["cat-file", "blob", obj], root)
+
+
+Entry = tuple[str, str]
+"""(mode, blob id) of a path in a tree or the index; None where it has none."""
+
+
+def _index_info(updates: dict[str, Entry | None]) -> bytes:
+    lines = []
+    for path, entry in sorted(updates.items()):
+        if entry is None:
+            lines.append(f"0 {'0' * 40}\t{path}")
+        else:
+            lines.append(f"{entry[0]} {entry[1]}\t{path}")
+    return ("\n".join(lines) + "\n").encode("utf-8", "surrogateescape")
+
+
+def build_commit(
+    root: Path, parent: str | None, updates: dict[str, Entry | None], message: str, *, hooks: bool = True
+) -> str:
+    """A commit of ``parent`` (or of nothing) with ``updates`` applied (a path
+    to None is removed), made with plumbing on a temporary index: the work
+    tree, the index and every ref stay as they are. Returns the commit id
+    (no ref points at it yet).
+
+    With ``hooks``, the repository's ``pre-commit`` hook runs on the
+    temporary index (``GIT_INDEX_FILE``, as ``git commit --only`` does) and
+    its ``commit-msg`` hook on the message; either can refuse the commit."""
     import tempfile
 
     with tempfile.TemporaryDirectory(prefix="registry-index-") as tmp:
         index = Path(tmp) / "index"
-        run(["read-tree", parent], root, index=index)
-        lines = []
-        for path, data in sorted(files.items()):
-            blob = run(["hash-object", "-w", "--stdin"], root, stdin=data).decode().strip()
-            lines.append(f"100644 {blob}\t{path}")
-        run(["update-index", "--index-info"], root, stdin=("\n".join(lines) + "\n").encode(), index=index)
+        run(["read-tree", parent] if parent else ["read-tree", "--empty"], root, index=index)
+        run(["update-index", "--index-info"], root, stdin=_index_info(updates), index=index)
+        if hooks:
+            run(["hook", "run", "--ignore-missing", "pre-commit"], root, index=index)
+            msg = Path(tmp) / "COMMIT_EDITMSG"
+            msg.write_text(message, encoding="utf-8")
+            run(["hook", "run", "--ignore-missing", "commit-msg", "--", str(msg)], root, index=index)
+            message = msg.read_text(encoding="utf-8")
         tree = run(["write-tree"], root, index=index).decode().strip()
-    return run(["commit-tree", tree, "-p", parent, "-F", "-"], root, stdin=message.encode()).decode().strip()
+    args = ["commit-tree", tree, *(["-p", parent] if parent else []), "-F", "-"]
+    return run(args, root, stdin=message.encode()).decode().strip()
+
+
+def same_tree(root: Path, a: str, b: str) -> bool:
+    """Whether commits ``a`` and ``b`` hold the same files."""
+    out = run(["rev-parse", f"{a}^{{tree}}", f"{b}^{{tree}}"], root).decode().split()
+    return out[0] == out[1]
+
+
+def post_commit_hook(root: Path) -> None:
+    """The ``post-commit`` hook, if any (its failure, as for git, changes nothing)."""
+    with contextlib.suppress(GitError):
+        run(["hook", "run", "--ignore-missing", "post-commit"], root)
+
+
+def commit_on_branch(root: Path, parent: str, files: dict[str, bytes], message: str) -> str:
+    """A commit of ``parent`` plus ``files`` (see :func:`build_commit`)."""
+    updates: dict[str, Entry | None] = {p: ("100644", hash_blob(root, d)) for p, d in files.items()}
+    return build_commit(root, parent, updates, message)
+
+
+class RefMoved(GitError):
+    """HEAD was not where the change was built on: someone else committed meanwhile."""
+
+
+def move_head(root: Path, new: str, old: str | None, reason: str) -> None:
+    """Move HEAD (its branch) from ``old`` (None: HEAD is unborn) to ``new``,
+    atomically, only if it is still at ``old`` (git's compare-and-swap)."""
+    cmd = ["update-ref", "-m", reason, "HEAD", new, old or ""]
+    try:
+        run(cmd, root)
+    except GitError as exc:
+        raise RefMoved(exc.cmd, exc.code, exc.stderr) from None
+
+
+def update_index(root: Path, updates: dict[str, Entry | None]) -> None:
+    """Set (or, for None, remove) entries of the repository's own index."""
+    run(["update-index", "--index-info"], root, stdin=_index_info(updates))
+
+
+def refresh_index(root: Path, paths: list[str]) -> None:
+    """Record the work-tree files' stat data, so ``git status`` needs no re-hash."""
+    run(["update-index", "-q", "--refresh", "--", *paths], root)
 
 
 def create_branch(root: Path, name: str, commit: str) -> None:

@@ -19,6 +19,7 @@ from registry.load import LoadedRegistry
 from registry.records import RegisteredModel, Version, valid_name
 from registry.refs import ALIAS_RE, Ref, find_model, load_for
 from registry.write.commit import Change, WriteRefused, apply, apply_on_branch
+from registry.write.lock import locked
 from registry.write.register import register
 from registry.write.rename import rename
 from registry.write.yamledit import Document
@@ -98,6 +99,7 @@ def _trailers(action: str, model: str, **extra: object) -> tuple[tuple[str, str]
     return tuple(out)
 
 
+@locked
 def promote(
     root: Path | str,
     model: str,
@@ -207,6 +209,7 @@ def _held(root: Path, rm: RegisteredModel, version: int) -> set[str]:
     return stages_held(root, "HEAD", [rm.name, *rm.model.former_names], version)
 
 
+@locked
 def rollback(
     root: Path | str,
     model: str,
@@ -237,6 +240,7 @@ def rollback(
     return _promote(root, reg, rm, to, stage, reason, branch, push, "rollback")
 
 
+@locked
 def archive(
     root: Path | str,
     model: str,
@@ -252,6 +256,7 @@ def archive(
     return _promote(root, reg, rm, version, reg.config.archive_stage, reason, branch, push, "archive")
 
 
+@locked
 def set_alias(
     root: Path | str,
     model: str,
@@ -291,6 +296,7 @@ def set_alias(
     )
 
 
+@locked
 def delete_alias(
     root: Path | str, model: str, alias: str, *, branch: str | bool | None = None, push: bool = False
 ) -> str:
@@ -323,6 +329,7 @@ def _record_path(root: Path, model: str, version: int | None) -> tuple[Registere
     return rm, _version(rm, version).path, f"{rm.name} v{version}"
 
 
+@locked
 def set_tag(
     root: Path | str,
     model: str,
@@ -350,6 +357,7 @@ def set_tag(
     )
 
 
+@locked
 def delete_tag(
     root: Path | str,
     model: str,
@@ -380,6 +388,7 @@ def delete_tag(
     )
 
 
+@locked
 def describe(
     root: Path | str,
     model: str,

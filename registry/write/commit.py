@@ -2,16 +2,16 @@
 
 Before writing: the repository must not be mid-merge or mid-rebase, no
 ``index.lock`` may exist (it is reported, never deleted), and the files to
-touch must have no uncommitted changes. Files are written atomically (a
-temporary file renamed over the old one); the result is checked by the
-checker against HEAD; only then is it committed, with ``git commit --only``
-so that nothing else the user had staged goes in. On any failure the files
-and the index are put back as they were.
+touch must have no uncommitted changes. Then, under the repository's write
+lock (``lock.py``), the commit is built on a temporary index from HEAD and
+checked by the checker at its own revision against HEAD; HEAD's branch
+moves to it by compare-and-swap, and only then are the index and the work
+tree brought along (``txn.py``). A refused or failed change leaves the
+work tree, the index and the branch as they were.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 import tempfile
@@ -20,8 +20,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from registry import git
-from registry.errors import RegistryError
+from registry.errors import GitError, RegistryError, UsageError
 from registry.problems import ERROR
+from registry.write import txn
+from registry.write.lock import write_lock
 
 
 class WriteRefused(RegistryError):
@@ -37,6 +39,10 @@ class Change:
     body: str = ""
     models: tuple[str, ...] = field(default=())
     """The models the change touches or points at (parents): only these are checked."""
+    removed: tuple[str, ...] = ()
+    """Paths the change deletes."""
+    kept: Mapping[str, git.Entry] = field(default_factory=dict)
+    """Paths given an existing blob as it is (a renamed model's files), by (mode, blob id)."""
 
     def message(self) -> str:
         parts = [self.subject]
@@ -91,15 +97,6 @@ def write_atomically(path: Path, text: str) -> None:
         raise
 
 
-def _restore(root: Path, originals: dict[str, bytes | None]) -> None:
-    for rel, data in originals.items():
-        path = root / rel
-        if data is None:
-            path.unlink(missing_ok=True)
-        else:
-            write_atomically(path, data.decode("utf-8"))
-
-
 def refuse_if_failing(
     root: Path, change: Change, *, base: str | None, rev: str | None = None, outcome: str = "it was not made"
 ) -> None:
@@ -125,30 +122,56 @@ def refuse_if_failing(
         )
 
 
-def apply(root: Path, change: Change, created: tuple[str, ...] = ()) -> str:
-    """Write, check and commit ``change``; return the commit id.
+def apply(
+    root: Path, change: Change, created: tuple[str, ...] = (), copies: tuple[txn.Copy, ...] = ()
+) -> str:
+    """Commit ``change`` on the current branch; return the commit id.
 
-    ``created`` names files the caller has already written for this change
-    (an artifact's ``.dvc`` pointer, say, after its own ``preflight``): they
-    go into the commit too, and are removed if the change fails."""
-    paths = sorted(change.files)
-    preflight(root, paths)
-    originals = {p: (root / p).read_bytes() if (root / p).exists() else None for p in paths}
-    staged = False
-    try:
-        for rel, text in change.files.items():
-            write_atomically(root / rel, text)
-        refuse_if_failing(root, change, base="HEAD" if git.head_commit(root) else None)
-        staged = True
-        return git.commit_paths(root, sorted({*paths, *created}), change.message())
-    except BaseException:
-        _restore(root, originals)
-        for rel in created:
-            (root / rel).unlink(missing_ok=True)
-        if staged or created:
-            with contextlib.suppress(RegistryError):  # keep the original error
-                git.unstage(root, sorted({*paths, *created}))
-        raise
+    The commit is built and checked with plumbing, HEAD moves by
+    compare-and-swap, and only then are the index and the work tree brought
+    along (``txn``). ``created`` names files the caller has already written
+    to the work tree for this change (``dvc init``'s): they go into the
+    commit as they are. ``copies`` are untracked files (artifact bytes)
+    placed once the commit is made."""
+    with write_lock(root):
+        txn.recover(root)
+        paths = sorted({*change.files, *change.removed, *change.kept})
+        preflight(root, paths)
+        head = git.head_commit(root)
+        texts = {p: t.encode("utf-8") for p, t in change.files.items()}
+        texts.update({p: (root / p).read_bytes() for p in created})
+        updates: dict[str, git.Entry | None] = {p: None for p in change.removed}
+        updates.update(change.kept)
+        by_blob: dict[str, bytes] = {}
+        for path, data in texts.items():
+            blob = git.hash_blob(root, data)
+            updates[path] = ("100644", blob)
+            by_blob[blob] = data
+        commit = git.build_commit(root, head, updates, change.message())
+        if head is not None and git.same_tree(root, head, commit):
+            raise WriteRefused(f"nothing to change: {change.subject} leaves the registry as it is")
+        refuse_if_failing(root, change, base=head, rev=commit)
+        before = txn.entries(root, head, updates)
+        staged = git.ls_files(root, list(created)) if created else {}
+        for path in created:  # already in the work tree, and perhaps staged by their tool
+            entry = staged.get(path)
+            before[path] = (entry.mode, entry.blob) if entry else None  # type: ignore[assignment]
+        plan = txn.Plan(
+            old=head,
+            new=commit,
+            subject=change.subject,
+            paths={p: (before.get(p), updates[p]) for p in updates},
+            copies=copies,
+            texts=by_blob,
+        )
+        try:
+            txn.make(root, plan)
+        except git.RefMoved:
+            raise WriteRefused(
+                "the branch moved while the change was being made (a commit from outside the registry); "
+                "nothing was changed: run the command again"
+            ) from None
+        return commit
 
 
 def branch_name(change: Change) -> str:
@@ -157,23 +180,58 @@ def branch_name(change: Change) -> str:
     return f"registry/{slug[:80].rstrip('-')}"
 
 
+BRANCH_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]{0,199}")
+
+
+def check_branch_name(name: str) -> None:
+    """Refuse a branch name outside a safe set: letters, digits, ``. _ / -``,
+    as git also accepts it. Such names are pushed, shown in links and typed
+    into shells, so nothing that a shell or a terminal would act on."""
+    bad = (
+        not BRANCH_RE.fullmatch(name)
+        or ".." in name
+        or "//" in name
+        or name.endswith((".", "/", ".lock"))
+        or "/." in name
+        or name == "HEAD"
+    )
+    if bad:
+        raise UsageError(
+            f"{name!r} is not a branch name the registry makes: use letters, digits, '.', '_', '-' and '/' "
+            "(not starting with '-' or '.', no '..')"
+        )
+
+
 def apply_on_branch(root: Path, change: Change, branch: str | None = None, *, push: bool = False) -> str:
     """Make ``change`` as one commit on a new branch, with plumbing: the work
     tree, the index and the current branch are left exactly as they were.
     The commit is checked at its own revision before the branch is created;
     with ``push`` the branch is pushed to origin. Returns the commit id."""
-    paths = sorted(change.files)
-    preflight(root, paths)
-    head = git.head_commit(root)
-    if head is None:
-        raise WriteRefused("--branch needs a first commit to branch from")
     name = branch or branch_name(change)
-    if git.branch_exists(root, name):
-        raise WriteRefused(f"branch {name} already exists; pick another name with --branch NAME")
-    files = {p: t.encode("utf-8") for p, t in change.files.items()}
-    commit = git.commit_on_branch(root, head, files, change.message())
-    refuse_if_failing(root, change, base=head, rev=commit, outcome="no branch was made")
-    git.create_branch(root, name, commit)
+    check_branch_name(name)
+    with write_lock(root):
+        txn.recover(root)
+        paths = sorted({*change.files, *change.removed, *change.kept})
+        preflight(root, paths)
+        head = git.head_commit(root)
+        if head is None:
+            raise WriteRefused("--branch needs a first commit to branch from")
+        if git.branch_exists(root, name):
+            raise WriteRefused(f"branch {name} already exists; pick another name with --branch NAME")
+        updates: dict[str, git.Entry | None] = {p: None for p in change.removed}
+        updates.update(change.kept)
+        for path, text in change.files.items():
+            updates[path] = ("100644", git.hash_blob(root, text.encode("utf-8")))
+        commit = git.build_commit(root, head, updates, change.message())
+        refuse_if_failing(root, change, base=head, rev=commit, outcome="no branch was made")
+        try:
+            git.create_branch(root, name, commit)
+        except GitError:
+            if git.branch_exists(root, name):
+                raise WriteRefused(
+                    f"branch {name} already exists; pick another name with --branch NAME"
+                ) from None
+            raise
     if push:
         git.push_branch(root, name)
     return commit

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,7 +14,9 @@ from registry.errors import UsageError
 from registry.limits import MAX_BYTES
 from registry.load import load
 from registry.records import valid_name
+from registry.write import txn
 from registry.write.commit import Change, WriteRefused, apply, apply_on_branch, preflight
+from registry.write.lock import locked
 
 _VERSION_SCHEMA = "# yaml-language-server: $schema=../../../registry/schemas/version.schema.json\n"
 _MODEL_SCHEMA = "# yaml-language-server: $schema=../../registry/schemas/model.schema.json\n"
@@ -109,6 +109,7 @@ def _validate(record: Mapping[str, Any]) -> None:
         raise UsageError("the new version's record would be invalid: " + "; ".join(problems[:5]))
 
 
+@locked
 def register(
     root: Path | str,
     model: str,
@@ -209,25 +210,7 @@ def register(
     if on_branch:
         name = branch if isinstance(branch, str) else None
         return apply_on_branch(root, change, name, push=push), number
-    folder_path = root / folder
-    made = folder_path if rm is None and not folder_path.exists() else folder_path / "artifacts" / str(number)
-    try:
-        (root / art_path).parent.mkdir(parents=True)
-        _copy(cached, root / art_path)
-        commit = apply(root, change)
-    except BaseException:
-        shutil.rmtree(made, ignore_errors=True)
-        raise
-    return commit, number
-
-
-def _copy(cached: Path, dest: Path) -> None:
-    """The artifact in the work tree, as DVC would check it out: a writable
-    copy of the cache's object (whose bytes were hashed as they went in)."""
-    tmp = dest.with_name(f".{dest.name}.tmp")
-    shutil.copyfile(cached, tmp)
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, dest)
+    return apply(root, change, copies=(txn.Copy(art_path, str(cached)),)), number
 
 
 def _dump(record: Mapping[str, Any]) -> str:

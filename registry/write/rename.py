@@ -1,4 +1,4 @@
-"""``rename``: move a model's folder with ``git mv``, in one commit, keeping its old name.
+"""``rename``: move a model's folder, in one commit, keeping its old name.
 
 The old name goes into ``former_names``, so ``models:/old@champion`` and the
 lineage pointers of other versions (which are immutable) keep resolving,
@@ -7,17 +7,19 @@ with a warning that names the new name.
 
 from __future__ import annotations
 
-import contextlib
 from pathlib import Path
 
 from registry import git
-from registry.errors import NotFound, RegistryError, UsageError
+from registry.errors import NotFound, UsageError
 from registry.load import load
 from registry.records import valid_name
-from registry.write.commit import Change, WriteRefused, preflight, refuse_if_failing
+from registry.write import txn
+from registry.write.commit import Change, WriteRefused, apply, preflight
+from registry.write.lock import locked
 from registry.write.yamledit import Document
 
 
+@locked
 def rename(root: Path | str, old: str, new: str, *, reason: str | None = None) -> str:
     """Rename model ``old`` to ``new``; return the commit id."""
     root = Path(root)
@@ -36,25 +38,30 @@ def rename(root: Path | str, old: str, new: str, *, reason: str | None = None) -
         raise WriteRefused(f"fix models/{old}/ first; run `registry check`")
     old_dir, new_dir = f"models/{old}", f"models/{new}"
     preflight(root, [old_dir])
+    tracked = git.ls_files(root, [old_dir])
     model_yaml = f"{new_dir}/model.yaml"
+    doc = Document((root / old_dir / "model.yaml").read_text(encoding="utf-8"))
+    former = list(rm.model.former_names)
+    if old not in former:
+        former.append(old)
+    doc.set("former_names", former)
+    kept = {new_dir + p[len(old_dir) :]: (e.mode, e.blob) for p, e in tracked.items()}
+    kept.pop(model_yaml, None)
+    # The untracked files (artifact bytes) move with the folder, once the commit is made.
+    copies = tuple(
+        txn.Copy(new_dir + "/" + f.relative_to(root / old_dir).as_posix(), str(f), move=True)
+        for f in sorted((root / old_dir).rglob("*"))
+        if (f.is_file() or f.is_symlink()) and f.relative_to(root).as_posix() not in tracked
+    )
     trailers = [("Registry-Action", "rename"), ("Model", new), ("Former-Name", old)]
     if reason:
         trailers.append(("Reason", reason))
-    change = Change({}, f"rename model {old} to {new}", tuple(trailers), models=(new, old))
-    git.move(root, old_dir, new_dir)
-    try:
-        doc = Document((root / model_yaml).read_text(encoding="utf-8"))
-        former = list(rm.model.former_names)
-        if old not in former:
-            former.append(old)
-        doc.set("former_names", former)
-        (root / model_yaml).write_text(doc.text(), encoding="utf-8")
-        refuse_if_failing(root, change, base="HEAD" if git.head_commit(root) else None)
-        git.run(["add", "--", model_yaml], root)
-        return git.commit_paths(root, [old_dir, new_dir], change.message(), add=False)
-    except BaseException:
-        with contextlib.suppress(RegistryError, OSError):
-            git.unstage(root, [old_dir, new_dir])
-            (root / new_dir).rename(root / old_dir)
-            git.run(["checkout", "--", f"{old_dir}/model.yaml"], root)
-        raise
+    change = Change(
+        {model_yaml: doc.text()},
+        f"rename model {old} to {new}",
+        tuple(trailers),
+        models=(new, old),
+        removed=tuple(sorted(tracked)),
+        kept=kept,
+    )
+    return apply(root, change, copies=copies)

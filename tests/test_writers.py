@@ -1,0 +1,162 @@
+"""Several registry writers on one clone, and writers killed at random moments.
+
+The bounded forms of ``bench/stress.py``: every reported commit holds
+exactly its own change, nothing is lost or credited to another command,
+version numbers are unique, and ``registry check`` is clean at HEAD."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import random
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from registry import write
+from registry.write.lock import LOCK_NAME, LockTimeout
+from tests import writers
+from tests.builder import RegistryBuilder, cli
+
+
+@pytest.fixture
+def repo(reg: RegistryBuilder, tmp_path: Path) -> RegistryBuilder:
+    reg.init_dvc(tmp_path / "remote")
+    reg.write(".gitignore", "")
+    reg.commit("dvc")
+    return reg
+
+
+@pytest.fixture
+def artifact(tmp_path: Path) -> Path:
+    path = tmp_path / "weights" / "model.onnx"
+    path.parent.mkdir()
+    path.write_bytes(os.urandom(200_000))
+    return path
+
+
+def test_concurrent_writers_each_commit_exactly_their_own_change(
+    repo: RegistryBuilder, artifact: Path
+) -> None:
+    outcome = writers.run_workers(repo.root, workers=4, rounds=3, artifact=artifact)
+    assert outcome.problems == []
+    assert sum(op.commit is not None for op in outcome.ops) == 12
+
+
+def test_two_tag_and_alias_writers_on_one_record_lose_nothing(repo: RegistryBuilder) -> None:
+    # The reported case: `tag set` and `alias set` on the same model.yaml at once.
+    for i in range(3):
+        outcome = writers.run_workers(repo.root, workers=2, rounds=1, artifact=None, first=i)
+        assert outcome.problems == []
+
+
+def test_racing_registrations_get_distinct_versions_and_keep_each_others_files(
+    repo: RegistryBuilder, artifact: Path
+) -> None:
+    procs = [
+        subprocess.Popen(
+            writers.registry_cmd("register", "scorer", str(artifact)),
+            cwd=repo.root,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(3)
+    ]
+    results = [(*p.communicate(), p.returncode) for p in procs]
+    assert [code for _, _, code in results] == [0, 0, 0], results
+    for n in (1, 2, 3):
+        assert (repo.root / f"models/scorer/artifacts/{n}/model.onnx").read_bytes() == artifact.read_bytes()
+        assert repo.git("cat-file", "-e", f"HEAD:models/scorer/artifacts/{n}/model.onnx.dvc") == ""
+    assert cli(repo.root, "check").returncode == 0
+    assert repo.git("status", "--porcelain", "--untracked-files=all") == ""
+
+
+def test_a_writer_waits_for_the_lock_then_names_its_holder(repo: RegistryBuilder) -> None:
+    lock = repo.root / ".git" / LOCK_NAME
+    fd = os.open(lock, os.O_RDWR | os.O_CREAT)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        os.write(
+            fd, json.dumps({"pid": 4242, "command": "registry promote x 1 staging", "since": 0}).encode()
+        )
+        before = repo.git("rev-parse", "HEAD")
+        proc = cli(repo.root, "tag", "set", "fraud-detector", "k", "v", env={"REGISTRY_LOCK_TIMEOUT": "0.3"})
+        assert proc.returncode == 1
+        assert "pid 4242 (registry promote x 1 staging" in proc.stderr
+        assert "waited 0.3 s" in proc.stderr
+        assert repo.git("rev-parse", "HEAD") == before
+        assert repo.git("status", "--porcelain") == ""
+    finally:
+        os.close(fd)
+    assert cli(repo.root, "tag", "set", "fraud-detector", "k", "v").returncode == 0
+
+
+def test_lock_wait_is_bounded_in_the_python_api(
+    repo: RegistryBuilder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("REGISTRY_LOCK_TIMEOUT", "0.2")
+    fd = os.open(repo.root / ".git" / LOCK_NAME, os.O_RDWR | os.O_CREAT)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        with pytest.raises(LockTimeout, match="another registry write is running"):
+            write.set_tag(repo.root, "fraud-detector", None, "k", "v")
+    finally:
+        os.close(fd)
+
+
+def test_a_commit_made_outside_the_registry_meanwhile_is_not_overwritten(repo: RegistryBuilder) -> None:
+    # A pre-commit hook that commits elsewhere stands in for a user's `git commit`
+    # landing between the registry's build and its compare-and-swap.
+    hook = repo.root / ".git" / "hooks" / "pre-commit"
+    hook.write_text(
+        "#!/bin/sh\nunset GIT_INDEX_FILE\n"
+        "[ -f .git/raced ] && exit 0\ntouch .git/raced\n"
+        "echo x > other.txt && git add other.txt && git commit -q --no-verify -m 'outside'\n"
+    )
+    hook.chmod(0o755)
+    proc = cli(repo.root, "tag", "set", "fraud-detector", "k", "v")
+    assert proc.returncode == 1
+    assert "the branch moved while the change was being made" in proc.stderr
+    assert repo.git("log", "-1", "--format=%s").strip() == "outside"
+    assert "k: v" not in repo.read("models/fraud-detector/model.yaml")
+    assert repo.git("status", "--porcelain") == ""
+
+
+KILLED = [
+    ("promote", ("promote", "fraud-detector", "3", "production", "--reason", "kill test")),
+    ("alias", ("alias", "set", "fraud-detector", "challenger", "1")),
+    ("tag", ("tag", "set", "fraud-detector/3", "team", "red")),
+]
+
+
+@pytest.mark.parametrize(("name", "args"), KILLED, ids=[k for k, _ in KILLED])
+def test_a_killed_write_leaves_one_whole_commit_or_none(
+    repo: RegistryBuilder, name: str, args: tuple[str, ...]
+) -> None:
+    rng = random.Random(name)
+    problems: list[str] = []
+    for delay in writers.random_delays(rng, 4, 0.6):
+        start = repo.git("rev-parse", "HEAD").strip()
+        kill = writers.kill_once(repo.root, args, delay, problems)
+        if kill.after_head != start:  # the change was made: undo it for the next round
+            repo.git("reset", "-q", "--hard", start)
+    assert problems == []
+    # and the next write succeeds
+    proc = cli(repo.root, *args)
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_a_killed_registration_leaves_no_partial_files(repo: RegistryBuilder, artifact: Path) -> None:
+    big = artifact.with_name("big.bin")
+    big.write_bytes(os.urandom(20_000_000))
+    rng = random.Random("register")
+    problems: list[str] = []
+    for delay in writers.random_delays(rng, 4, 2.0):
+        writers.kill_once(repo.root, ("register", "scorer", str(big)), delay, problems)
+    assert problems == []
+    proc = cli(repo.root, "register", "scorer", str(artifact))
+    assert proc.returncode == 0, proc.stderr
+    assert cli(repo.root, "check").returncode == 0
