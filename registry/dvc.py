@@ -95,6 +95,7 @@ def store(root: Path, source: Path) -> tuple[str, int, Path]:
         raise DvcError(f"{root} is not a DVC repository: run `dvc init` there (and add a remote)")
     objects = cache_dir(root) / "files" / "md5"
     objects.mkdir(parents=True, exist_ok=True)
+    remove_stale_incoming(objects)
     tmp = objects / f".incoming.{os.getpid()}.tmp"
     digest = hashlib.md5()  # noqa: S324 - DVC's content address, not security
     size = 0
@@ -113,6 +114,25 @@ def store(root: Path, source: Path) -> tuple[str, int, Path]:
     finally:
         tmp.unlink(missing_ok=True)
     return md5, size, cached
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, another user's
+        return True
+    return True
+
+
+def remove_stale_incoming(objects: Path) -> None:
+    """Remove the partial copies (``.incoming.PID.tmp``) that writers killed
+    mid-copy left in the cache; a live writer's copy is kept."""
+    for leftover in objects.glob(".incoming.*.tmp"):
+        pid = leftover.name.split(".")[2]
+        if pid.isdigit() and not _pid_alive(int(pid)):
+            leftover.unlink(missing_ok=True)
 
 
 def pointer_text(name: str, md5: str, size: int) -> str:

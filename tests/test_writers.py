@@ -160,3 +160,75 @@ def test_a_killed_registration_leaves_no_partial_files(repo: RegistryBuilder, ar
     proc = cli(repo.root, "register", "scorer", str(artifact))
     assert proc.returncode == 0, proc.stderr
     assert cli(repo.root, "check").returncode == 0
+
+
+def test_a_write_killed_just_after_its_commit_is_finished_by_the_next_command(repo: RegistryBuilder) -> None:
+    # git's reference-transaction hook runs once HEAD has moved: kill the writer there.
+    hook = repo.root / ".git" / "hooks" / "reference-transaction"
+    hook.write_text(
+        "#!/bin/sh\n"
+        '[ "$1" = committed ] || exit 0\n'
+        "[ -f .git/killed ] && exit 0\n"
+        "touch .git/killed\n"
+        "pid=$(sed 's/.*\"pid\": *\\([0-9]*\\).*/\\1/' .git/registry-write.lock)\n"
+        "kill -9 $pid\n"
+    )
+    hook.chmod(0o755)
+    before = repo.git("rev-parse", "HEAD").strip()
+    proc = cli(repo.root, "promote", "fraud-detector", "3", "production", "--reason", "killed")
+    assert proc.returncode == -9
+    assert repo.git("rev-parse", "HEAD~1").strip() == before  # the commit was made
+    assert "stage: staging" in repo.read("models/fraud-detector/versions/3.yaml")  # the work tree was not
+    assert repo.git("status", "--porcelain") != ""
+    shown = cli(repo.root, "show", "fraud-detector/3", "--json")
+    assert shown.returncode == 0, shown.stderr
+    assert "finished updating the work tree" in shown.stderr
+    assert json.loads(shown.stdout)["stage"] == "production"
+    assert repo.git("status", "--porcelain") == ""
+    assert "stage: production" in repo.read("models/fraud-detector/versions/3.yaml")
+    assert cli(repo.root, "check").returncode == 0
+
+
+def test_an_interrupted_write_keeps_a_file_edited_since(repo: RegistryBuilder) -> None:
+    hook = repo.root / ".git" / "hooks" / "reference-transaction"
+    hook.write_text(
+        "#!/bin/sh\n"
+        '[ "$1" = committed ] || exit 0\n'
+        "[ -f .git/killed ] && exit 0\n"
+        "touch .git/killed\n"
+        "pid=$(sed 's/.*\"pid\": *\\([0-9]*\\).*/\\1/' .git/registry-write.lock)\n"
+        "kill -9 $pid\n"
+    )
+    hook.chmod(0o755)
+    assert cli(repo.root, "tag", "set", "fraud-detector", "team", "red").returncode == -9
+    path = "models/fraud-detector/model.yaml"
+    repo.write(path, repo.read(path) + "# my edit\n")
+    shown = cli(repo.root, "check")
+    assert "left as they are (changed since): models/fraud-detector/model.yaml" in shown.stderr
+    assert repo.read(path).endswith("# my edit\n")
+
+
+@pytest.mark.parametrize("name", ["$(touch${IFS}x)", "a`id`", "a;b", "a b", ".hidden", "a..b", "x.lock"])
+def test_branch_names_outside_a_safe_set_are_refused(repo: RegistryBuilder, name: str) -> None:
+    before = repo.git("for-each-ref")
+    proc = cli(repo.root, "tag", "set", "fraud-detector", "k", "v", f"--branch={name}")
+    assert proc.returncode == 2, proc.stderr
+    assert "is not a branch name the registry makes" in proc.stderr
+    assert repo.git("for-each-ref") == before
+    assert not (repo.root / "x").exists()
+
+
+def test_a_partial_cache_copy_from_a_dead_writer_is_removed_by_the_next(
+    repo: RegistryBuilder, artifact: Path
+) -> None:
+    probe = subprocess.Popen(["true"])
+    probe.wait()
+    objects = repo.root / ".dvc" / "cache" / "files" / "md5"
+    objects.mkdir(parents=True, exist_ok=True)
+    stale = objects / f".incoming.{probe.pid}.tmp"
+    stale.write_bytes(b"half a model")
+    live = objects / f".incoming.{os.getpid()}.tmp"
+    live.write_bytes(b"in progress")
+    assert cli(repo.root, "register", "scorer", str(artifact)).returncode == 0
+    assert not stale.exists()
+    assert live.exists()
