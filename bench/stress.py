@@ -133,7 +133,9 @@ def main() -> int:
     print("| run | trials | held | failed | lost updates |")
     print("|---|---:|---:|---:|---:|")
     writes = args.workers * args.rounds
-    print(f"| {args.workers} writers x {args.rounds} writes ({writes} per trial) | {args.trials} | {held} | {failed} | {lost} |")
+    print(
+        f"| {args.workers} writers x {args.rounds} writes ({writes} per trial) | {args.trials} | {held} | {failed} | {lost} |"
+    )
     for name, n, ok, bad, made, _ in rows:
         print(f"| kill -9 of `{name}` ({made} had committed) | {n} | {ok} | {bad} | - |")
     for note in notes + [n for row in rows for n in row[5]]:

@@ -462,40 +462,105 @@ def build_commit(
     root: Path, parent: str | None, updates: dict[str, Entry | None], message: str, *, hooks: bool = True
 ) -> str:
     """A commit of ``parent`` (or of nothing) with ``updates`` applied (a path
-    to None is removed), made with plumbing on a temporary index: the work
-    tree, the index and every ref stay as they are. Returns the commit id
-    (no ref points at it yet).
+    to None is removed), made with plumbing: the work tree, the index and
+    every ref stay as they are. Returns the commit id (no ref points at it yet).
 
-    With ``hooks``, the repository's ``pre-commit`` hook runs on the
-    temporary index (``GIT_INDEX_FILE``, as ``git commit --only`` does) and
-    its ``commit-msg`` hook on the message; either can refuse the commit."""
+    With ``hooks``, the repository's ``pre-commit`` hook runs on a temporary
+    index of the commit (``GIT_INDEX_FILE``, as ``git commit --only`` does)
+    and its ``commit-msg`` hook on the message; either can refuse the
+    commit. Without a ``pre-commit`` hook no index is made at all: only the
+    trees on the changed paths are written (``git mktree``), so the cost
+    does not grow with the size of the repository."""
     import tempfile
 
-    with tempfile.TemporaryDirectory(prefix="registry-index-") as tmp:
-        index = Path(tmp) / "index"
-        run(["read-tree", parent] if parent else ["read-tree", "--empty"], root, index=index)
-        run(["update-index", "--index-info"], root, stdin=_index_info(updates), index=index)
-        if hooks:
+    with tempfile.TemporaryDirectory(prefix="registry-commit-") as tmp:
+        if hooks and _has_hook(root, "pre-commit"):
+            index = Path(tmp) / "index"
+            run(["read-tree", parent] if parent else ["read-tree", "--empty"], root, index=index)
+            run(["update-index", "--index-info"], root, stdin=_index_info(updates), index=index)
             run(["hook", "run", "--ignore-missing", "pre-commit"], root, index=index)
+            tree = run(["write-tree"], root, index=index).decode().strip()
+        else:
+            tree = _tree_with(root, f"{parent}^{{tree}}" if parent else None, _nested(updates)) or EMPTY_TREE
+        if hooks and _has_hook(root, "commit-msg"):
             msg = Path(tmp) / "COMMIT_EDITMSG"
             msg.write_text(message, encoding="utf-8")
-            run(["hook", "run", "--ignore-missing", "commit-msg", "--", str(msg)], root, index=index)
+            run(["hook", "run", "--ignore-missing", "commit-msg", "--", str(msg)], root)
             message = msg.read_text(encoding="utf-8")
-        tree = run(["write-tree"], root, index=index).decode().strip()
     args = ["commit-tree", tree, *(["-p", parent] if parent else []), "-F", "-"]
     return run(args, root, stdin=message.encode()).decode().strip()
+
+
+EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
+
+
+def _has_hook(root: Path, name: str) -> bool:
+    hooks = run(["rev-parse", "--git-path", "hooks"], root).decode().strip()
+    path = (root / hooks / name) if not os.path.isabs(hooks) else Path(hooks) / name
+    return path.is_file() and os.access(path, os.X_OK)
+
+
+Nested = dict[str, "Nested | Entry | None"]
+
+
+def _nested(updates: dict[str, Entry | None]) -> Nested:
+    """``a/b/c: entry`` as ``{a: {b: {c: entry}}}``."""
+    out: Nested = {}
+    for path, entry in updates.items():
+        *dirs, name = path.split("/")
+        here = out
+        for d in dirs:
+            nxt = here.setdefault(d, {})
+            if not isinstance(nxt, dict):  # a file replaced by a folder
+                nxt = here[d] = {}
+            here = nxt
+        here[name] = entry
+    return out
+
+
+def _tree_with(root: Path, tree: str | None, changes: Nested) -> str | None:
+    """The id of ``tree`` (None: an empty one) with ``changes`` made; None if
+    nothing is left in it."""
+    entries: dict[str, tuple[str, str, str]] = {}
+    if tree is not None:
+        out = run(["ls-tree", "-z", "--full-tree", tree], root)
+        for item in out.split(b"\0"):
+            if item:
+                meta, raw = item.split(b"\t", 1)
+                mode, kind, obj = meta.decode().split()
+                entries[raw.decode("utf-8", "surrogateescape")] = (mode, kind, obj)
+    for name, change in changes.items():
+        if isinstance(change, dict):
+            have = entries.get(name)
+            sub = _tree_with(root, have[2] if have and have[1] == "tree" else None, change)
+            if sub is None:
+                entries.pop(name, None)
+            else:
+                entries[name] = ("040000", "tree", sub)
+        elif change is None:
+            entries.pop(name, None)
+        else:
+            entries[name] = (change[0], "blob", change[1])
+    if not entries:
+        return None
+    listing = b"".join(
+        f"{mode} {kind} {obj}\t".encode() + name.encode("utf-8", "surrogateescape") + b"\0"
+        for name, (mode, kind, obj) in entries.items()
+    )
+    return run(["mktree", "-z"], root, stdin=listing).decode().strip()
+
+
+def post_commit_hook(root: Path) -> None:
+    """The ``post-commit`` hook, if any (its failure, as for git, changes nothing)."""
+    if _has_hook(root, "post-commit"):
+        with contextlib.suppress(GitError):
+            run(["hook", "run", "--ignore-missing", "post-commit"], root)
 
 
 def same_tree(root: Path, a: str, b: str) -> bool:
     """Whether commits ``a`` and ``b`` hold the same files."""
     out = run(["rev-parse", f"{a}^{{tree}}", f"{b}^{{tree}}"], root).decode().split()
     return out[0] == out[1]
-
-
-def post_commit_hook(root: Path) -> None:
-    """The ``post-commit`` hook, if any (its failure, as for git, changes nothing)."""
-    with contextlib.suppress(GitError):
-        run(["hook", "run", "--ignore-missing", "post-commit"], root)
 
 
 def commit_on_branch(root: Path, parent: str, files: dict[str, bytes], message: str) -> str:
@@ -521,11 +586,6 @@ def move_head(root: Path, new: str, old: str | None, reason: str) -> None:
 def update_index(root: Path, updates: dict[str, Entry | None]) -> None:
     """Set (or, for None, remove) entries of the repository's own index."""
     run(["update-index", "--index-info"], root, stdin=_index_info(updates))
-
-
-def refresh_index(root: Path, paths: list[str]) -> None:
-    """Record the work-tree files' stat data, so ``git status`` needs no re-hash."""
-    run(["update-index", "-q", "--refresh", "--", *paths], root)
 
 
 def create_branch(root: Path, name: str, commit: str) -> None:

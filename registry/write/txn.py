@@ -245,9 +245,6 @@ def finish(root: Path, plan: Plan) -> list[str]:
     for copy in plan.copies:
         if copy.move:
             _prune(root, Path(copy.source).parent)
-    if files:
-        with contextlib.suppress(RegistryError):
-            git.refresh_index(root, [p for p, n in files if n is not None])
     return left
 
 
