@@ -21,9 +21,11 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 PROJECT = HERE.parent
@@ -84,19 +86,58 @@ class Result:
     def __init__(self, name: str, target: float | None, note: str = "") -> None:
         self.name, self.target, self.note = name, target, note
         self.times: list[float] = []
+        self.peaks: list[float] = []
+        """Peak resident memory of each timed process (MB, with its children)."""
         self.error: str | None = None
 
     def row(self) -> str:
         if self.error is not None or not self.times:
-            return f"| {self.name} | n/a | | {len(self.times)} | {self._target()} | n/a: {self.error or 'not run'} |"
+            return (
+                f"| {self.name} | n/a | | | {len(self.times)} | {self._target()} | "
+                f"n/a: {self.error or 'not run'} |"
+            )
         med = statistics.median(self.times)
         verdict = "—" if self.target is None else ("pass" if med < self.target else "**miss**")
         if self.note:
             verdict += f" ({self.note})"
-        return f"| {self.name} | {med:.3f} | {min(self.times):.3f} | {len(self.times)} | {self._target()} | {verdict} |"
+        peak = f"{max(self.peaks):,.0f}" if self.peaks else ""
+        return (
+            f"| {self.name} | {med:.3f} | {min(self.times):.3f} | {peak} | {len(self.times)} | "
+            f"{self._target()} | {verdict} |"
+        )
 
     def _target(self) -> str:
         return "" if self.target is None else f"< {self.target:g}"
+
+
+def run_measured(
+    cmd: list[str], cwd: Path, env: dict[str, str] | None = None
+) -> tuple[subprocess.CompletedProcess[str], float, float]:
+    """Run ``cmd``; return its result, wall seconds and peak resident memory
+    in MB (``wait4``'s ``ru_maxrss``: the largest of the process and of the
+    children it waited for)."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+    chunks: dict[str, str] = {}
+
+    def drain(name: str, stream: Any) -> None:
+        chunks[name] = stream.read()
+
+    readers = [
+        threading.Thread(target=drain, args=("out", proc.stdout)),
+        threading.Thread(target=drain, args=("err", proc.stderr)),
+    ]
+    for r in readers:
+        r.start()
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - t0
+    for r in readers:
+        r.join()
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    out, err = chunks.get("out", ""), chunks.get("err", "")
+    done = subprocess.CompletedProcess(cmd, proc.returncode, out, err)
+    return done, elapsed, usage.ru_maxrss / 1024
 
 
 def time_cli(
@@ -121,14 +162,13 @@ def time_cli(
     for _ in range(runs):
         if before is not None:
             before()
-        t0 = time.perf_counter()
-        proc = subprocess.run(cmd, cwd=repo, capture_output=True, text=True, env=env)
-        elapsed = time.perf_counter() - t0
+        proc, elapsed, peak = run_measured(cmd, repo, env)
         if proc.returncode not in ok_codes:
             res.error = f"exit {proc.returncode}"
             report_failure(cmd, proc)
             return
         res.times.append(elapsed)
+        res.peaks.append(peak)
 
 
 def time_history(repo: Path, cli: str, models: list[str], runs: int) -> list[Result]:
@@ -151,7 +191,9 @@ def time_history(repo: Path, cli: str, models: list[str], runs: int) -> list[Res
     return [whole_cold, whole_warm, one, at]
 
 
-def time_site(repo: Path, cli: str, models: list[str]) -> list[Result]:
+def time_site(
+    repo: Path, cli: str, models: list[str], site_target: float = 60.0, serve: bool = True
+) -> list[Result]:
     """One full catalog build (it is long: one run), its sizes, and how long
     `registry serve` takes to show an edited record."""
     import urllib.request
@@ -159,13 +201,11 @@ def time_site(repo: Path, cli: str, models: list[str]) -> list[Result]:
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "site"
-        build = Result("`registry site build` (full catalog, MkDocs + Material)", 60.0)
-        t0 = time.perf_counter()
-        proc = subprocess.run(
-            [cli, "site", "build", "-o", str(out)], cwd=repo, capture_output=True, text=True
-        )
+        build = Result("`registry site build` (full catalog, MkDocs + Material)", site_target)
+        proc, elapsed, peak = run_measured([cli, "site", "build", "-o", str(out)], repo)
         if proc.returncode == 0:
-            build.times.append(time.perf_counter() - t0)
+            build.times.append(elapsed)
+            build.peaks.append(peak)
             pages = list(out.rglob("*.html"))
             largest = max(pages, key=lambda p: p.stat().st_size)
             index = out / "search" / "search_index.json"
@@ -177,8 +217,10 @@ def time_site(repo: Path, cli: str, models: list[str]) -> list[Result]:
             build.error = f"exit {proc.returncode}"
             report_failure([cli, "site", "build"], proc)
         rows.append(build)
-    serve = Result("`registry serve`: edit one record until the page shows it", 5.0)
-    rows.append(serve)
+    if not serve:
+        return rows
+    served = Result("`registry serve`: edit one record until the page shows it", 5.0)
+    rows.append(served)
     model = models[0]
     record = sorted((repo / "models" / model / "versions").glob("*.yaml"))[0]
     original = record.read_bytes()
@@ -208,9 +250,9 @@ def time_site(repo: Path, cli: str, models: list[str]) -> list[Result]:
         while marker not in page() and time.time() < deadline:
             time.sleep(0.2)
         if marker in page():
-            serve.times.append(time.perf_counter() - t0)
+            served.times.append(time.perf_counter() - t0)
         else:
-            serve.error = "the edit never showed"
+            served.error = "the edit never showed"
     finally:
         record.write_bytes(original)
         server.terminate()
@@ -392,9 +434,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cli", default=default_cli(), help="the registry executable (default: the venv's)")
     ap.add_argument(
         "--only",
-        choices=["all", "writes", "history", "site"],
+        choices=["all", "writes", "history", "site", "scale"],
         default="all",
-        help="writes: promote and register only; history: history and --at only; site: the catalog only",
+        help=(
+            "writes: promote and register only; history: history and --at only; site: the catalog only; "
+            "scale: the rows and goals for ten times the reference (check, show, list, search, history, "
+            "catalog, with peak memory)"
+        ),
     )
     args = ap.parse_args(argv)
 
@@ -451,6 +497,9 @@ def run(repo: Path, args: argparse.Namespace, gen_note: str) -> int:
         return 0
     if args.only == "site":
         _table(time_site(repo, cli, models))
+        return 0
+    if args.only == "scale":
+        _table(time_scale(repo, cli, models, runs, drop_cache))
         return 0
     have_cli = Path(cli).exists() or shutil.which(cli) is not None
 
@@ -526,9 +575,40 @@ def run(repo: Path, args: argparse.Namespace, gen_note: str) -> int:
     return 0
 
 
+MEMORY_GOAL_MB = 4096
+
+
+def time_scale(
+    repo: Path, cli: str, models: list[str], runs: int, drop_cache: Callable[[], None]
+) -> list[Result]:
+    """Ten times the reference (10,000 models x 20 versions, 50,000 commits):
+    the goals are check warm < 3 s, show < 0.3 s and the catalog < 10 min,
+    each under 4 GB of memory."""
+    rows = []
+
+    def row(name: str, target: float | None, cmd: list[str], **kw: Any) -> None:
+        res = Result(name, target)
+        rows.append(res)
+        time_cli(res, cli, cmd, repo, runs, **kw)
+
+    row("`registry check`, cold", None, ["check"], before=drop_cache, warmup=False)
+    row("`registry check`, warm", 3.0, ["check"])
+    row(f"`registry show {models[1]}@champion`", 0.3, ["show", f"{models[1]}@champion"])
+    row("`registry list`", None, ["list"])
+    query = "tags.domain = 'payments' AND metrics.f1 > 0.9 AND stage = 'production'"
+    row(f'`registry search "{query}"`', None, ["search", query])
+    row("`registry history` (whole registry), cold", None, ["history"], before=drop_cache, warmup=False)
+    row("`registry history` (whole registry), warm", None, ["history"])
+    rows.extend(time_site(repo, cli, models, site_target=600.0, serve=False))
+    for res in rows:
+        if res.peaks and max(res.peaks) >= MEMORY_GOAL_MB:
+            res.note = (res.note + "; " if res.note else "") + f"**memory over {MEMORY_GOAL_MB:,} MB**"
+    return rows
+
+
 def _table(rows: list[Result]) -> None:
-    print("| operation | median s | min s | runs | target | result |")
-    print("|---|---:|---:|---:|---|---|")
+    print("| operation | median s | min s | peak MB | runs | target | result |")
+    print("|---|---:|---:|---:|---:|---|---|")
     for res in rows:
         print(res.row())
 
