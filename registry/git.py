@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from registry.errors import GitError, UsageError
+from registry.when import commit_time
 
 _KEEP_PREFIXES = (
     "GIT_AUTHOR_",
@@ -188,9 +189,9 @@ class Person(NamedTuple):
     name: str
     email: str
     time: int
-    """Seconds since the epoch."""
+    """Seconds since the epoch, in ``when``'s domain (a missing or garbage time is 0)."""
     offset: str
-    """The zone as git wrote it, e.g. ``+0100``."""
+    """The zone as git shows it, e.g. ``+0100`` (``+0000`` when there is none)."""
 
 
 class FileChange(NamedTuple):
@@ -230,9 +231,21 @@ def parents(root: Path, rev: str) -> dict[str, tuple[str, ...]]:
     return out
 
 
+_OFFSET = re.compile(r"[+-][0-9]{4}\Z")
+
+
 def _person(name: bytes, email: bytes, when: bytes) -> Person:
-    parts = when.decode().split()
-    return Person(name.decode("utf-8", "replace"), email.decode("utf-8", "replace"), int(parts[0]), parts[-1])
+    """A person from ``%an %ae %at %ai`` (or the committer's): total over
+    what a hand-made commit holds (no author line, garbage or huge dates,
+    any zone)."""
+    seconds, _, date = when.decode("ascii", "replace").partition(" ")
+    zone = date.rsplit(" ", 1)[-1]
+    return Person(
+        name.decode("utf-8", "replace"),
+        email.decode("utf-8", "replace"),
+        commit_time(seconds),
+        zone if _OFFSET.match(zone) else "+0000",
+    )
 
 
 def log(

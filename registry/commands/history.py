@@ -63,7 +63,7 @@ def render(found: list[Event]) -> str:
             groups.append([e])
     for e in (e for group in reversed(groups) for e in group):
         when = minute(e.time)
-        who = e.author.email or e.author.name
+        who = e.author.email or e.author.name or "(unknown)"
         via = f"  PR #{e.pr}" if e.pr is not None else ""
         if e.merged_by is not None and e.merged_by.email != e.author.email:
             via += f" merged by {e.merged_by.email or e.merged_by.name}"
