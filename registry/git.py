@@ -217,9 +217,17 @@ _NULL_BLOB = "0" * 40
 
 def commit_at(root: Path, when: int, rev: str = "HEAD") -> str | None:
     """The main-line commit of ``rev`` that was current at ``when`` (seconds
-    since the epoch): the newest first-parent commit committed at or before it."""
-    out = run(["rev-list", "--first-parent", "-1", f"--before={when}", rev, "--"], root).decode().strip()
-    return out or None
+    since the epoch): the newest first-parent commit committed at or before it.
+
+    Compared here, not with ``rev-list --before``: git reads a small number
+    there as something other than seconds (any moment before 1973-03-03 gave
+    the newest commit), and no form of it takes a moment before 1970."""
+    out = run(["rev-list", "--first-parent", "--timestamp", rev, "--"], root)
+    for line in out.decode("ascii", "replace").splitlines():
+        stamp, _, commit = line.partition(" ")
+        if commit and commit_time(stamp) <= when:
+            return commit
+    return None
 
 
 def parents(root: Path, rev: str) -> dict[str, tuple[str, ...]]:

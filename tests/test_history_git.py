@@ -6,8 +6,12 @@ from __future__ import annotations
 
 import json
 import subprocess
+import tempfile
+from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from registry.cache import ParseCache
 from registry.history import events
@@ -84,3 +88,71 @@ def test_history_is_total_over_commits_fsck_rejects(reg: RegistryBuilder, header
         assert commit[:10] in proc.stdout
     if "author a" not in headers:
         assert "by (unknown)" in cli(reg.root, "history").stdout.splitlines()[0]
+
+
+# -- --at: the commit current at a moment ------------------------------------------
+
+
+def test_at_before_1973_finds_no_commit(reg: RegistryBuilder) -> None:
+    for at in ("1969-12-31", "1970-01-01T00:00:00Z", "1973-03-03T09:46:39Z"):
+        proc = cli(reg.root, "resolve", "models:/fraud-detector@champion", "--at", at)
+        assert proc.returncode == 2, (at, proc.stdout)
+        assert "has no commit at or before" in proc.stderr and proc.stdout == ""
+
+
+def _chain(root: Path, times: list[int], merged: list[bool]) -> None:
+    """A first-parent chain of commits with these committer times, oldest
+    first; where ``merged``, a merge of a side commit dated a second later."""
+
+    def run(*args: str, stdin: str = "") -> str:
+        proc = subprocess.run(["git", *args], cwd=root, input=stdin.encode(), capture_output=True, check=True)
+        return proc.stdout.decode().strip()
+
+    run("init", "-q", "-b", "main")
+    tree = run("mktree")
+    parent: list[str] = []
+
+    def commit(t: int, parents: list[str], msg: str) -> str:
+        head = "".join(f"parent {p}\n" for p in parents)
+        text = f"tree {tree}\n{head}author a <a@x> {t} +0000\ncommitter c <c@x> {t} +0100\n\n{msg}\n"
+        return run("hash-object", "-t", "commit", "-w", "--stdin", stdin=text)
+
+    for i, (t, merge) in enumerate(zip(times, merged, strict=True)):
+        tip = [commit(t, parent, f"c{i}")]
+        if merge and parent:
+            side = commit(t + 1, parent, f"side {i}")
+            tip = [commit(t, [*parent, side], f"merge {i}")]
+        parent = tip
+    run("update-ref", "refs/heads/main", parent[0])
+
+
+def _brute_at(root: Path, when: int) -> str | None:
+    out = subprocess.run(
+        ["git", "log", "--first-parent", "--format=%H %ct", "main"], cwd=root, capture_output=True, check=True
+    ).stdout.decode()
+    for line in out.splitlines():
+        commit, ct = line.split()
+        if int(ct) <= when:
+            return commit
+    return None
+
+
+_TIMES = st.one_of(
+    st.integers(0, 200_000_000),  # before and around 1973-03-03 (epoch 100,000,000)
+    st.integers(1_600_000_000, 1_800_000_000),
+    st.sampled_from([0, 1, 99_999_999, 100_000_000, 100_000_001, 253_402_300_799]),
+)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(_TIMES, st.booleans()), min_size=1, max_size=5))
+def test_at_finds_the_commit_current_at_any_moment(commits: list[tuple[int, bool]]) -> None:
+    from registry import git
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        _chain(root, [t for t, _ in commits], [m for _, m in commits])
+        probes = {-(10**12), -1, 10**13, LATEST + 1}
+        probes.update(t + d for t, _ in commits for d in (-1, 0, 1))
+        for when in sorted(probes):
+            assert git.commit_at(root, when, "main") == _brute_at(root, when), when
