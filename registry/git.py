@@ -31,6 +31,7 @@ _KEEP_PREFIXES = (
     "GIT_EXEC_PATH",
     "GIT_HTTP_",
     "GIT_TRACE",
+    "GIT_NO_REPLACE_OBJECTS",  # the user's view of history (git --no-replace-objects): keep it
 )
 
 
@@ -237,6 +238,46 @@ def parents(root: Path, rev: str) -> dict[str, tuple[str, ...]]:
         ids = line.split()
         out[ids[0]] = tuple(ids[1:])
     return out
+
+
+class HistoryView(NamedTuple):
+    """What, beyond commit ids, decides which parents and contents git
+    shows for a commit."""
+
+    shallow: frozenset[str]
+    """The boundary commits of a shallow clone (their parents were not fetched)."""
+    digest: str
+    """Of the shallow boundary, ``info/grafts``, the replace refs and
+    ``GIT_NO_REPLACE_OBJECTS`` / ``core.useReplaceRefs``; empty when there is
+    none of them (the common case)."""
+
+
+def history_view(root: Path) -> HistoryView:
+    """The shallow boundary, grafts and replacements in force here."""
+    lines = run(
+        ["rev-parse", "--is-shallow-repository", "--git-path", "shallow", "--git-path", "info/grafts"], root
+    )
+    is_shallow, shallow_file, grafts_file = lines.decode("utf-8", "surrogateescape").splitlines()[:3]
+
+    def read(name: str) -> bytes:
+        try:
+            return (root / name).read_bytes()
+        except OSError:
+            return b""
+
+    shallow = read(shallow_file) if is_shallow == "true" else b""
+    grafts = read(grafts_file)
+    replaced = run(["for-each-ref", "--format=%(refname) %(objectname)", "refs/replace/"], root)
+    try:
+        use = run(["config", "--type=bool", "--get", "core.useReplaceRefs"], root).strip()
+    except GitError:  # not set
+        use = b""
+    off = b"1" if os.environ.get("GIT_NO_REPLACE_OBJECTS") is not None or use == b"false" else b""
+    digest = ""
+    if shallow or grafts or (replaced and not off):
+        parts = (b"shallow", shallow, b"grafts", grafts, b"replace", b"" if off else replaced)
+        digest = hashlib.sha1(b"\0".join(parts)).hexdigest()[:16]  # noqa: S324 - an identity
+    return HistoryView(frozenset(shallow.decode("ascii", "replace").split()), digest)
 
 
 _OFFSET = re.compile(r"[+-][0-9]{4}\Z")

@@ -13,8 +13,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from registry import write
 from registry.cache import ParseCache
-from registry.history import events
+from registry.history import Event, events
 from tests.builder import RegistryBuilder, cli
 
 V3 = "models/fraud-detector/versions/3.yaml"
@@ -156,3 +157,118 @@ def test_at_finds_the_commit_current_at_any_moment(commits: list[tuple[int, bool
         probes.update(t + d for t, _ in commits for d in (-1, 0, 1))
         for when in sorted(probes):
             assert git.commit_at(root, when, "main") == _brute_at(root, when), when
+
+
+# -- shallow clones, grafts and replace refs ------------------------------------------
+
+
+def _clone(reg: RegistryBuilder, dest: Path, *depth: str) -> Path:
+    subprocess.run(
+        ["git", "clone", "-q", *depth, f"file://{reg.root}", str(dest)], check=True, capture_output=True
+    )
+    return dest
+
+
+def _kinds(found: list[Event]) -> list[tuple[str, str | None, int | None, str]]:
+    return [(e.kind, e.model, e.version, e.commit) for e in found]
+
+
+def test_history_of_a_shallow_clone_starts_at_its_boundary(reg: RegistryBuilder, tmp_path: Path) -> None:
+    baseline = reg.git("rev-parse", "HEAD").strip()
+    write.promote(reg.root, "fraud-detector", 3, "production")
+    promoted = reg.git("rev-parse", "HEAD").strip()
+    full = [e for e in events(reg.root) if e.commit == promoted]
+    assert full  # the promotion's events, in the whole history
+
+    two = _clone(reg, tmp_path / "two", "--depth", "2")
+    for cache in (None, ParseCache(None)):
+        assert _kinds(events(two, cache=cache)) == _kinds(full)  # nothing invented at the boundary
+    proc = cli(two, "history", "fraud-detector")
+    assert proc.returncode == 0, proc.stderr
+    assert "model created" not in proc.stdout and "registered" not in proc.stdout
+    assert len(proc.stdout.splitlines()) == len(full)
+    assert f"shallow clone: its history starts at commit {baseline[:10]}" in proc.stderr
+
+    one = _clone(reg, tmp_path / "one", "--depth", "1")
+    proc = cli(one, "history", "fraud-detector")
+    assert proc.returncode == 0 and proc.stdout == ""
+    assert f"starts at commit {promoted[:10]}" in proc.stderr and "no changes" in proc.stderr
+
+    whole = _clone(reg, tmp_path / "whole")
+    proc = cli(whole, "history", "fraud-detector")
+    assert "shallow" not in proc.stderr and "model created" in proc.stdout
+
+
+def test_rollback_in_a_shallow_clone_says_the_history_is_shallow(
+    reg: RegistryBuilder, tmp_path: Path
+) -> None:
+    write.promote(reg.root, "fraud-detector", 3, "production")
+    one = _clone(reg, tmp_path / "one", "--depth", "1")
+    proc = cli(one, "rollback", "fraud-detector")
+    assert proc.returncode == 1
+    assert "no earlier production version" in proc.stderr and "shallow clone" in proc.stderr
+    two = _clone(reg, tmp_path / "two", "--depth", "2")
+    proc = cli(two, "rollback", "fraud-detector")
+    assert proc.returncode == 0, proc.stderr
+    assert "shallow clone" in proc.stderr
+    assert (
+        "roll back fraud-detector production to v2"
+        in subprocess.run(
+            ["git", "log", "-1", "--format=%s"], cwd=two, capture_output=True, text=True, check=True
+        ).stdout
+    )
+
+
+def _changes(reg: RegistryBuilder) -> list[str]:
+    """Four commits after the baseline, each with events; their ids, oldest first."""
+    out = []
+    write.promote(reg.root, "fraud-detector", 3, "production")
+    out.append(reg.git("rev-parse", "HEAD").strip())
+    reg.edit("models/fraud-detector/model.yaml", "description: Detects fraud.", "description: Finds fraud.")
+    out.append(reg.commit("describe"))
+    write.set_alias(reg.root, "fraud-detector", "challenger", 2)
+    out.append(reg.git("rev-parse", "HEAD").strip())
+    reg.edit(V3, "description: Version 3", "description: The third version")
+    out.append(reg.commit("describe v3"))
+    return out
+
+
+def test_grafts_and_replace_refs_give_the_same_history_with_and_without_the_cache(
+    reg: RegistryBuilder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    baseline = reg.git("rev-parse", "HEAD").strip()
+    c1, c2, c3, c4 = _changes(reg)
+
+    def both() -> list[tuple[str, str | None, int | None, str]]:
+        warm = _kinds(events(reg.root))  # the repository's cache, filled by earlier calls
+        assert warm == _kinds(events(reg.root, cache=ParseCache(None)))
+        return warm
+
+    original = both()
+    reg.git("replace", "--graft", c3, baseline)  # c1 and c2 leave the main line
+    grafted = both()
+    assert grafted != original and {c1, c2}.isdisjoint(e[3] for e in grafted)
+    reg.git("replace", "-d", c3)
+    assert both() == original
+
+    # A replaced commit: c2's place taken by a commit that also changes v3's tags.
+    reg.git("checkout", "-q", c2)
+    reg.edit(V3, "stage: production", "stage: production\ntags: {late: 'yes'}")
+    reg.git("commit", "-q", "-a", "--amend", "-m", "describe, and tag v3")
+    other = reg.git("rev-parse", "HEAD").strip()
+    reg.git("checkout", "-q", "main")
+    reg.git("replace", c2, other)
+    replaced = both()
+    assert ("tags_changed", "fraud-detector", 3, c2) in replaced  # shown under the id it replaces
+    monkeypatch.setenv("GIT_NO_REPLACE_OBJECTS", "1")  # the user's git --no-replace-objects
+    assert both() == original
+    monkeypatch.delenv("GIT_NO_REPLACE_OBJECTS")
+    assert both() == replaced
+    reg.git("replace", "-d", c2)
+
+    grafts = reg.root / ".git" / "info" / "grafts"
+    grafts.parent.mkdir(exist_ok=True)
+    grafts.write_text(f"{c4} {c1}\n")  # the old graft file: c2 and c3 leave the main line
+    assert both() not in (original, grafted)
+    grafts.unlink()
+    assert both() == original
