@@ -348,6 +348,38 @@ def _person(p: git.Person | None) -> tuple[str, str, int, str] | None:
     return None if p is None else (p.name, p.email, p.time, p.offset)
 
 
+def _fits(saved: Any) -> bool:
+    """Whether a commit's saved history has the shape :func:`_event` reads."""
+    if type(saved) is not tuple or len(saved) != 2 or type(saved[1]) is not list:
+        return False
+    stage_after, rows = saved
+    return (stage_after is None or type(stage_after) is str) and all(_row_fits(row) for row in rows)
+
+
+def _row_fits(row: Any) -> bool:
+    def person(p: Any) -> bool:
+        return (
+            type(p) is tuple
+            and len(p) == 4
+            and type(p[2]) is int
+            and all(type(p[i]) is str for i in (0, 1, 3))
+        )
+
+    return (
+        type(row) is tuple
+        and len(row) == 13
+        and type(row[0]) is str
+        and (row[1] is None or type(row[1]) is str)
+        and (row[2] is None or type(row[2]) is int)
+        and type(row[3]) is dict
+        and type(row[4]) is str
+        and person(row[5])
+        and person(row[6])
+        and type(row[7]) is int
+        and (row[10] is None or person(row[10]))
+    )
+
+
 def _event(row: tuple[Any, ...], people: dict[Any, git.Person]) -> Event:
     kind, model, version, details, commit, author, committer, time, pr, merge, merged_by, reason, subject = (
         row
@@ -405,7 +437,7 @@ def events(
         cache = cache_for(root)
     view = git.history_view(root)
     prefix = f"{_FORMAT}:{view.digest}:" if view.digest else f"{_FORMAT}:"
-    saved = cache.history([prefix + c for c in mainline])
+    saved = cache.history([prefix + c for c in mainline], _fits)
     missing = [c for c in reversed(mainline) if prefix + c not in saved]  # oldest first
     paths = [f"{MODELS_DIR}/{m}" for m in models] if models is not None else [MODELS_DIR, REGISTRY_FILE]
     fresh = _compute_all(root, missing, graph, mainline, saved, paths, view.shallow, prefix)
