@@ -9,26 +9,45 @@ The cache is one SQLite database under the repository's git directory
 (stdlib, safe under concurrent runs, and updated row by row: a one-record
 change writes one row, not the whole cache). Each row holds two ``marshal``
 strings: the facts and problems, read on every load, and the whole record,
-decoded only when a command asks for it. marshal holds only plain data; a
-corrupt, foreign or unwritable database is ignored and the load goes on
-without it.
+decoded only when a command asks for it. marshal holds only plain data.
+
+The cache is never trusted, only used. Every value is sealed with a digest
+of its row's key, its column and its bytes, so a damaged value, or one that
+has moved to another row, is seen; a value that does not have the shape the
+loader uses is refused too. Such an entry is dropped and its file parsed
+again. A database that SQLite finds damaged, or something else at its path,
+is moved aside and a new one started; one that cannot be opened or written
+(read-only, locked, a file where the folder should be) is done without.
+Each of these says so once, on stderr, naming the cache file: the answer is
+always the one a run with no cache gives.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import marshal
+import shutil
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 # Bump when the parser, the facts or the cached shape change.
-FORMAT = 7
+FORMAT = 8
 _BULK = 2_000  # above this many keys, one table scan beats point look-ups
+_SEAL = 16  # bytes of digest before each value
 
 ProblemTuple = tuple[str, str, Any, tuple[Any, ...], bool]
 Entry = tuple[Any, list[ProblemTuple]]
+
+_log = logging.getLogger("registry.cache")
+_WARNED: set[str] = set()  # cache files already warned about in this process
+
+# SQLite result codes that say nothing about the file's contents: try again another time.
+_PASSING = {3, 4, 5, 6, 7, 8, 9, 10, 13, 14, 15, 23}  # PERM ABORT BUSY LOCKED NOMEM READONLY
+# INTERRUPT IOERR FULL CANTOPEN PROTOCOL AUTH
+_FAULTS = (sqlite3.Error, OSError, ValueError, EOFError, TypeError, LookupError)
 
 
 def _fingerprint() -> str:
@@ -40,8 +59,71 @@ def _fingerprint() -> str:
     return digest.hexdigest()
 
 
+def _digest(key: str, column: bytes, payload: bytes) -> bytes:
+    seal = hashlib.blake2b(key.encode("utf-8", "surrogateescape"), digest_size=_SEAL, person=column)
+    seal.update(payload)
+    return seal.digest()
+
+
+def seal(key: str, column: bytes, payload: bytes) -> bytes:
+    """``payload`` as stored in ``column`` of the row ``key``: its digest first."""
+    return _digest(key, column, payload) + payload
+
+
+def unseal(key: str, column: bytes, value: object) -> bytes | None:
+    """The payload of a stored value, or None when it was not sealed for this row and column."""
+    if not isinstance(value, bytes) or len(value) < _SEAL:
+        return None
+    payload = value[_SEAL:]
+    return payload if _digest(key, column, payload) == value[:_SEAL] else None
+
+
 def _loads(data: bytes) -> Any:
-    return marshal.loads(data)  # noqa: S302 - our own database, plain data only
+    return marshal.loads(data)  # noqa: S302 - our own database, plain data only, sealed
+
+
+def _damaged(exc: BaseException) -> bool:
+    """Whether an error reading the database says its contents are bad
+    (rather than that it is busy, read-only or out of reach)."""
+    if not isinstance(exc, sqlite3.Error):
+        return not isinstance(exc, OSError)  # decoding: what SQLite returned is not what was stored
+    code = getattr(exc, "sqlite_errorcode", None)
+    return code is None or code & 0xFF not in _PASSING
+
+
+def _problem_fits(p: Any) -> bool:
+    return (
+        type(p) is tuple
+        and len(p) == 5
+        and type(p[0]) is str
+        and type(p[1]) is str
+        and (p[2] is None or type(p[2]) is int)
+        and type(p[3]) in (tuple, list)
+        and type(p[4]) is bool
+    )
+
+
+def fits(kind: str, entry: Any) -> bool:
+    """Whether ``entry`` has the shape the loader uses for a file of ``kind``."""
+    if type(entry) is not tuple or len(entry) != 2 or type(entry[1]) is not list:
+        return False
+    facts, problems = entry
+    if problems and not all(_problem_fits(p) for p in problems):
+        return False
+    if facts is None:
+        return True
+    if kind == "version":
+        return (
+            type(facts) is tuple
+            and len(facts) == 5
+            and type(facts[0]) is str
+            and type(facts[1]) is str
+            and type(facts[4]) is tuple
+            and all(type(p) is tuple and len(p) == 2 for p in facts[4])
+        )
+    if kind == "dvc":
+        return type(facts) is tuple and len(facts) == 3
+    return type(facts) is dict and kind in ("model", "registry")
 
 
 class ParseCache:
@@ -49,23 +131,76 @@ class ParseCache:
         self._db: sqlite3.Connection | None = None
         self._seen: dict[str, Entry] = {}
         self._new: dict[str, tuple[bytes, bytes | None]] = {}
-        if folder is None:
+        self.path: Path | None = None if folder is None else folder / "parse.sqlite"
+        if folder is not None:
+            self._connect()
+
+    # -- the database file ---------------------------------------------------------
+
+    def _connect(self, retry: bool = True) -> None:
+        assert self.path is not None
+        try:
+            if self.path.exists() and not self.path.is_file():
+                raise sqlite3.DatabaseError("not a file")
+            self._db = self._open(self.path)
+        except _FAULTS as exc:
+            self._db = None
+            if retry and _damaged(exc):
+                self._set_aside(exc)
+            else:
+                self._warn(f"cannot use it ({_why(exc)}); reading the files without it")
+
+    def _set_aside(self, exc: BaseException) -> None:
+        """Move a damaged database aside and start a new one."""
+        assert self.path is not None
+        aside = self.path.with_name(self.path.name + ".damaged")
+        try:
+            if self._db is not None:
+                self._db.close()
+            self._db = None
+            if aside.is_dir() and not aside.is_symlink():
+                shutil.rmtree(aside)
+            self.path.replace(aside)
+            for extra in ("-wal", "-shm"):
+                self.path.with_name(self.path.name + extra).unlink(missing_ok=True)
+        except OSError as err:
+            self._warn(
+                f"it is damaged ({_why(exc)}) and cannot be moved aside ({_why(err)}); reading the files without it"
+            )
             return
-        for attempt in (1, 2):
-            try:
-                self._db = self._open(folder)
-                return
-            except sqlite3.DatabaseError:
-                if attempt == 1:  # not a database, or a damaged one: start afresh
-                    for stale in folder.glob("parse.sqlite*"):
-                        stale.unlink(missing_ok=True)
-            except (OSError, sqlite3.Error):
-                return
+        self._warn(f"the database was damaged ({_why(exc)}); moved it to {aside.name} and started a new one")
+        self._connect(retry=False)
+
+    def _fault(self, exc: BaseException) -> None:
+        """An error while using the database: move it aside if it is damaged, else do without it."""
+        if _damaged(exc):
+            self._set_aside(exc)
+        else:
+            if self._db is not None:
+                self._db.close()
+            self._db = None
+            self._warn(f"cannot use it ({_why(exc)}); reading the files without it")
+
+    def _warn(self, text: str) -> None:
+        where = str(self.path)
+        if where not in _WARNED:
+            _WARNED.add(where)
+            _log.warning("registry: warning: parse cache %s: %s", where, text)
+
+    def _drop(self, table: str, key: str, why: str) -> None:
+        """Forget one entry that cannot be trusted; its file is parsed again."""
+        self._warn(f"dropped an entry that was {why} ({key}); what it held is read again from git")
+        if self._db is None:
+            return
+        try:
+            self._db.execute(f"DELETE FROM {table} WHERE key = ?", (key,))  # noqa: S608 - our names
+        except _FAULTS as exc:
+            self._fault(exc)
 
     @staticmethod
-    def _open(folder: Path) -> sqlite3.Connection:
-        folder.mkdir(parents=True, exist_ok=True)
-        db = sqlite3.connect(folder / "parse.sqlite", timeout=5, isolation_level=None)
+    def _open(path: Path) -> sqlite3.Connection:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(path, timeout=5, isolation_level=None)
         try:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
@@ -101,15 +236,38 @@ class ParseCache:
             ).fetchall()
         return rows
 
+    def _write(self, statements: list[tuple[str, list[tuple[Any, ...]]]]) -> bool:
+        """Run ``executemany`` statements in one transaction; False when the cache could not take them."""
+        if self._db is None:
+            return False
+        try:
+            with self._db:
+                self._db.execute("BEGIN")
+                for statement, rows in statements:
+                    self._db.executemany(statement, rows)
+        except _FAULTS as exc:
+            self._fault(exc)
+            return False
+        return True
+
+    # -- parsed files -----------------------------------------------------------------
+
     def get_many(self, keys: Iterable[str]) -> dict[str, Entry]:
-        """The cached entries among ``keys``."""
+        """The cached entries among ``keys`` (each checked; a bad one is dropped)."""
         wanted = [k for k in keys if k not in self._seen]
         if wanted and self._db is not None:
             try:
-                for key, facts in self._select("entry", "facts", wanted):
-                    self._seen[key] = _loads(facts)
-            except (sqlite3.Error, ValueError, EOFError, TypeError):
-                pass
+                rows = self._select("entry", "facts", wanted)
+            except _FAULTS as exc:
+                self._fault(exc)
+                rows = []
+            for key, value in rows:
+                payload = unseal(key, b"facts", value)
+                entry = None if payload is None else _checked(payload, key.partition(":")[0])
+                if entry is None:
+                    self._drop("entry", key, "damaged" if payload is None else "not of the expected shape")
+                else:
+                    self._seen[key] = entry
         return {k: self._seen[k] for k in keys if k in self._seen}
 
     def get(self, key: str) -> Entry | None:
@@ -124,56 +282,20 @@ class ParseCache:
             return None
         try:
             row = self._db.execute("SELECT record FROM entry WHERE key = ?", (key,)).fetchone()
-            return None if row is None or row[0] is None else _loads(row[0])
-        except (sqlite3.Error, ValueError, EOFError, TypeError):
+        except _FAULTS as exc:
+            self._fault(exc)
             return None
-
-    def memo(self, key: str) -> Any:
-        """A whole load's classified entries, saved under its listing's id."""
-        if self._db is None:
+        if row is None or row[0] is None:
             return None
+        payload = unseal(key, b"record", row[0])
         try:
-            row = self._db.execute("SELECT data FROM memo WHERE key = ?", (key,)).fetchone()
-            return None if row is None else _loads(row[0])
-        except (sqlite3.Error, ValueError, EOFError, TypeError):
+            record = None if payload is None else _loads(payload)
+        except _FAULTS:
+            record = None
+        if type(record) is not dict:
+            self._drop("entry", key, "damaged" if payload is None else "not of the expected shape")
             return None
-
-    def put_memo(self, key: str, data: Any) -> None:
-        """Keep a load's result for the next identical listing (the last few only)."""
-        if self._db is None:
-            return
-        try:
-            with self._db:
-                self._db.execute("BEGIN")
-                self._db.execute("INSERT OR REPLACE INTO memo VALUES (?, ?)", (key, marshal.dumps(data)))
-                self._db.execute(
-                    "DELETE FROM memo WHERE rowid NOT IN (SELECT rowid FROM memo ORDER BY rowid DESC LIMIT 4)"
-                )
-        except (sqlite3.Error, ValueError):
-            pass
-
-    def history(self, keys: list[str]) -> dict[str, Any]:
-        """What was saved with :meth:`put_history` under these keys."""
-        if self._db is None or not keys:
-            return {}
-        try:
-            return {key: _loads(data) for key, data in self._select("history", "data", keys)}
-        except (sqlite3.Error, ValueError, EOFError, TypeError):
-            return {}
-
-    def put_history(self, rows: dict[str, Any]) -> None:
-        """Keep what a commit's history is (commits never change), in one transaction."""
-        if self._db is None or not rows:
-            return
-        try:
-            with self._db:
-                self._db.execute("BEGIN")
-                self._db.executemany(
-                    "INSERT OR REPLACE INTO history VALUES (?, ?)",
-                    [(k, marshal.dumps(v)) for k, v in rows.items()],
-                )
-        except (sqlite3.Error, ValueError):
-            pass
+        return record
 
     def put(self, key: str, entry: Entry, record: Any = None) -> None:
         self._seen[key] = entry
@@ -188,15 +310,95 @@ class ParseCache:
 
     def save(self) -> None:
         """Write new entries in one transaction."""
-        if self._db is None or not self._new:
+        if not self._new:
             return
+        rows = [
+            (k, seal(k, b"facts", f), None if r is None else seal(k, b"record", r))
+            for k, (f, r) in self._new.items()
+        ]
+        if self._write([("INSERT OR REPLACE INTO entry VALUES (?, ?, ?)", rows)]):
+            self._new = {}
+
+    # -- whole loads and histories ------------------------------------------------------
+
+    def memo(self, key: str) -> dict[str, Any] | None:
+        """A whole load's classified entries, saved under its listing's id."""
+        if self._db is None:
+            return None
         try:
-            with self._db:
-                self._db.execute("BEGIN")
-                self._db.executemany(
-                    "INSERT OR REPLACE INTO entry VALUES (?, ?, ?)",
-                    [(k, f, r) for k, (f, r) in self._new.items()],
-                )
-        except sqlite3.Error:
-            return
-        self._new = {}
+            row = self._db.execute("SELECT data FROM memo WHERE key = ?", (key,)).fetchone()
+        except _FAULTS as exc:
+            self._fault(exc)
+            return None
+        if row is None:
+            return None
+        payload = unseal(key, b"memo", row[0])
+        try:
+            data = None if payload is None else _loads(payload)
+        except _FAULTS:
+            data = None
+        if type(data) is not dict:
+            self._drop("memo", key, "damaged" if payload is None else "not of the expected shape")
+            return None
+        return data
+
+    def reject_memo(self, key: str) -> None:
+        """A memo whose contents the loader could not use: forget it."""
+        self._drop("memo", key, "not of the expected shape")
+
+    def put_memo(self, key: str, data: Any) -> None:
+        """Keep a load's result for the next identical listing (the last few only)."""
+        self._write(
+            [
+                (
+                    "INSERT OR REPLACE INTO memo VALUES (?, ?)",
+                    [(key, seal(key, b"memo", marshal.dumps(data)))],
+                ),
+                (
+                    "DELETE FROM memo WHERE rowid NOT IN (SELECT rowid FROM memo ORDER BY rowid DESC LIMIT 4)",
+                    [()],
+                ),
+            ]
+        )
+
+    def history(self, keys: list[str], fits: Callable[[Any], bool] | None = None) -> dict[str, Any]:
+        """What was saved with :meth:`put_history` under these keys (each
+        checked, and passed to ``fits`` if given; a bad one is dropped)."""
+        if self._db is None or not keys:
+            return {}
+        try:
+            rows = self._select("history", "data", keys)
+        except _FAULTS as exc:
+            self._fault(exc)
+            return {}
+        out = {}
+        for key, value in rows:
+            payload = unseal(key, b"history", value)
+            try:
+                data = None if payload is None else _loads(payload)
+                ok = payload is not None and (fits is None or bool(fits(data)))
+            except _FAULTS:
+                ok = False
+            if ok:
+                out[key] = data
+            else:
+                self._drop("history", key, "damaged" if payload is None else "not of the expected shape")
+        return out
+
+    def put_history(self, rows: dict[str, Any]) -> None:
+        """Keep what a commit's history is (commits never change), in one transaction."""
+        if rows:
+            sealed = [(k, seal(k, b"history", marshal.dumps(v))) for k, v in rows.items()]
+            self._write([("INSERT OR REPLACE INTO history VALUES (?, ?)", sealed)])
+
+
+def _checked(payload: bytes, kind: str) -> Entry | None:
+    try:
+        entry = _loads(payload)
+    except _FAULTS:
+        return None
+    return entry if fits(kind, entry) else None
+
+
+def _why(exc: BaseException) -> str:
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__

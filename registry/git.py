@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from registry.errors import GitError, UsageError
+from registry.when import commit_time
 
 _KEEP_PREFIXES = (
     "GIT_AUTHOR_",
@@ -31,6 +32,7 @@ _KEEP_PREFIXES = (
     "GIT_EXEC_PATH",
     "GIT_HTTP_",
     "GIT_TRACE",
+    "GIT_NO_REPLACE_OBJECTS",  # the user's view of history (git --no-replace-objects): keep it
 )
 
 
@@ -189,9 +191,9 @@ class Person(NamedTuple):
     name: str
     email: str
     time: int
-    """Seconds since the epoch."""
+    """Seconds since the epoch, in ``when``'s domain (a missing or garbage time is 0)."""
     offset: str
-    """The zone as git wrote it, e.g. ``+0100``."""
+    """The zone as git shows it, e.g. ``+0100`` (``+0000`` when there is none)."""
 
 
 class FileChange(NamedTuple):
@@ -217,9 +219,17 @@ _NULL_BLOB = "0" * 40
 
 def commit_at(root: Path, when: int, rev: str = "HEAD") -> str | None:
     """The main-line commit of ``rev`` that was current at ``when`` (seconds
-    since the epoch): the newest first-parent commit committed at or before it."""
-    out = run(["rev-list", "--first-parent", "-1", f"--before={when}", rev, "--"], root).decode().strip()
-    return out or None
+    since the epoch): the newest first-parent commit committed at or before it.
+
+    Compared here, not with ``rev-list --before``: git reads a small number
+    there as something other than seconds (any moment before 1973-03-03 gave
+    the newest commit), and no form of it takes a moment before 1970."""
+    out = run(["rev-list", "--first-parent", "--timestamp", rev, "--"], root)
+    for line in out.decode("ascii", "replace").splitlines():
+        stamp, _, commit = line.partition(" ")
+        if commit and commit_time(stamp) <= when:
+            return commit
+    return None
 
 
 def parents(root: Path, rev: str) -> dict[str, tuple[str, ...]]:
@@ -231,9 +241,61 @@ def parents(root: Path, rev: str) -> dict[str, tuple[str, ...]]:
     return out
 
 
+class HistoryView(NamedTuple):
+    """What, beyond commit ids, decides which parents and contents git
+    shows for a commit."""
+
+    shallow: frozenset[str]
+    """The boundary commits of a shallow clone (their parents were not fetched)."""
+    digest: str
+    """Of the shallow boundary, ``info/grafts``, the replace refs and
+    ``GIT_NO_REPLACE_OBJECTS`` / ``core.useReplaceRefs``; empty when there is
+    none of them (the common case)."""
+
+
+def history_view(root: Path) -> HistoryView:
+    """The shallow boundary, grafts and replacements in force here."""
+    lines = run(
+        ["rev-parse", "--is-shallow-repository", "--git-path", "shallow", "--git-path", "info/grafts"], root
+    )
+    is_shallow, shallow_file, grafts_file = lines.decode("utf-8", "surrogateescape").splitlines()[:3]
+
+    def read(name: str) -> bytes:
+        try:
+            return (root / name).read_bytes()
+        except OSError:
+            return b""
+
+    shallow = read(shallow_file) if is_shallow == "true" else b""
+    grafts = read(grafts_file)
+    replaced = run(["for-each-ref", "--format=%(refname) %(objectname)", "refs/replace/"], root)
+    try:
+        use = run(["config", "--type=bool", "--get", "core.useReplaceRefs"], root).strip()
+    except GitError:  # not set
+        use = b""
+    off = b"1" if os.environ.get("GIT_NO_REPLACE_OBJECTS") is not None or use == b"false" else b""
+    digest = ""
+    if shallow or grafts or (replaced and not off):
+        parts = (b"shallow", shallow, b"grafts", grafts, b"replace", b"" if off else replaced)
+        digest = hashlib.sha1(b"\0".join(parts)).hexdigest()[:16]  # noqa: S324 - an identity
+    return HistoryView(frozenset(shallow.decode("ascii", "replace").split()), digest)
+
+
+_OFFSET = re.compile(r"[+-][0-9]{4}\Z")
+
+
 def _person(name: bytes, email: bytes, when: bytes) -> Person:
-    parts = when.decode().split()
-    return Person(name.decode("utf-8", "replace"), email.decode("utf-8", "replace"), int(parts[0]), parts[-1])
+    """A person from ``%an %ae %at %ai`` (or the committer's): total over
+    what a hand-made commit holds (no author line, garbage or huge dates,
+    any zone)."""
+    seconds, _, date = when.decode("ascii", "replace").partition(" ")
+    zone = date.rsplit(" ", 1)[-1]
+    return Person(
+        name.decode("utf-8", "replace"),
+        email.decode("utf-8", "replace"),
+        commit_time(seconds),
+        zone if _OFFSET.match(zone) else "+0000",
+    )
 
 
 def log(

@@ -348,6 +348,38 @@ def _person(p: git.Person | None) -> tuple[str, str, int, str] | None:
     return None if p is None else (p.name, p.email, p.time, p.offset)
 
 
+def _fits(saved: Any) -> bool:
+    """Whether a commit's saved history has the shape :func:`_event` reads."""
+    if type(saved) is not tuple or len(saved) != 2 or type(saved[1]) is not list:
+        return False
+    stage_after, rows = saved
+    return (stage_after is None or type(stage_after) is str) and all(_row_fits(row) for row in rows)
+
+
+def _row_fits(row: Any) -> bool:
+    def person(p: Any) -> bool:
+        return (
+            type(p) is tuple
+            and len(p) == 4
+            and type(p[2]) is int
+            and all(type(p[i]) is str for i in (0, 1, 3))
+        )
+
+    return (
+        type(row) is tuple
+        and len(row) == 13
+        and type(row[0]) is str
+        and (row[1] is None or type(row[1]) is str)
+        and (row[2] is None or type(row[2]) is int)
+        and type(row[3]) is dict
+        and type(row[4]) is str
+        and person(row[5])
+        and person(row[6])
+        and type(row[7]) is int
+        and (row[10] is None or person(row[10]))
+    )
+
+
 def _event(row: tuple[Any, ...], people: dict[Any, git.Person]) -> Event:
     kind, model, version, details, commit, author, committer, time, pr, merge, merged_by, reason, subject = (
         row
@@ -379,7 +411,14 @@ def events(
     What each main-line commit brought is kept in the parse cache (a commit
     never changes), so only commits not seen before are read. With
     ``models`` (a model's names, current and former), only the commits that
-    touch their folders are read, and nothing is cached."""
+    touch their folders are read, and nothing is cached.
+
+    In a shallow clone the main line starts at the boundary commit, whose
+    parents were not fetched: what it holds is the starting state, not
+    something it created, so it gives no events (:func:`shallow_start`
+    says where that is). A commit's events are cached under the view of
+    history they were read in (the shallow boundary, grafts and replace
+    refs: ``git.history_view``), so changing any of them reads it again."""
     root = Path(root)
     head = git.rev_parse(root, rev + "^{commit}")
     graph = git.parents(root, head)
@@ -396,14 +435,16 @@ def events(
         cache = ParseCache(None)  # a partial view: not to be remembered as the commits' events
     elif cache is None:
         cache = cache_for(root)
-    saved = cache.history([f"{_FORMAT}:{c}" for c in mainline])
-    missing = [c for c in reversed(mainline) if f"{_FORMAT}:{c}" not in saved]  # oldest first
+    view = git.history_view(root)
+    prefix = f"{_FORMAT}:{view.digest}:" if view.digest else f"{_FORMAT}:"
+    saved = cache.history([prefix + c for c in mainline], _fits)
+    missing = [c for c in reversed(mainline) if prefix + c not in saved]  # oldest first
     paths = [f"{MODELS_DIR}/{m}" for m in models] if models is not None else [MODELS_DIR, REGISTRY_FILE]
-    fresh = _compute_all(root, missing, graph, mainline, saved, paths)
+    fresh = _compute_all(root, missing, graph, mainline, saved, paths, view.shallow, prefix)
     out: list[Event] = []
     people: dict[Any, git.Person] = {}  # one object per person and moment, shared by their events
     for commit in reversed(mainline):
-        key = f"{_FORMAT}:{commit}"
+        key = prefix + commit
         _stage_after, rows = saved[key] if key in saved else fresh[key]
         out.extend(_event(row, people) for row in rows)
     cache.put_history(fresh)
@@ -427,6 +468,8 @@ def _compute_all(
     mainline: list[str],
     saved: Mapping[str, Any],
     paths: list[str],
+    boundary: frozenset[str] = frozenset(),
+    prefix: str = f"{_FORMAT}:",
 ) -> dict[str, Any]:
     """The rows of the ``missing`` main-line commits (oldest first), in two
     processes when there are many: each reads its own half of the history
@@ -441,7 +484,7 @@ def _compute_all(
         base = graph.get(half[0], ())
         span = f"{base[0]}..{half[-1]}" if base else half[-1]
         start = _archive_stage_before(root, half[0], mainline, saved, graph)
-        jobs.append((root, span, half, start, paths))
+        jobs.append((root, span, half, start, paths, boundary, prefix))
     on_main = set(mainline)
     if len(jobs) == 1:
         return _compute(jobs[0], graph, on_main)
@@ -449,7 +492,7 @@ def _compute_all(
     return {**older, **newer}
 
 
-_Job = tuple[Path, str, list[str], str, list[str]]
+_Job = tuple[Path, str, list[str], str, list[str], frozenset[str], str]
 
 
 def _archive_stage_before(
@@ -475,7 +518,7 @@ def _archive_stage_before(
 def _compute(job: _Job, graph: Mapping[str, tuple[str, ...]], on_main: set[str]) -> dict[str, Any]:
     """The rows of a run of consecutive main-line commits: one ``git log`` of
     their span, blobs read in large batches."""
-    root, span, commits, archive_stage, paths = job
+    root, span, commits, archive_stage, paths, boundary, prefix = job
     by_commit = {e.commit: e for e in git.log(root, span, paths, first_parent=False)}
     todo = [by_commit[c] for c in commits if c in by_commit]
     ahead = {e.commit: i for i, e in enumerate(todo)}
@@ -498,7 +541,9 @@ def _compute(job: _Job, graph: Mapping[str, tuple[str, ...]], on_main: set[str])
                         if b
                     )
                 rows, stage_after = _rows(entry, records, archive_stage, by_commit, graph, on_main)
-            fresh[f"{_FORMAT}:{commit}"] = (stage_after, rows)
+                if commit in boundary:  # a shallow clone's first commit: the state it starts from
+                    rows = []
+            fresh[prefix + commit] = (stage_after, rows)
             if stage_after is not None:
                 archive_stage = stage_after
     return fresh
@@ -752,6 +797,28 @@ def replay(found: Iterable[Event]) -> dict[str, dict[str, Any]]:
             case "description_changed" if target is not None:
                 target["description"] = d["to"]
     return state
+
+
+def shallow_start(root: Path, rev: str = "HEAD") -> str | None:
+    """In a shallow clone, the commit where the main line of ``rev`` starts
+    because its parents were not fetched; None when its history is whole."""
+    view = git.history_view(Path(root))
+    if not view.shallow:
+        return None
+    out = git.run(["rev-list", "--first-parent", "--max-parents=0", rev, "--"], Path(root)).split()
+    return next((c.decode() for c in out if c.decode() in view.shallow), None)
+
+
+def shallow_warning(root: Path, rev: str = "HEAD") -> str | None:
+    """The warning a command that reads history gives in a shallow clone."""
+    start = shallow_start(root, rev)
+    if start is None:
+        return None
+    return (
+        f"warning: this is a shallow clone: its history starts at commit {start[:10]}, "
+        "whose state is taken as the starting state (earlier commits were not fetched; "
+        "`git fetch --unshallow` fetches them)"
+    )
 
 
 # -- questions a rollback asks -------------------------------------------------------

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from registry import git
-from registry.cache import Entry, ParseCache
+from registry.cache import Entry, ParseCache, fits
 from registry.errors import RegistryError
 from registry.parse import parse_all, parse_file
 from registry.problems import ERROR, WARNING, Problem
@@ -161,6 +161,29 @@ def _outcome(path: str, entry: git.TreeEntry) -> tuple[Any, ...]:
     return ("t", *found)
 
 
+_KINDS = ("registry", "model", "version", "dvc")
+
+
+def _fits(outcome: Any) -> bool:
+    """Whether a remembered outcome (see :func:`_outcome`) has the shape this loader uses."""
+    if type(outcome) is not tuple or not outcome:
+        return False
+    tag, n = outcome[0], len(outcome)
+    if tag == "t":
+        kind = outcome[1] if n in (4, 5) else None
+        return (
+            kind in _KINDS
+            and (outcome[2] is None or type(outcome[2]) is str)
+            and (outcome[3] is None or type(outcome[3]) is int)
+            and (n == 4 or fits(kind, outcome[4]))
+        )
+    if tag == "x":
+        return n == 1
+    if tag == "n":
+        return n == 2 and type(outcome[1]) is str
+    return tag == "p" and n == 2 and type(outcome[1]) is tuple and len(outcome[1]) == 7
+
+
 def _classify_and_parse(
     root: Path, snap: Snapshot, cache: ParseCache, memo_key: str | None
 ) -> tuple[list[Problem], Todo, dict[str, Entry]]:
@@ -171,6 +194,7 @@ def _classify_and_parse(
     listing; the next load reuses it for every file whose blob is the same,
     so a one-record change classifies and parses one file."""
     memo: dict[str, Any] = (cache.memo(memo_key) if memo_key else None) or {}
+    misfit = False  # a remembered outcome the loader cannot use: the memo is rewritten
     new_memo: dict[str, Any] = {}
     todo: Todo = []
     parsed: dict[str, Entry] = {}
@@ -179,6 +203,8 @@ def _classify_and_parse(
     bad_folders: set[str] = set()
     for path, entry in snap.entries.items():
         seen = memo.get(path)
+        if seen is not None and not (type(seen) is tuple and len(seen) == 3 and _fits(seen[2])):
+            misfit, seen = True, None
         if seen is not None and entry.blob and seen[0] == entry.blob and seen[1] == entry.mode:
             outcome = seen[2]
         else:
@@ -218,8 +244,11 @@ def _classify_and_parse(
                 "its files were not loaded",
             )
         )
+    if misfit and memo_key:
+        cache.reject_memo(memo_key)
     # Rewriting the memo costs more than classifying a few files again next time.
-    if memo_key and (len(need) > _MEMO_SLACK or len(new_memo) + _MEMO_SLACK < len(memo) or not memo):
+    stale = len(need) > _MEMO_SLACK or len(new_memo) + _MEMO_SLACK < len(memo)
+    if memo_key and (stale or not memo or misfit):
         cache.put_memo(memo_key, new_memo)
     todo.sort()
     return problems, todo, parsed

@@ -321,3 +321,28 @@ def test_templates_leave_no_placeholder_unfilled() -> None:
     for forge in ("github", "gitlab"):
         for path, text in files("reg", forge, "main").items():
             assert not re.search(r"@[A-Z][A-Z_]*@", text), path
+
+
+def test_ci_keeps_the_parse_cache_between_runs() -> None:
+    """CI starts warm: every job that runs the registry restores
+    .git/registry-cache/ after the checkout, from its own newest cache or
+    else any older one (an older cache is only slower: its entries are checked)."""
+    github = files("reg", "github", "main")
+    for name in (".github/workflows/registry-check.yml", ".github/workflows/registry-pages.yml"):
+        doc = yamlsafe.load(github[name].encode())
+        for job in doc["jobs"].values():
+            uses = [step.get("uses", "") for step in job["steps"]]
+            if not any("registry " in step.get("run", "") for step in job["steps"]):
+                continue
+            caches = [i for i, u in enumerate(uses) if u.startswith("actions/cache@")]
+            assert len(caches) == 1, name
+            step = job["steps"][caches[0]]
+            assert uses.index(next(u for u in uses if u.startswith("actions/checkout@"))) < caches[0]
+            assert step["with"]["path"] == ".git/registry-cache"
+            assert "github.sha" in step["with"]["key"]
+            restore = step["with"]["restore-keys"].split()
+            assert restore and all(step["with"]["key"].startswith(prefix) for prefix in restore[-1:])
+    gitlab = yamlsafe.load(files("reg", "gitlab", "main")[".gitlab-ci.yml"].encode())
+    cache = gitlab["default"]["cache"]
+    assert cache["paths"] == [".git/registry-cache/"]
+    assert cache["fallback_keys"] and cache["when"] == "always"

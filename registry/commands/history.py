@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from registry.errors import UsageError
-from registry.history import Event, events, phrase
+from registry.history import Event, events, phrase, shallow_warning
 from registry.when import minute, parse_when
 
 
@@ -63,7 +63,7 @@ def render(found: list[Event]) -> str:
             groups.append([e])
     for e in (e for group in reversed(groups) for e in group):
         when = minute(e.time)
-        who = e.author.email or e.author.name
+        who = e.author.email or e.author.name or "(unknown)"
         via = f"  PR #{e.pr}" if e.pr is not None else ""
         if e.merged_by is not None and e.merged_by.email != e.author.email:
             via += f" merged by {e.merged_by.email or e.merged_by.name}"
@@ -81,6 +81,9 @@ def run(
     if rev is None and git.head_commit(root) is None:
         click.echo("no changes: the repository has no commits yet", err=True)
         return 0
+    warning = shallow_warning(root, rev or "HEAD")
+    if warning:
+        click.echo(f"registry: {warning}", err=True)
     models = names_of(root, _target(target)[0], rev) if target else None
     found = select(events(root, rev or "HEAD", models=models), target, since, until)
     if as_json:

@@ -110,6 +110,12 @@ def rollback(
     push: bool,
     pr: bool = False,
 ) -> int:
+    from registry.history import shallow_warning
+
+    if git.head_commit(root) is not None:
+        warning = shallow_warning(root)  # the version to go back to is found in the history
+        if warning:
+            click.echo(f"registry: {warning}", err=True)
     commit = write.rollback(
         root, model, to=to, stage=stage, reason=reason, branch=branch or pr or None, push=push or pr
     )

@@ -15,6 +15,7 @@ from importlib.resources import files
 ACTIONS: dict[str, tuple[str, str, str]] = {
     "CHECKOUT": ("actions/checkout", "34e114876b0b11c390a56381ad16ebd13914f8d5", "v4.3.1"),
     "SETUP_PYTHON": ("actions/setup-python", "a26af69be951a213d495a4c3e4e4022e16d87065", "v5.6.0"),
+    "CACHE": ("actions/cache", "0057852bfaa89a56745cba8c7296529d2fc39830", "v4.3.0"),
     "CONFIGURE_PAGES": ("actions/configure-pages", "983d7736d9b0ae728b81ab479565c72886d7745b", "v5.0.0"),
     "UPLOAD_PAGES_ARTIFACT": (
         "actions/upload-pages-artifact",
