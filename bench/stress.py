@@ -107,10 +107,20 @@ def kills(tmp: Path, args: argparse.Namespace) -> list[tuple[str, int, int, int,
                 notes += kill.problems[:2]
             else:
                 held += 1
+        left = len(writers.stale_cache_copies(reg.root))
         proc = subprocess.run(writers.registry_cmd(*command), cwd=reg.root, capture_output=True, text=True)
         if proc.returncode != 0 and "already" not in proc.stderr:
             failed += 1
             notes.append(f"the next write failed: {proc.stderr.strip()}")
+        if writers.stale_cache_copies(reg.root):
+            failed += 1
+            notes.append(
+                f"partial DVC cache copies left after the next write: {writers.stale_cache_copies(reg.root)}"
+            )
+        if left:
+            notes.append(
+                f"{name}: {left} partial DVC cache copy(ies) of killed writers, removed by the next write"
+            )
         rows.append((name, args.kills, held, failed, made, notes))
         print(f"  kills of {name}: {held} held, {failed} failed ({made} committed)", flush=True)
     return rows

@@ -160,6 +160,7 @@ def test_a_killed_registration_leaves_no_partial_files(repo: RegistryBuilder, ar
     proc = cli(repo.root, "register", "scorer", str(artifact))
     assert proc.returncode == 0, proc.stderr
     assert cli(repo.root, "check").returncode == 0
+    assert writers.stale_cache_copies(repo.root) == []
 
 
 def test_a_write_killed_just_after_its_commit_is_finished_by_the_next_command(repo: RegistryBuilder) -> None:
