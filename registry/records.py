@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from registry.limits import EARLIEST, LATEST
+
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 VERSION_FILE_RE = re.compile(r"^([1-9][0-9]{0,8})\.yaml$")
 
@@ -42,6 +44,21 @@ def parse_time(text: str) -> datetime:
     value = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
+    return value
+
+
+class TimeRangeError(ValueError):
+    """A well-formed time outside the range a record's time may take."""
+
+
+def record_time(text: str) -> datetime:
+    """A time written in a record (``created_at``): ``parse_time``, refused
+    outside the registry's range (``limits.EARLIEST`` <= t < ``limits.LATEST``)."""
+    value = parse_time(text)
+    if not EARLIEST <= value < LATEST:  # compared as instants: no conversion that could overflow
+        raise TimeRangeError(
+            f"{text} is outside the range of record times, years {EARLIEST.year} to {LATEST.year - 1} in UTC"
+        )
     return value
 
 

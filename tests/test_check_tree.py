@@ -319,5 +319,5 @@ def test_hash_read_as_a_number_gets_a_quoting_hint(reg: RegistryBuilder) -> None
 def test_nan_metric_is_refused_so_json_output_stays_valid(reg: RegistryBuilder) -> None:
     reg.edit(V3, "f1: 0.95", "f1: .nan")
     problems = [p for p in reg.check() if p.path == V3]
-    assert [(p.rule, p.line) for p in problems] == [("schema", 6)]
-    assert "metrics.f1 is not a finite number" in problems[0].message
+    assert [(p.rule, p.line) for p in problems] == [("number-range", 6)]
+    assert ".nan is not a finite number" in problems[0].message
