@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import re
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -199,12 +200,18 @@ def _record(created_at: str, metric: str, param: str, tag: str, description: str
     )
 
 
+_RAW = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
 def _run(command: Any, *args: Any, **kwargs: Any) -> str:
-    """A command's own function, its output captured (click writes to sys.stdout)."""
+    """A command's own function, its output captured (click writes to sys.stdout);
+    human output carries no character a terminal would act on."""
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         assert command(*args, **kwargs) == 0
-    return out.getvalue()
+    text = out.getvalue()
+    assert kwargs.get("as_json") or not _RAW.search(text), repr(text)
+    return text
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from registry.commands.output import fmt_metric, table
+from registry.commands.output import fmt_metric, table, terminal
 from registry.refs import Ref, find_model, load_for, parse_ref, resolve
 from registry.views import dumps
 
@@ -60,5 +60,7 @@ def run(root: Path, model: str, a: str, b: str, *, rev: str | None, as_json: boo
             for r in rows
         ]
         out.append(f"{title}:\n" + table(["", "KEY", f"v{va.number}", f"v{vb.number}", "DELTA"], body))
-    click.echo(f"{rm.name}: version {va.number} vs {vb.number}   (* = differs)\n\n" + "\n\n".join(out))
+    click.echo(
+        terminal(f"{rm.name}: version {va.number} vs {vb.number}   (* = differs)\n\n" + "\n\n".join(out))
+    )
     return 0
