@@ -392,3 +392,29 @@ def test_a_description_over_the_budget_is_shown_as_plain_text() -> None:
     assert markdown_html("**bold** [link](https://example.org)").startswith("<p><strong>bold</strong>")
     plain = markdown_html("[" * 5_000 + " <b>x</b>")
     assert plain.startswith('<pre class="registry-plain">') and "&lt;b&gt;x&lt;/b&gt;" in plain
+
+
+def test_a_catalog_of_pathological_descriptions_builds_quickly(reg: RegistryBuilder) -> None:
+    """Every place a description is shown: the model page, the version section, the index summary."""
+    import time
+
+    from registry import lineage
+    from registry.load import load
+    from registry.site.render import SiteData, build
+
+    reg.edit(
+        "models/fraud-detector/model.yaml",
+        "description: Detects fraud.",
+        "description: '" + "[" * 65_536 + "'",
+    )
+    reg.edit(
+        "models/fraud-detector/versions/3.yaml",
+        "description: Version 3 of fraud-detector.",
+        "description: '" + "[a](" * 16_384 + "'",
+    )
+    assert reg.check() == []
+    loaded = load(reg.root)
+    start = time.perf_counter()
+    pages = build(SiteData(loaded, [], lineage.build(loaded.models)))
+    assert time.perf_counter() - start < 5.0
+    assert "registry-plain" in str(pages["models/fraud-detector/index.md"])

@@ -582,7 +582,9 @@ def _first_line(text: str) -> str:
         if line.startswith("#") and not para:
             continue  # a heading before the first paragraph
         para.append(line)
-    plain = re.sub(r"[*_`]+", "", " ".join(para))
+    # Enough for the 160 characters shown; the link pattern below scans to the end of
+    # its input from every "[", so a paragraph of 65,536 of them took 15 s.
+    plain = re.sub(r"[*_`]+", "", " ".join(para)[:1_000])
     plain = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", plain)  # [text](link) -> text
     return plain if len(plain) <= 160 else plain[:159].rstrip() + "\u2026"
 
