@@ -6,11 +6,26 @@ builds values (numbers in ``yamlsafe``, record times in
 printed, compared, sorted and written as strict JSON by every view.
 """
 
+from __future__ import annotations
+
 from datetime import UTC, datetime
 
 MAX_BYTES = 1_000_000  # one record file
 MAX_NODES = 100_000  # YAML nodes in one document
 MAX_DEPTH = 64  # nesting of YAML collections
+
+
+class Oversized(bytes):
+    """The first ``MAX_BYTES + 1`` bytes of a file that is larger, as read
+    from the work tree; ``size`` is the file's real size, for the message."""
+
+    size: int
+
+    def __new__(cls, head: bytes, size: int) -> Oversized:
+        value = super().__new__(cls, head)
+        value.size = size
+        return value
+
 
 MAX_INT = 2**53 - 1
 """Integers lie in -MAX_INT..MAX_INT: exact as IEEE doubles, so a metric or

@@ -35,8 +35,26 @@ INITIAL_STAGE = "none"
 Scalar = str | int | float | bool | None
 
 
+_DEVICES = frozenset(
+    ["con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))]
+)
+"""Names Windows reserves for devices, with any extension (``con.txt``) and in any case."""
+
+
+def name_problem(name: str) -> str | None:
+    """Why ``name`` cannot name a model (its folder), or None: the one rule,
+    for check, register, rename and every reference."""
+    if not NAME_RE.match(name):
+        return f"must match {NAME_RE.pattern}"
+    if name.endswith("."):
+        return "must not end with '.': Windows drops it, so the folder could not be checked out there"
+    if name.split(".", 1)[0].lower() in _DEVICES:
+        return f"{name.split('.', 1)[0]!r} is a device name on Windows, so the folder could not be checked out there"
+    return None
+
+
 def valid_name(name: str) -> bool:
-    return bool(NAME_RE.match(name))
+    return NAME_RE.match(name) is not None and name_problem(name) is None
 
 
 def parse_time(text: str) -> datetime:

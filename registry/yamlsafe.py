@@ -30,7 +30,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from registry.limits import MAX_BYTES, MAX_DEPTH, MAX_INT, MAX_INT_DIGITS, MAX_NODES
+from registry.limits import MAX_BYTES, MAX_DEPTH, MAX_INT, MAX_INT_DIGITS, MAX_NODES, Oversized
 
 try:
     from yaml._yaml import CParser as _Parser
@@ -291,7 +291,8 @@ def _tag_message(tag: str) -> str:
 def decode(data: bytes) -> str:
     """UTF-8 text of a record, or a YamlError naming the first bad line."""
     if len(data) > MAX_BYTES:
-        raise YamlError("file-too-large", f"file is {len(data):,} bytes; the limit is {MAX_BYTES:,}")
+        size = data.size if isinstance(data, Oversized) else len(data)  # only the head was read
+        raise YamlError("file-too-large", f"file is {size:,} bytes; the limit is {MAX_BYTES:,}")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
