@@ -603,6 +603,12 @@ def _log_crash() -> str:
     return path
 
 
+def _safe(message: str) -> str:
+    from registry.commands.output import terminal
+
+    return terminal(message)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI and translate exceptions into exit codes."""
     from registry.errors import RegistryError
@@ -625,11 +631,13 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.close()
         return 0
     except RegistryError as exc:
-        click.echo(f"registry: {exc}", err=True)
+        click.echo(f"registry: {_safe(str(exc))}", err=True)  # a message may quote record text
         return exc.exit_code
     except Exception as exc:  # a bug: keep the trace, show one line
         path = _log_crash()
-        click.echo(f"registry: internal error: {type(exc).__name__}: {exc} (details in {path})", err=True)
+        click.echo(
+            f"registry: internal error: {type(exc).__name__}: {_safe(str(exc))} (details in {path})", err=True
+        )
         return 2
 
 

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from registry.problems import ERROR, WARNING, Problem
-from registry.records import Model, valid_name
+from registry.records import Model, name_problem, valid_name
 
 GITHUB = "github"
 GITLAB = "gitlab"
@@ -105,7 +105,7 @@ def block(models: Iterable[Model], forge: str) -> Block:
                 Problem(
                     model.path,
                     "codeowners",
-                    "model name does not match ^[a-z0-9][a-z0-9._-]{0,63}$; it got no CODEOWNERS line",
+                    f"model name {name_problem(model.name)}; it got no CODEOWNERS line",
                     severity=WARNING,
                 )
             )

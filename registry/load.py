@@ -2,7 +2,7 @@
 
 Loading never stops at a broken file: every file that cannot be read,
 parsed or validated becomes a Problem, and everything else is loaded.
-Paths are built only from names that matched ``NAME_RE`` and version file
+Paths are built only from names that ``valid_name`` accepts and version file
 names that matched ``VERSION_FILE_RE``; symlinks are refused.
 """
 
@@ -20,7 +20,15 @@ from registry.cache import Entry, ParseCache, fits
 from registry.errors import RegistryError
 from registry.parse import parse_all, parse_file
 from registry.problems import ERROR, WARNING, Problem
-from registry.records import VERSION_FILE_RE, Config, Model, RegisteredModel, Version, valid_name
+from registry.records import (
+    VERSION_FILE_RE,
+    Config,
+    Model,
+    RegisteredModel,
+    Version,
+    name_problem,
+    valid_name,
+)
 from registry.snapshot import MODELS_DIR, REGISTRY_FILE, ROOTS, Snapshot, snapshot
 
 __all__ = ["MODELS_DIR", "REGISTRY_FILE", "DvcOut", "LoadedRegistry", "Snapshot", "load", "snapshot"]
@@ -240,8 +248,7 @@ def _classify_and_parse(
             Problem(
                 f"{MODELS_DIR}/{printable(name)}",
                 "invalid-name",
-                f"model folder name {printable(name)!r} must match ^[a-z0-9][a-z0-9._-]{{0,63}}$; "
-                "its files were not loaded",
+                f"model folder name {printable(name)!r} {name_problem(name)}; its files were not loaded",
             )
         )
     if misfit and memo_key:

@@ -7,14 +7,13 @@ registry); each result is marshalled, ready for the parse cache.
 from __future__ import annotations
 
 import marshal
-import math
 import os
 import re
 from pathlib import Path
 from typing import Any
 
 from registry.cache import Entry
-from registry.records import Config, Model, parse_time, version_facts
+from registry.records import Config, Model, TimeRangeError, record_time, version_facts
 from registry.snapshot import read_files
 
 _PARALLEL_FROM = 2_000
@@ -42,33 +41,36 @@ def parse_file(kind: str, data: bytes) -> tuple[Entry, Any]:
     found = schemas.errors(kind, doc)
     if found:
         return (None, [("schema", msg, None, where, at_key) for where, msg, at_key in found]), None
-    lowered = data.lower()
-    if b".nan" in lowered or b".inf" in lowered:
-        where = non_finite(doc, ())
-        if where is not None:
-            msg = f"{'.'.join(map(str, where))} is not a finite number: .nan and .inf cannot be compared or written as JSON"
-            return (None, [("schema", msg, None, where, False)]), None
     try:
         if kind == "version":
-            parse_time(doc["created_at"])
+            record_time(doc["created_at"])
             return (version_facts(doc), []), doc
         Config.from_dict(doc) if kind == "registry" else Model.from_dict("x", "x", doc)
+    except TimeRangeError as exc:
+        return (None, [("time-range", f"created_at: {exc}", None, ("created_at",), False)]), None
     except ValueError as exc:
         where = ("created_at",) if kind == "version" else ()
         return (None, [("schema", f"cannot read record: {exc}", None, where, False)]), None
     return (doc, []), None
 
 
-def non_finite(node: Any, path: tuple[str | int, ...]) -> tuple[str | int, ...] | None:
-    """The path of the first NaN or infinity in a document, if any."""
-    if isinstance(node, float):
-        return None if math.isfinite(node) else path
+def out_of_domain(node: Any, path: tuple[str | int, ...]) -> tuple[str | int, ...] | None:
+    """The path of the first number outside the registry's domain (NaN,
+    infinity, an integer beyond ``limits.MAX_INT``) in a document built in
+    Python, if any: the rule the loader applies to YAML (``yamlsafe.number_problem``)."""
+    from registry.yamlsafe import number_problem
+
+    if isinstance(node, (int, float)):
+        return None if number_problem(node) is None else path
     items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
     for key, value in items:
-        found = non_finite(value, (*path, key))
+        found = out_of_domain(value, (*path, key))
         if found is not None:
             return found
     return None
+
+
+non_finite = out_of_domain  # the name the write path uses
 
 
 Job = tuple[Path, str | None, list[tuple[str, str, str]]]

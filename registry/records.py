@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from registry.limits import EARLIEST, LATEST
+
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 VERSION_FILE_RE = re.compile(r"^([1-9][0-9]{0,8})\.yaml$")
 
@@ -33,8 +35,26 @@ INITIAL_STAGE = "none"
 Scalar = str | int | float | bool | None
 
 
+_DEVICES = frozenset(
+    ["con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))]
+)
+"""Names Windows reserves for devices, with any extension (``con.txt``) and in any case."""
+
+
+def name_problem(name: str) -> str | None:
+    """Why ``name`` cannot name a model (its folder), or None: the one rule,
+    for check, register, rename and every reference."""
+    if not NAME_RE.match(name):
+        return f"must match {NAME_RE.pattern}"
+    if name.endswith("."):
+        return "must not end with '.': Windows drops it, so the folder could not be checked out there"
+    if name.split(".", 1)[0].lower() in _DEVICES:
+        return f"{name.split('.', 1)[0]!r} is a device name on Windows, so the folder could not be checked out there"
+    return None
+
+
 def valid_name(name: str) -> bool:
-    return bool(NAME_RE.match(name))
+    return NAME_RE.match(name) is not None and name_problem(name) is None
 
 
 def parse_time(text: str) -> datetime:
@@ -42,6 +62,21 @@ def parse_time(text: str) -> datetime:
     value = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
+    return value
+
+
+class TimeRangeError(ValueError):
+    """A well-formed time outside the range a record's time may take."""
+
+
+def record_time(text: str) -> datetime:
+    """A time written in a record (``created_at``): ``parse_time``, refused
+    outside the registry's range (``limits.EARLIEST`` <= t < ``limits.LATEST``)."""
+    value = parse_time(text)
+    if not EARLIEST <= value < LATEST:  # compared as instants: no conversion that could overflow
+        raise TimeRangeError(
+            f"{text} is outside the range of record times, years {EARLIEST.year} to {LATEST.year - 1} in UTC"
+        )
     return value
 
 

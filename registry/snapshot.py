@@ -16,7 +16,7 @@ from pathlib import Path
 
 from registry import git
 from registry.errors import RegistryError
-from registry.limits import MAX_BYTES
+from registry.limits import MAX_BYTES, Oversized
 
 REGISTRY_FILE = "registry.yaml"
 MODELS_DIR = "models"
@@ -114,9 +114,12 @@ def read_files(root: Path, commit: str | None, files: list[tuple[str, str]]) -> 
                     break
                 chunks.append(chunk)
                 size += len(chunk)
+            data = b"".join(chunks)
+            if size > MAX_BYTES:  # refused anyway: keep the head, and the size to say so
+                data = Oversized(data, max(size, os.fstat(fd).st_size))
         finally:
             os.close(fd)
-        out[p] = b"".join(chunks)
+        out[p] = data
     return out
 
 

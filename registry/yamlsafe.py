@@ -9,7 +9,11 @@ converter is the whole trust boundary:
   ``!!python/object`` or ``!!binary``, is refused and never constructed;
 * no anchors or aliases at all, so an alias-expansion bomb cannot expand;
 * duplicate keys and non-string keys are errors;
-* files over ``MAX_BYTES`` and documents over ``MAX_NODES`` are refused.
+* files over ``MAX_BYTES`` and documents over ``MAX_NODES`` are refused;
+* numbers lie in the registry's domain (``registry.limits``): integers
+  within ``MAX_INT`` and finite floats. ``.nan``, ``.inf``, ``1e309`` (too
+  large for a double) and a 400-digit integer are refused here, where the
+  line is known, so that no view meets a number it cannot print as JSON.
 
 It is also about three times faster than PyYAML's generic constructor, which
 matters at 21,000 records.
@@ -26,7 +30,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from registry.limits import MAX_BYTES, MAX_DEPTH, MAX_NODES
+from registry.limits import MAX_BYTES, MAX_DEPTH, MAX_INT, MAX_INT_DIGITS, MAX_NODES, Oversized
 
 try:
     from yaml._yaml import CParser as _Parser
@@ -119,6 +123,57 @@ class _Loader(_Parser):
         pass
 
 
+def number_problem(value: object) -> str | None:
+    """Why a number is outside the registry's domain, or None (also for non-numbers).
+
+    The one rule, for values read from YAML and for values a write builds."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, float):
+        if math.isfinite(value):
+            return None
+        return (
+            "is not a finite number: NaN and infinity (also a literal too large for a double, "
+            "such as 1e309) cannot be compared or written as JSON"
+        )
+    if isinstance(value, int) and not -MAX_INT <= value <= MAX_INT:
+        return _INT_RANGE
+    return None
+
+
+_INT_RANGE = (
+    f"is out of range: integers lie within -{MAX_INT:,}..{MAX_INT:,} (2**53 - 1, exact as a double); "
+    "put it in quotes to keep it as text"
+)
+
+
+def _shown(value: str) -> str:
+    return value if len(value) <= 40 else f"{value[:20]}...{value[-6:]} ({len(value):,} characters)"
+
+
+def _out_of_domain(node: ScalarNode, problem: str) -> YamlError:
+    return YamlError("number-range", f"{_shown(node.value)} {problem}", node.start_mark.line + 1)
+
+
+def _int(node: ScalarNode, base: int) -> int:
+    text = node.value
+    digits = text.lstrip("+-").replace("_", "")
+    decimal = base != 0 or not digits.startswith(("0x", "0o", "0b"))
+    if decimal and len(digits.lstrip("0")) > MAX_INT_DIGITS:  # never converted: Python refuses 4,301 digits
+        raise _out_of_domain(node, _INT_RANGE)
+    value = int(text, base)
+    if not -MAX_INT <= value <= MAX_INT:
+        raise _out_of_domain(node, _INT_RANGE)
+    return value
+
+
+def _float(node: ScalarNode) -> float:
+    value = float(node.value)
+    if not math.isfinite(value):
+        raise _out_of_domain(node, number_problem(value) or "")
+    return value
+
+
 def _scalar(node: ScalarNode) -> Any:
     value: str = node.value
     tag = node.tag
@@ -126,21 +181,24 @@ def _scalar(node: ScalarNode) -> Any:
         return value
     if tag == _PLAIN:
         if value in _SPECIAL:
-            return _SPECIAL[value]
+            special = _SPECIAL[value]
+            if isinstance(special, float):  # .nan, .inf
+                raise _out_of_domain(node, number_problem(special) or "")
+            return special
         first = value[0]
         if first.isdigit() or first in "+-.":
             if _INT_RE.match(value):
-                return int(value, 0) if value[:2] in ("0o", "0x") else int(value)
+                return _int(node, 0 if value[:2] in ("0o", "0x") else 10)
             if _FLOAT_RE.match(value):
-                return float(value)
+                return _float(node)
         return value
     # Explicit core tags: the value must fit the tag.
     kind = tag.rsplit(":", 1)[1]
     try:
         if kind == "int":
-            return int(value, 0)
+            return _int(node, 0)
         if kind == "float":
-            return float(value)
+            return _float(node)
         if kind == "bool":
             return {"true": True, "false": False}[value.lower()]
         if kind == "null":
@@ -233,7 +291,8 @@ def _tag_message(tag: str) -> str:
 def decode(data: bytes) -> str:
     """UTF-8 text of a record, or a YamlError naming the first bad line."""
     if len(data) > MAX_BYTES:
-        raise YamlError("file-too-large", f"file is {len(data):,} bytes; the limit is {MAX_BYTES:,}")
+        size = data.size if isinstance(data, Oversized) else len(data)  # only the head was read
+        raise YamlError("file-too-large", f"file is {size:,} bytes; the limit is {MAX_BYTES:,}")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -72,6 +72,17 @@ def test_file_over_one_megabyte_is_refused(reg: RegistryBuilder) -> None:
     assert ("file-too-large", V3) in reg.findings()
 
 
+def test_a_file_too_large_is_reported_with_its_real_size(reg: RegistryBuilder) -> None:
+    """Only the first megabyte is read; the size reported is the file's own, in the work tree and in a commit."""
+    reg.write(V3, b"description: '" + b"x" * (1_004_311 - 16) + b"'\n")
+    assert (reg.root / V3).stat().st_size == 1_004_311
+    for rev in (None, "HEAD"):
+        if rev:
+            reg.commit("large")
+        proc = cli(reg.root, "check", *(["--rev", rev] if rev else []))
+        assert "file is 1,004,311 bytes; the limit is 1,000,000" in proc.stdout, proc.stdout
+
+
 def test_wrong_type_is_a_schema_problem_at_its_line(reg: RegistryBuilder) -> None:
     reg.edit(V3, "f1: 0.95", "f1: high")
     assert ("schema", V3, 6) in only(reg)
@@ -102,6 +113,45 @@ def test_invalid_time_is_reported(reg: RegistryBuilder) -> None:
 def test_invalid_model_folder_name_is_reported_and_not_loaded(reg: RegistryBuilder, name: str) -> None:
     reg.write(f"models/{name}/model.yaml", "{}\n")
     assert ("invalid-name", f"models/{name}") in reg.findings()
+
+
+WINDOWS_UNSAFE = [
+    "con",
+    "aux",
+    "nul",
+    "prn",
+    "com1",
+    "lpt1",
+    "com9",
+    "con.txt",
+    "nul.tar.gz",
+    "model.",
+    "a..",
+]
+
+
+@pytest.mark.parametrize("name", WINDOWS_UNSAFE)
+def test_a_model_name_windows_cannot_check_out_is_refused(reg: RegistryBuilder, name: str) -> None:
+    reg.write(f"models/{name}/model.yaml", "{}\n")
+    problems = [p for p in reg.check() if p.path == f"models/{name}"]
+    assert [p.rule for p in problems] == ["invalid-name"]
+    assert "Windows" in problems[0].message
+
+
+@pytest.mark.parametrize("name", ["console", "com10", "lpt", "auxiliary", "nul-model", "x.con", "v1.2"])
+def test_names_that_only_resemble_device_names_pass(reg: RegistryBuilder, name: str) -> None:
+    reg.write(f"models/{name}/model.yaml", "{}\n")
+    assert not [p for p in reg.check() if p.path.startswith(f"models/{name}")]
+
+
+@pytest.mark.parametrize("name", ["con", "lpt1.bin", "model."])
+def test_register_and_parents_refuse_a_windows_unsafe_name(reg: RegistryBuilder, name: str) -> None:
+    (reg.root / "weights.bin").write_bytes(b"w")
+    proc = cli(reg.root, "register", name, "weights.bin")
+    assert proc.returncode == 2 and "not a valid model name" in proc.stderr, proc.stderr  # a usage error
+    assert not (reg.root / "models" / name).exists()
+    reg.edit(V3, "- model: base-encoder", f"- model: {name}")
+    assert ("parent-missing", V3) in reg.findings()
 
 
 def test_symlinked_model_folder_leaving_the_repo_is_refused(reg: RegistryBuilder, tmp_path: object) -> None:
@@ -319,5 +369,5 @@ def test_hash_read_as_a_number_gets_a_quoting_hint(reg: RegistryBuilder) -> None
 def test_nan_metric_is_refused_so_json_output_stays_valid(reg: RegistryBuilder) -> None:
     reg.edit(V3, "f1: 0.95", "f1: .nan")
     problems = [p for p in reg.check() if p.path == V3]
-    assert [(p.rule, p.line) for p in problems] == [("schema", 6)]
-    assert "metrics.f1 is not a finite number" in problems[0].message
+    assert [(p.rule, p.line) for p in problems] == [("number-range", 6)]
+    assert ".nan is not a finite number" in problems[0].message

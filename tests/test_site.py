@@ -61,14 +61,24 @@ def test_example_site_has_every_page(example_site: Path) -> None:
     assert 'class="registry-lineage"' in (example_site / "lineage/support-ticket-router.html").read_text()
 
 
-def test_nothing_is_fetched_from_outside_and_links_leave_only_for_the_forge(example_site: Path) -> None:
+def leaving(site: Path, *, links: bool) -> list[tuple[str, str, str]]:
+    """Every URL of a built site that leaves it: what a browser fetches by
+    itself (any ``src``, a stylesheet), and with ``links`` also anchors that
+    do not go to the forge."""
     outside = []
-    for html in example_site.rglob("*.html"):
+    for html in site.rglob("*.html"):
         for tag, url in parse(html).found:
-            leaves = urlsplit(url).scheme in ("http", "https") or url.startswith("//")
-            if leaves and not (tag == "a" and url.startswith(FORGE + "/")):
-                outside.append((str(html.relative_to(example_site)), tag, url))
-    assert outside == []
+            scheme = urlsplit(url).scheme.lower()
+            if scheme in ("", "data", "mailto") and not url.startswith(("//", "\\")):
+                continue  # inside the site, inline data, or an e-mail address
+            if tag == "a" and (not links or url.startswith(FORGE + "/")):
+                continue
+            outside.append((str(html.relative_to(site)), tag, url))
+    return outside
+
+
+def test_nothing_is_fetched_from_outside_and_links_leave_only_for_the_forge(example_site: Path) -> None:
+    assert leaving(example_site, links=True) == []
 
 
 def test_every_link_inside_the_site_resolves(example_site: Path) -> None:
@@ -119,7 +129,7 @@ HOSTILE = """<script>alert("description")</script> <img src=x onerror="alert(1)"
 
 [click me](javascript:alert(2)) and <a href="javascript:alert(3)">this</a>
 
-**bold** stays bold.
+**bold** stays bold. ![pixel](https://tracker.invalid/pixel.png) ![tiny](//tracker.invalid/t.gif)
 """
 
 
@@ -141,6 +151,8 @@ def test_record_text_cannot_inject_script(reg: RegistryBuilder, tmp_path: Path) 
     assert '&lt;script&gt;alert("description")&lt;/script&gt;' in page  # raw HTML shows as text
     assert "&lt;script&gt;alert(4)&lt;/script&gt;" in page  # so does a tag
     assert not re.search(r"<h[1-6][^>]*>\s*Injected heading", page)  # a newline in a value starts no heading
+    assert leaving(out, links=False) == []  # no network to view: the pixel is not fetched...
+    assert '<a href="https://tracker.invalid/pixel.png"' in page  # ...it is a link to the image
     for html in out.rglob("*.html"):
         found = Elements()
         found.feed(html.read_text())
@@ -330,3 +342,79 @@ def test_serve_shows_an_edited_record_and_stops_cleanly(reg: RegistryBuilder, tm
     children = subprocess.run(["pgrep", "-f", f"127.0.0.1:{port}"], capture_output=True, text=True).stdout
     assert children.strip() == "", "the MkDocs server outlived registry serve"
     assert list(scratch.iterdir()) == []  # its temporary folders and MkDocs' are gone
+
+
+# -- descriptions: bounded Markdown work ------------------------------------------------------
+
+_LIMIT = 65_536  # the schema's maxLength of a description
+PATHOLOGICAL = {
+    "open brackets": "[" * _LIMIT,
+    "unclosed links": "[a](" * (_LIMIT // 4),
+    "images": "![" * (_LIMIT // 2),
+    "nested ordered lists": "1. " * (_LIMIT // 3),
+    "nested lists by tabs": "".join("\t" * i + "- a\n" for i in range(360))[:_LIMIT],
+    "nested quotes": "> " * (_LIMIT // 2),
+    "headings": "# a\n" * (_LIMIT // 4),
+    "setext headings": "a\n=\n" * (_LIMIT // 4),
+    "rules": "---\n" * (_LIMIT // 4),
+    "paragraphs": "a\n\n" * (_LIMIT // 3),
+    # the most each measure allows, still rendered as Markdown
+    "headings within the budget": "# a\n" * 1_499,
+    "setext within the budget": "a\n=\n" * 749,
+    "brackets within the budget": "[" * 950,
+    "nesting within the budget": ("    " * 15 + "- a\n") * 1_000,
+    "inline markup": ("*a* _b_ **c** `d` [e](f) " * 3_000)[:_LIMIT],
+    "markup within the budget": "_*" * 10_000 + "a" * 45_000,
+    "emphasis within the budget": "**a** " * 5_000 + "b" * 35_000,
+}
+
+
+@pytest.mark.parametrize("name", sorted(PATHOLOGICAL))
+def test_any_description_renders_in_under_a_second(name: str) -> None:
+    """A description of 65,536 brackets stalled the catalog build for over 300 s."""
+    import time
+
+    from registry.site.descriptions import markdown_html, renders_as_markdown
+
+    text = PATHOLOGICAL[name]
+    assert renders_as_markdown(text) == ("budget" in name)
+    assert len(text) <= _LIMIT
+    markdown_html("warm *up*")  # the parser's one-time set-up is not the description's cost
+    start = time.perf_counter()
+    html = markdown_html(text)
+    assert time.perf_counter() - start < 1.0
+    assert "<script" not in html and len(html) >= len(text) // 4
+
+
+def test_a_description_over_the_budget_is_shown_as_plain_text() -> None:
+    from registry.site.descriptions import markdown_html
+
+    assert markdown_html("**bold** [link](https://example.org)").startswith("<p><strong>bold</strong>")
+    plain = markdown_html("[" * 5_000 + " <b>x</b>")
+    assert plain.startswith('<pre class="registry-plain">') and "&lt;b&gt;x&lt;/b&gt;" in plain
+
+
+def test_a_catalog_of_pathological_descriptions_builds_quickly(reg: RegistryBuilder) -> None:
+    """Every place a description is shown: the model page, the version section, the index summary."""
+    import time
+
+    from registry import lineage
+    from registry.load import load
+    from registry.site.render import SiteData, build
+
+    reg.edit(
+        "models/fraud-detector/model.yaml",
+        "description: Detects fraud.",
+        "description: '" + "[" * 65_536 + "'",
+    )
+    reg.edit(
+        "models/fraud-detector/versions/3.yaml",
+        "description: Version 3 of fraud-detector.",
+        "description: '" + "[a](" * 16_384 + "'",
+    )
+    assert reg.check() == []
+    loaded = load(reg.root)
+    start = time.perf_counter()
+    pages = build(SiteData(loaded, [], lineage.build(loaded.models)))
+    assert time.perf_counter() - start < 5.0
+    assert "registry-plain" in str(pages["models/fraud-detector/index.md"])

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from registry.check import check
+from registry.commands.output import terminal
 from registry.errors import UsageError
 from registry.problems import ERROR, Problem, format_problems, within
 
@@ -50,7 +51,8 @@ def run(
         hidden = len(problems) - len(shown)
         problems = sorted(shown, key=lambda p: p.sort_key())
     if problems or fmt in ("json", "gitlab"):  # a report is JSON even when empty
-        click.echo(format_problems(problems, fmt))
+        report = format_problems(problems, fmt)
+        click.echo(terminal(report) if fmt == "text" else report)
     errors = sum(1 for p in problems if p.severity == ERROR)
     warnings = len(problems) - errors
     if fmt == "text":

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
 import click
 
-from registry.commands.output import fmt_metric, table
+from registry.commands.output import fmt_metric, table, terminal
 from registry.refs import Ref, find_model, load_for, parse_ref, resolve
 from registry.views import dumps
 
@@ -37,7 +38,8 @@ def run(root: Path, model: str, a: str, b: str, *, rev: str | None, as_json: boo
             x, y = left.get(key), right.get(key)
             row: dict[str, Any] = {"key": key, "a": x, "b": y, "differs": x != y}
             if title == "metrics" and isinstance(x, (int, float)) and isinstance(y, (int, float)):
-                row["delta"] = y - x
+                delta = y - x  # of two finite doubles, may overflow: then there is no delta to show
+                row["delta"] = delta if math.isfinite(delta) else None
             rows.append(row)
         sections[title] = rows
     if as_json:
@@ -53,10 +55,12 @@ def run(root: Path, model: str, a: str, b: str, *, rev: str | None, as_json: boo
                 r["key"] if title != "stage" else "stage",
                 "-" if r["a"] is None else fmt_metric(r["a"]),
                 "-" if r["b"] is None else fmt_metric(r["b"]),
-                f"{r['delta']:+.4g}" if "delta" in r and r["differs"] else "",
+                f"{r['delta']:+.4g}" if r.get("delta") is not None and r["differs"] else "",
             ]
             for r in rows
         ]
         out.append(f"{title}:\n" + table(["", "KEY", f"v{va.number}", f"v{vb.number}", "DELTA"], body))
-    click.echo(f"{rm.name}: version {va.number} vs {vb.number}   (* = differs)\n\n" + "\n\n".join(out))
+    click.echo(
+        terminal(f"{rm.name}: version {va.number} vs {vb.number}   (* = differs)\n\n" + "\n\n".join(out))
+    )
     return 0

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from registry.commands.output import terminal
 from registry.errors import UsageError
 from registry.history import Event, events, phrase, shallow_warning
 from registry.when import minute, parse_when
@@ -89,7 +90,7 @@ def run(
     if as_json:
         click.echo(json.dumps([e.to_json() for e in reversed(found)], indent=2, ensure_ascii=False))
     elif found:
-        click.echo(render(found))
+        click.echo(terminal(render(found)))  # a Reason trailer is anyone's text
     else:
         click.echo("no changes" + (f" to {target}" if target else ""), err=True)
     return 0

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from registry import lineage
+from registry.commands.output import terminal
 from registry.errors import UsageError
 from registry.load import load
 from registry.refs import find_model
@@ -31,9 +32,9 @@ def run(root: Path, target: str, *, rev: str | None, direction: str, fmt: str) -
     if fmt == "json":
         click.echo(lineage.dumps(graph))
     elif fmt == "dot":
-        click.echo(lineage.to_dot(graph), nl=False)
+        click.echo(terminal(lineage.to_dot(graph)), nl=False)
     elif fmt == "mermaid":
-        click.echo(lineage.to_mermaid(graph), nl=False)
+        click.echo(terminal(lineage.to_mermaid(graph)), nl=False)
     else:
-        click.echo(lineage.to_text(graph, start))
+        click.echo(terminal(lineage.to_text(graph, start)))
     return 0

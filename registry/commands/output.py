@@ -1,4 +1,4 @@
-"""Small helpers for human output: tables and root discovery."""
+"""Small helpers for human output: tables, terminal-safe text and root discovery."""
 
 from __future__ import annotations
 
@@ -6,10 +6,25 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from registry import git
+from registry.load import printable
+
+
+def terminal(text: str) -> str:
+    """Text for a terminal: control and bidi characters (ESC, BEL, NUL, CR,
+    RLO...) escaped as ``\\x1b``, ``\\u202e``, line breaks kept. Every human
+    output goes through it; ``--json`` output does not (JSON escapes them)."""
+    lines = text.split("\n")
+    return "\n".join(line if line.isprintable() else printable(line) for line in lines)
+
+
+def _cell(value: object) -> str:
+    text = str(value)
+    return text if text.isprintable() else printable(text)
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
-    cells = [[str(h) for h in headers]] + [["" if c is None else str(c) for c in row] for row in rows]
+    """Aligned columns; cells are escaped for the terminal (and kept on one line) before they are measured."""
+    cells = [[_cell(h) for h in headers]] + [["" if c is None else _cell(c) for c in row] for row in rows]
     widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
     lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells]
     rule = ["-" * w if h else " " * w for h, w in zip(headers, widths, strict=True)]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from registry.commands.output import fmt_metric, table
+from registry.commands.output import fmt_metric, table, terminal
 from registry.errors import UsageError
 from registry.records import RegisteredModel, Version
 from registry.refs import load_for, parse_ref, resolve
@@ -21,7 +21,7 @@ def _mapping(title: str, data: object) -> list[str]:
 
 
 def _indent(text: str) -> list[str]:
-    return [("  " + line).rstrip() for line in text.rstrip().splitlines()]
+    return [("  " + line).rstrip() for line in text.rstrip().split("\n")]  # a CR stays, to be escaped
 
 
 def render_version(rm: RegisteredModel, v: Version) -> str:
@@ -76,7 +76,7 @@ def render_model(rm: RegisteredModel) -> str:
     if m.aliases:
         lines.append("aliases: " + ", ".join(f"@{a} -> {n}" for a, n in sorted(m.aliases.items())))
     if m.description:
-        lines += ["", *m.description.rstrip().splitlines()]
+        lines += ["", *m.description.rstrip().split("\n")]
     keys = sorted({k for v in rm.versions.values() for k in v.metrics})[:4]
     rows = [
         [
@@ -99,9 +99,9 @@ def run(root: Path, ref_text: str, *, rev: str | None, as_json: bool) -> int:
     if rm.name != ref.model:
         click.echo(f"note: model {ref.model!r} was renamed to {rm.name!r}", err=True)
     if version is None:
-        click.echo(dumps(model_view(rm)) if as_json else render_model(rm))
+        click.echo(dumps(model_view(rm)) if as_json else terminal(render_model(rm)))
     else:
-        click.echo(dumps(version_view(rm, version)) if as_json else render_version(rm, version))
+        click.echo(dumps(version_view(rm, version)) if as_json else terminal(render_version(rm, version)))
     return 0
 
 

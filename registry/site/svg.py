@@ -134,8 +134,8 @@ def trend_svg(name: str, points: list[tuple[int, float, str]]) -> str:
             else (left + width - right) / 2
         )
 
-    def y(v: float) -> float:
-        return top + (hi - v) / (hi - lo) * (height - top - bottom)
+    def y(v: float) -> float:  # halved: hi - lo of two finite doubles can overflow, their halves cannot
+        return top + (hi / 2 - v / 2) / (hi / 2 - lo / 2) * (height - top - bottom)
 
     path = " ".join(f"{'M' if i == 0 else 'L'} {x(n):.1f} {y(v):.1f}" for i, (n, v, _) in enumerate(points))
     out = [
