@@ -362,3 +362,33 @@ def test_pull_never_replaces_a_special_file_at_the_work_tree_path(clone: Path) -
     assert proc.returncode == 1, proc.stderr
     assert f"cannot write {ALPHA}/small1.bin: it is not a regular file" in proc.stderr
     assert stat.S_ISFIFO((clone / ALPHA / "small1.bin").lstat().st_mode)
+
+
+def test_check_reports_an_untracked_pointer_that_is_a_symlink(reg: RegistryBuilder) -> None:
+    pointer = "models/fraud-detector/artifacts/3/model.bin.dvc"
+    outside = reg.root.parent / "outside.dvc"
+    outside.write_text(reg.read(pointer))
+    reg.git("rm", "-q", "--cached", pointer)
+    (reg.root / pointer).unlink()
+    os.symlink(outside, reg.root / pointer)
+    assert ("symlink", pointer) in reg.findings()
+
+
+def test_pull_refuses_a_symlinked_folder_on_the_work_tree_path(clone: Path, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    shutil.copytree(clone / ALPHA, elsewhere)
+    shutil.rmtree(clone / ALPHA)
+    os.symlink(elsewhere, clone / ALPHA)
+    with pytest.raises(RegistryError):
+        Registry(clone).pull("alpha/1")
+    assert sorted(os.listdir(elsewhere)) == [".gitignore", "small1.bin.dvc"]
+
+
+def test_pull_to_a_symlink_replaces_the_file_it_points_to(clone: Path, tmp_path: Path) -> None:
+    real = tmp_path / "models" / "current.bin"
+    real.parent.mkdir()
+    real.write_bytes(b"the previous version")
+    link = tmp_path / "latest.bin"
+    os.symlink(real, link)
+    assert Registry(clone).pull("alpha/1", link) == real
+    assert link.is_symlink() and real.read_bytes() == SMALL
