@@ -138,13 +138,19 @@ def store(root: Path, source: Path) -> tuple[str, int, Path]:
     return md5, size, cached
 
 
-def _pid_alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """Whether a process with this id runs here: a temporary file named
+    after a dead one is a leftover to remove."""
+    if pid <= 0:  # 0 and -1 would ask about process groups
+        return False
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:  # alive, another user's
         return True
+    except (OverflowError, OSError):  # no such pid can exist
+        return False
     return True
 
 
@@ -153,7 +159,7 @@ def remove_stale_incoming(objects: Path) -> None:
     mid-copy left in the cache; a live writer's copy is kept."""
     for leftover in objects.glob(".incoming.*.tmp"):
         pid = leftover.name.split(".")[2]
-        if pid.isdigit() and not _pid_alive(int(pid)):
+        if pid.isdigit() and not pid_alive(int(pid)):
             leftover.unlink(missing_ok=True)
 
 

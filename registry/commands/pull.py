@@ -149,27 +149,13 @@ def _dest_target(dest: Path, name: str) -> Path:
     return target
 
 
-def _alive(pid: int) -> bool:
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # someone else's process
-        return True
-    except (OverflowError, OSError):
-        return False
-    return True
-
-
 def _stage(folder: Path, name: str) -> Path:
     """An empty temporary file in ``folder``, after removing those of dead pulls."""
     try:
         with os.scandir(folder) as entries:
             for entry in entries:
                 match = _TEMP_RE.match(entry.name)
-                if match and entry.is_file(follow_symlinks=False) and not _alive(int(match.group(1))):
+                if match and entry.is_file(follow_symlinks=False) and not dvc.pid_alive(int(match.group(1))):
                     os.unlink(entry.path)
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}.registry-pull-{os.getpid()}-")
     except OSError as exc:
