@@ -13,12 +13,12 @@ pull into that folder. Only nothing or a regular file is ever replaced.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
 import stat
 import tempfile
-from contextlib import ExitStack
 from pathlib import Path
 
 import click
@@ -76,7 +76,7 @@ def pull(root: Path, uri: str, dest: Path | None = None) -> Path:
         wanted = _dest_target(dest, name)
         if os.path.abspath(wanted) != os.path.abspath(targets[0][0]):
             targets.insert(0, (wanted, str(wanted)))
-    with ExitStack() as cleanup:
+    with contextlib.ExitStack() as cleanup:
         staged = []
         for target, shown in targets:
             tmp = _stage(target.parent, target.name)
@@ -156,7 +156,8 @@ def _stage(folder: Path, name: str) -> Path:
             for entry in entries:
                 match = _TEMP_RE.match(entry.name)
                 if match and entry.is_file(follow_symlinks=False) and not dvc.pid_alive(int(match.group(1))):
-                    os.unlink(entry.path)
+                    with contextlib.suppress(OSError):  # best effort: another user's, say
+                        os.unlink(entry.path)
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}.registry-pull-{os.getpid()}-")
     except OSError as exc:
         raise DestinationError(f"cannot write in {folder}: {exc.strerror}") from None
@@ -199,7 +200,7 @@ def _copy_verified(
         src = open(cached, "rb")  # noqa: SIM115 - closed by the stack below
     except OSError as exc:
         raise dvc.DvcError(f"cannot read {cached} in the DVC cache: {exc.strerror}") from None
-    with src, ExitStack() as stack:
+    with src, contextlib.ExitStack() as stack:
         outs = [(stack.enter_context(open(tmp, "wb")), tmp) for tmp in temps]
         for chunk in iter(lambda: src.read(1 << 20), b""):
             digest.update(chunk)
