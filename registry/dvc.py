@@ -2,7 +2,9 @@
 
 Read paths never import DVC (it costs ~0.4 s); only ``init`` and the
 commands that move artifact bytes (``pull``, ``register``) run it, as a
-subprocess, so its failures come back as one clear message.
+subprocess, so its failures come back as one clear message. DVC never
+writes the work tree: ``pull`` fetches into the cache and places verified
+copies itself.
 """
 
 from __future__ import annotations
@@ -59,9 +61,29 @@ def add_default_remote(root: Path, name: str, url: str) -> None:
     run(["remote", "add", "--default", "--", name, url], root)
 
 
-def pull(root: Path, target: str) -> None:
-    """Fetch one output's bytes from the DVC remote into the work tree."""
-    run(["pull", target], root)
+def fetch(root: Path, target: str) -> None:
+    """Download the objects of one ``.dvc`` pointer from the default remote
+    into the DVC cache; the work tree is not touched. An object the remote
+    does not have is no error here (DVC warns and exits 0): look in the
+    cache afterwards."""
+    run(["fetch", "--", target], root)
+
+
+def object_path(root: Path, md5: str) -> Path:
+    """Where DVC 3 keeps the object with this md5 in the cache."""
+    return cache_dir(root) / "files" / "md5" / md5[:2] / md5[2:]
+
+
+def default_remote(root: Path) -> tuple[str, str] | None:
+    """(name, URL) of the default remote, None if none is set. DVC gives a
+    folder remote's URL as an absolute path."""
+    try:
+        name = run(["remote", "default"], root).strip()
+    except DvcError:
+        return None
+    if not name:
+        return None
+    return name, run(["config", f"remote.{name}.url"], root).strip()
 
 
 def md5_of(path: Path) -> tuple[str, int]:
@@ -116,13 +138,19 @@ def store(root: Path, source: Path) -> tuple[str, int, Path]:
     return md5, size, cached
 
 
-def _pid_alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """Whether a process with this id runs here: a temporary file named
+    after a dead one is a leftover to remove."""
+    if pid <= 0:  # 0 and -1 would ask about process groups
+        return False
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:  # alive, another user's
         return True
+    except (OverflowError, OSError):  # no such pid can exist
+        return False
     return True
 
 
@@ -131,7 +159,7 @@ def remove_stale_incoming(objects: Path) -> None:
     mid-copy left in the cache; a live writer's copy is kept."""
     for leftover in objects.glob(".incoming.*.tmp"):
         pid = leftover.name.split(".")[2]
-        if pid.isdigit() and not _pid_alive(int(pid)):
+        if pid.isdigit() and not pid_alive(int(pid)):
             leftover.unlink(missing_ok=True)
 
 

@@ -35,11 +35,13 @@ __all__ = ["MODELS_DIR", "REGISTRY_FILE", "DvcOut", "LoadedRegistry", "Snapshot"
 
 
 class DvcOut(NamedTuple):
-    """The first output of a ``.dvc`` file: what DVC says the artifact is."""
+    """The one output of a well-formed ``.dvc`` pointer: what DVC says the
+    artifact is. ``path`` is a plain file name, the file beside the pointer.
+    A pointer with any other shape has no DvcOut, only its problems."""
 
-    md5: str | None
-    size: int | None
-    path: str | None
+    md5: str
+    size: int
+    path: str
 
 
 @dataclass
@@ -316,7 +318,11 @@ def _load(
             if dvc_path in snap.entries or not v.artifact.path.startswith("artifacts/"):
                 continue
             probed = snap.probe(dvc_path)
-            if probed is None or probed.is_link:
+            if probed is None:
+                continue
+            if probed.is_link:
+                msg = "symlinks are not allowed in the registry; commit the file itself"
+                problems.append(Problem(dvc_path, "symlink", msg, line=1))
                 continue
             key = f"dvc:{probed.blob}"
             hit = cache.get(key)

@@ -114,6 +114,10 @@ def check_model(
 def _check_artifact(
     reg: LoadedRegistry, model: str, number: int, path: str, rel: str, md5: str, size: int
 ) -> Iterator[Problem]:
+    """The record's artifact against its pointer. The pointer's own shape
+    (one output, a plain file name, nothing that makes it a pipeline stage)
+    is checked when it is parsed; a misshapen one has no entry in ``reg.dvc``
+    and its problems are already in ``reg.problems``."""
     prefix = f"artifacts/{number}/"
     if not rel.startswith(prefix):
         yield Problem(
@@ -134,11 +138,12 @@ def _check_artifact(
                 ("artifact", "path"),
             )
         return
-    if out.path is not None and out.path != rel.rsplit("/", 1)[1]:
+    name = rel.rsplit("/", 1)[1]
+    if out.path != name:
         yield Problem(
             path,
             "artifact-mismatch",
-            f"{dvc_path} tracks {out.path!r}, not {rel.rsplit('/', 1)[1]!r}",
+            f"{dvc_path} tracks {out.path!r}, not {name!r}",
             ("artifact", "path"),
         )
     if out.md5 != md5:
@@ -148,13 +153,23 @@ def _check_artifact(
             f"artifact.md5 is {md5} but {dvc_path} says {out.md5}",
             ("artifact", "md5"),
         )
-    if out.size is not None and out.size != size:
+    if out.size != size:
         yield Problem(
             path,
             "artifact-mismatch",
             f"artifact.size is {size} but {dvc_path} says {out.size}",
             ("artifact", "size"),
         )
+
+
+def artifact_problems(reg: LoadedRegistry, model: str, number: int) -> list[Problem]:
+    """Every problem of one version's artifact: its pointer's shape and its
+    agreement with the record, the rules ``pull`` obeys before DVC runs."""
+    v = reg.models[model].versions[number]
+    dvc_path = f"{MODELS_DIR}/{v.model}/{v.artifact.path}.dvc"
+    own = [p for p in reg.problems if p.path == dvc_path and p.severity != WARNING]
+    art = v.artifact
+    return own + list(_check_artifact(reg, v.model, v.number, v.path, art.path, art.md5, art.size))
 
 
 def _check_parents(reg: LoadedRegistry, path: str, parents: tuple[ParentRef, ...]) -> Iterator[Problem]:
