@@ -642,7 +642,9 @@ def move_head(root: Path, new: str, old: str | None, reason: str) -> None:
     try:
         run(cmd, root)
     except GitError as exc:
-        raise RefMoved(exc.cmd, exc.code, exc.stderr) from None
+        if "but expected" in exc.stderr or "already exists" in exc.stderr:
+            raise RefMoved(exc.cmd, exc.code, exc.stderr) from None
+        raise  # a lock file of another git command, say: git's own message names it
 
 
 def update_index(root: Path, updates: dict[str, Entry | None]) -> None:

@@ -49,7 +49,10 @@ def name_problem(name: str) -> str | None:
     if name.endswith("."):
         return "must not end with '.': Windows drops it, so the folder could not be checked out there"
     if name.split(".", 1)[0].lower() in _DEVICES:
-        return f"{name.split('.', 1)[0]!r} is a device name on Windows, so the folder could not be checked out there"
+        return (
+            f"must not be {name.split('.', 1)[0]!r}, a device name on Windows, "
+            "so the folder could not be checked out there"
+        )
     return None
 
 

@@ -233,3 +233,26 @@ def test_a_partial_cache_copy_from_a_dead_writer_is_removed_by_the_next(
     assert cli(repo.root, "register", "scorer", str(artifact)).returncode == 0
     assert not stale.exists()
     assert live.exists()
+
+
+def test_a_write_killed_while_git_held_the_branch_lock_leaves_no_stale_lock(repo: RegistryBuilder) -> None:
+    # Killed while `git update-ref` holds refs/heads/main.lock: git never removes it itself.
+    hook = repo.root / ".git" / "hooks" / "reference-transaction"
+    hook.write_text(
+        "#!/bin/sh\n"
+        '[ "$1" = prepared ] || exit 0\n'
+        "[ -f .git/killed ] && exit 0\n"
+        "touch .git/killed\n"
+        "pid=$(sed 's/.*\"pid\": *\\([0-9]*\\).*/\\1/' .git/registry-write.lock)\n"
+        "kill -9 $pid $PPID\n"
+    )
+    hook.chmod(0o755)
+    before = repo.git("rev-parse", "HEAD").strip()
+    assert cli(repo.root, "tag", "set", "fraud-detector", "team", "red").returncode == -9
+    assert (repo.root / ".git" / "refs" / "heads" / "main.lock").exists()
+    assert repo.git("rev-parse", "HEAD").strip() == before
+    proc = cli(repo.root, "tag", "set", "fraud-detector", "team", "red")
+    assert proc.returncode == 0, proc.stderr
+    assert "removed" in proc.stderr and "main.lock" in proc.stderr
+    assert repo.git("rev-parse", "HEAD~1").strip() == before
+    assert repo.git("status", "--porcelain") == ""

@@ -13,7 +13,7 @@ from registry import dvc, git
 from registry.errors import UsageError
 from registry.limits import MAX_BYTES
 from registry.load import load
-from registry.records import valid_name
+from registry.records import name_problem, valid_name
 from registry.write import txn
 from registry.write.commit import Change, WriteRefused, apply, apply_on_branch, preflight
 from registry.write.lock import locked
@@ -99,12 +99,15 @@ def _validate(record: Mapping[str, Any]) -> None:
     """Refuse, before DVC runs, a record the checker would refuse: the same
     schema and the same finiteness rule that loading applies."""
     from registry import schemas
-    from registry.parse import non_finite
+    from registry.parse import out_of_domain
 
     problems = [msg for _, msg, _ in schemas.errors("version", record)]
-    where = non_finite(record, ())
+    where = out_of_domain(record, ())
     if where is not None:
-        problems.append(f"{'.'.join(map(str, where))} is not a finite number")
+        problems.append(
+            f"{'.'.join(map(str, where))} is outside the numbers a record holds "
+            "(finite doubles, integers within 2**53 - 1)"
+        )
     if problems:
         raise UsageError("the new version's record would be invalid: " + "; ".join(problems[:5]))
 
@@ -141,8 +144,9 @@ def register(
     alone: the bytes go to DVC's cache only."""
     root = Path(root)
     source = Path(artifact)
-    if not valid_name(model):
-        raise UsageError(f"{model!r} is not a valid model name (^[a-z0-9][a-z0-9._-]{{0,63}}$)")
+    why = name_problem(model)
+    if why is not None:
+        raise UsageError(f"{model!r} is not a valid model name: it {why}")
     if not source.is_file():
         raise UsageError(f"{source}: no such file (register takes one artifact file)")
     reg = load(root, only=[model])

@@ -12,7 +12,7 @@ from pathlib import Path
 from registry import git
 from registry.errors import NotFound, UsageError
 from registry.load import load
-from registry.records import valid_name
+from registry.records import name_problem
 from registry.write import txn
 from registry.write.commit import Change, WriteRefused, apply, preflight
 from registry.write.lock import locked
@@ -24,8 +24,9 @@ def rename(root: Path | str, old: str, new: str, *, reason: str | None = None) -
     """Rename model ``old`` to ``new``; return the commit id."""
     root = Path(root)
     for name in (old, new):
-        if not valid_name(name):
-            raise UsageError(f"{name!r} is not a valid model name (^[a-z0-9][a-z0-9._-]{{0,63}}$)")
+        why = name_problem(name)
+        if why is not None:
+            raise UsageError(f"{name!r} is not a valid model name: it {why}")
     reg = load(root)
     if old not in reg.models:
         raise NotFound(f"no model named {old!r}")

@@ -145,6 +145,7 @@ def recover(root: Path) -> None:
         except (OSError, ValueError, KeyError, TypeError, IndexError):
             plan = None
         if plan is not None:
+            _remove_own_git_locks(root, journal, plan)
             head = git.head_commit(root)
             if head != plan.old:  # the ref moved: the change was made
                 left = finish(root, plan)
@@ -163,6 +164,39 @@ def recover(root: Path) -> None:
                     shutil.rmtree(leftover)
                 else:
                     leftover.unlink()
+
+
+def _remove_own_git_locks(root: Path, journal: Path, plan: Plan) -> None:
+    """Remove the ``.lock`` files that git commands of a killed write left:
+    git's own lock files (the branch's while ``update-ref`` moved it, the
+    index's while ``update-index`` ran) are never removed when git is
+    killed. Only locks made during that write (after its journal, within
+    a minute) are removed, and only once its process is gone."""
+    from registry.dvc import pid_alive
+
+    try:
+        pid = int(json.loads(journal.read_text(encoding="utf-8")).get("pid", 0))
+        since = journal.stat().st_mtime
+    except (OSError, ValueError, TypeError, AttributeError):
+        return
+    if pid == os.getpid() or pid_alive(pid):
+        return
+    gd = git.git_dir(root)
+    candidates = [gd / "index.lock", gd / "HEAD.lock"]
+    try:
+        branch = git.run(["symbolic-ref", "-q", "HEAD"], root).decode().strip()
+    except GitError:
+        branch = ""
+    if branch.startswith("refs/heads/"):
+        candidates.append(git.common_dir(root) / f"{branch}.lock")
+    for lock in candidates:
+        try:
+            made = lock.stat().st_mtime
+        except OSError:
+            continue
+        if since - 1 <= made <= since + 60:
+            lock.unlink(missing_ok=True)
+            print(f"registry: removed {lock}, left by the interrupted write {plan.subject!r}", file=sys.stderr)
 
 
 def repair_if_interrupted(root: Path) -> None:
