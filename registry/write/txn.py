@@ -196,7 +196,9 @@ def _remove_own_git_locks(root: Path, journal: Path, plan: Plan) -> None:
             continue
         if since - 1 <= made <= since + 60:
             lock.unlink(missing_ok=True)
-            print(f"registry: removed {lock}, left by the interrupted write {plan.subject!r}", file=sys.stderr)
+            print(
+                f"registry: removed {lock}, left by the interrupted write {plan.subject!r}", file=sys.stderr
+            )
 
 
 def repair_if_interrupted(root: Path) -> None:
