@@ -550,7 +550,16 @@ def build_commit(
             run(["hook", "run", "--ignore-missing", "commit-msg", "--", str(msg)], root)
             message = msg.read_text(encoding="utf-8")
     args = ["commit-tree", tree, *(["-p", parent] if parent else []), "-F", "-"]
+    if _signs_commits(root):  # git commit honours commit.gpgSign; commit-tree needs -S
+        args.insert(1, "-S")
     return run(args, root, stdin=message.encode()).decode().strip()
+
+
+def _signs_commits(root: Path) -> bool:
+    try:
+        return run(["config", "--type=bool", "commit.gpgSign"], root).decode().strip() == "true"
+    except GitError:  # not set
+        return False
 
 
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"

@@ -256,3 +256,23 @@ def test_a_write_killed_while_git_held_the_branch_lock_leaves_no_stale_lock(repo
     assert "removed" in proc.stderr and "main.lock" in proc.stderr
     assert repo.git("rev-parse", "HEAD~1").strip() == before
     assert repo.git("status", "--porcelain") == ""
+
+
+def test_a_write_signs_its_commit_when_the_repository_signs_commits(
+    repo: RegistryBuilder, tmp_path: Path
+) -> None:
+    key = tmp_path / "signing"
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(key)], check=True)
+    allowed = tmp_path / "allowed"
+    allowed.write_text(f"committer@example.com {(tmp_path / 'signing.pub').read_text()}")
+    for item in (
+        ("gpg.format", "ssh"),
+        ("user.signingKey", str(key)),
+        ("commit.gpgSign", "true"),
+        ("gpg.ssh.allowedSignersFile", str(allowed)),
+    ):
+        repo.git("config", *item)
+    assert cli(repo.root, "tag", "set", "fraud-detector", "team", "red").returncode == 0
+    verified = subprocess.run(["git", "verify-commit", "HEAD"], cwd=repo.root, capture_output=True, text=True)
+    assert verified.returncode == 0, verified.stderr
+    assert 'Good "git" signature for committer@example.com' in verified.stderr
