@@ -36,7 +36,6 @@ _SQUASH = re.compile(r"\(#([0-9]+)\)\s*\Z")
 _GITLAB = re.compile(r"^See merge request [^\s!]+!([0-9]+)\s*$", re.M)
 _TRAILER = re.compile(r"^([A-Za-z0-9-]+): (.*)$")
 _READ_AHEAD = 500  # commits whose blobs are fetched in one batch
-_TOP_KEY = re.compile(rb"^([A-Za-z_][A-Za-z0-9_.-]*):(?:[ \t]|$)")
 
 
 @dataclass(frozen=True)
@@ -156,7 +155,7 @@ class _Records:
 
     def __init__(self, cat: git.CatFile) -> None:
         self._cat = cat
-        self._split: dict[str, _Split | dict[str, bytes] | None] = {}
+        self._split: dict[str, dict[bytes, bytes] | None] = {}
         self._values: dict[bytes, Any] = {}
         self._good: dict[str, str] = {}  # path -> its last readable blob
 
@@ -166,7 +165,7 @@ class _Records:
             for blob, data in self._cat.read_many(wanted).items():
                 self._split[blob] = _entries(data)
 
-    def entries(self, blob: str | None) -> _Split | dict[str, bytes] | None:
+    def entries(self, blob: str | None) -> dict[bytes, bytes] | None:
         """Top-level key -> its text; None for an unreadable record."""
         if blob is None:
             return {}
@@ -195,7 +194,7 @@ class _Records:
 
     def get(self, blob: str | None, key: str) -> Any:
         entries = self.entries(blob)
-        text = entries.get(key) if entries else None
+        text = entries.get(_key(key)) if entries else None
         try:
             return None if text is None else self.value(text)
         except _Unreadable:
@@ -214,7 +213,8 @@ class _Records:
             return None
         out: dict[str, tuple[Any, Any]] | None = {}
         for key in keys:
-            ta, tb = a.get(key) if a is not None else None, b.get(key)
+            kb = _key(key)
+            ta, tb = a.get(kb) if a is not None else None, b.get(kb)
             if ta == tb and a is not None:
                 continue
             try:
@@ -240,56 +240,45 @@ class _Records:
         return out
 
 
-# Column-0 lines after the first that start an entry ("- item" lines continue
-# the key above: a block sequence may sit at its key's indentation), and those
-# of them that are plain keys. Both patterns start with a literal newline, which
-# the regex engine scans for quickly.
-_STARTS = re.compile(rb"\n(?=[^ \t\r\n#])(?!-[ \t\r\n]|-\Z)")
-_KEY_STARTS = re.compile(rb"\n([A-Za-z_][A-Za-z0-9_.-]*):(?=[ \t\r\n]|\Z)")
+_KEYS: dict[str, bytes] = {}
+
+
+def _key(name: str) -> bytes:
+    """A top-level key as the bytes :func:`_entries` files its text under."""
+    found = _KEYS.get(name)
+    if found is None:
+        found = _KEYS[name] = name.encode("utf-8", "surrogatepass")
+    return found
+
+
+# A column-0 line after the first that starts an entry ("- item" lines continue
+# the key above: a block sequence may sit at its key's indentation), and the key
+# it names if it is a plain key. The pattern starts with a literal newline, which
+# the regex engine scans for quickly; splitting on it cuts a record into its
+# entries, each key captured between them (None for a start that is no key).
+_STARTS = re.compile(
+    rb"\n(?=[^ \t\r\n#])(?!-[ \t\r\n]|-\Z)(?:(?=([A-Za-z_][A-Za-z0-9_.-]*):(?=[ \t\r\n]|\Z))|)"
+)
 _FIRST_KEY = re.compile(rb"(?:(?:[ \t]*(?:#[^\n]*)?)\n)*([A-Za-z_][A-Za-z0-9_.-]*):(?=[ \t\r\n]|\Z)")
 
 
-class _Split:
-    """A plain-layout record's top-level entries, cut out only when asked for."""
-
-    __slots__ = ("_cut", "_data", "keys")
-
-    def __init__(self, data: bytes, keys: list[bytes]) -> None:
-        self._data = data
-        self._cut: dict[str, bytes | None] = {}
-        self.keys = keys
-
-    def get(self, key: str) -> bytes | None:
-        if key not in self._cut:
-            data, needle = self._data, key.encode()
-            if data.startswith(needle + b":"):
-                at = 0
-            else:
-                at = data.find(b"\n" + needle + b":")
-                at = -1 if at < 0 or needle not in self.keys else at + 1
-            if at < 0:
-                self._cut[key] = None
-            else:
-                nxt = _STARTS.search(data, at)
-                self._cut[key] = data[at : nxt.start() if nxt else len(data)]
-        return self._cut[key]
-
-
-def _entries(data: bytes) -> _Split | dict[str, bytes] | None:
-    """A record's top-level entries. The plain layout (a top-level block
-    mapping, one key per column-0 line) is cut by text; anything else is
-    parsed whole; an invalid record gives None."""
+def _entries(data: bytes) -> dict[bytes, bytes] | None:
+    """A record's top-level entries: key -> the text of its entry. The plain
+    layout (a top-level block mapping, one key per column-0 line) is cut by
+    text, in one pass; anything else is parsed whole; an invalid record gives None."""
     if len(data) > 1_048_576:
         return None
     first = _FIRST_KEY.match(data)
     if first is not None:
-        keys = _KEY_STARTS.findall(data)
-        starts = len(_STARTS.findall(data))
+        pieces = _STARTS.split(data)  # [before, key, entry, key, entry, ...]
         if first.start(1) == 0:  # the first line is a key: no newline before it
-            keys.insert(0, first.group(1))
-            starts += 1
-        if len(keys) == starts and len(set(keys)) == len(keys):
-            return _Split(data, keys)
+            keys = [first.group(1), *pieces[1::2]]
+            found = dict(zip(keys, pieces[0::2], strict=True))
+        else:
+            keys = pieces[1::2]
+            found = dict(zip(keys, pieces[2::2], strict=True))
+        if len(found) == len(keys) and None not in found:
+            return found  # None is not among the keys
     try:
         doc = yamlsafe.load(data)
     except yamlsafe.YamlError:
@@ -302,7 +291,9 @@ def _entries(data: bytes) -> _Split | dict[str, bytes] | None:
     import json
 
     return {
-        str(k): json.dumps({str(k): v}, sort_keys=True, default=str, ensure_ascii=False).encode()
+        str(k).encode("utf-8", "surrogatepass"): json.dumps(
+            {str(k): v}, sort_keys=True, default=str, ensure_ascii=False
+        ).encode()
         for k, v in doc.items()
     }
 
