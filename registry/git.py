@@ -299,21 +299,24 @@ def _person(name: bytes, email: bytes, when: bytes) -> Person:
 
 
 def log(
-    root: Path, rev: str, paths: list[str], *, first_parent: bool = True, reverse: bool = False
+    root: Path,
+    rev: str,
+    paths: list[str],
+    *,
+    first_parent: bool = True,
+    reverse: bool = False,
+    keep: Callable[[str], bool] | None = None,
 ) -> Iterator[LogEntry]:
     """The commits reachable from ``rev`` that change ``paths``, newest first
-    (or oldest first with ``reverse``), each with the blobs of what it changed:
-    one ``git log`` process, whatever the number of commits.
+    (or oldest first with ``reverse``), each with the blobs of what it changed
+    (only the paths that pass ``keep``, if given): one ``git log`` process,
+    whatever the number of commits.
 
     With ``first_parent`` only the main line is walked; otherwise every commit
     is (the commits of merged branches too), each merge shown with its changes
     against its first parent."""
-    cmd = ["log", "-z", "--raw", "--no-abbrev", "--no-renames", "--diff-merges=first-parent"]
-    cmd.append(f"--format={_LOG_FORMAT}")
-    cmd.append("--first-parent" if first_parent else "--full-history")
-    if reverse:
-        cmd.append("--reverse")
-    tokens = run([*cmd, rev, "--", *paths], root).split(b"\0")
+    cmd = log_command(rev, paths, first_parent=first_parent, reverse=reverse)
+    tokens = run(cmd, root).split(b"\0")
     i, n = 0, len(tokens)
     while i < n:
         if not tokens[i].strip():
@@ -325,14 +328,21 @@ def log(
         i += 9
         changes = []
         while i < n:
-            token = tokens[i].lstrip(b"\n")
-            if not token:
-                i += 1
-                continue
-            if not token.startswith(b":") or i + 1 >= n:
+            token = tokens[i]
+            if token[:1] != b":":
+                token = token.lstrip(b"\n")
+                if not token:
+                    i += 1
+                    continue
+                if token[:1] != b":":
+                    break
+            if i + 1 >= n:
                 break
-            meta = token[1:].split()
             path = tokens[i + 1].decode("utf-8", "surrogateescape")
+            i += 2
+            if keep is not None and not keep(path):
+                continue
+            meta = token[1:].split()
             old, new = meta[2].decode(), meta[3].decode()
             changes.append(
                 FileChange(
@@ -342,7 +352,6 @@ def log(
                     None if new == _NULL_BLOB else new,
                 )
             )
-            i += 2
         yield LogEntry(
             head[0].decode(),
             tuple(head[1].decode().split()),
@@ -351,6 +360,16 @@ def log(
             head[8].decode("utf-8", "replace"),
             tuple(changes),
         )
+
+
+def log_command(rev: str, paths: list[str], *, first_parent: bool = True, reverse: bool = False) -> list[str]:
+    """The arguments of the ``git log`` that :func:`log` runs (the benchmark times it alone)."""
+    cmd = ["log", "-z", "--raw", "--no-abbrev", "--no-renames", "--diff-merges=first-parent"]
+    cmd.append(f"--format={_LOG_FORMAT}")
+    cmd.append("--first-parent" if first_parent else "--full-history")
+    if reverse:
+        cmd.append("--reverse")
+    return [*cmd, rev, "--", *paths]
 
 
 class CatFile:
