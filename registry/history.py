@@ -16,9 +16,11 @@ text differs are parsed (and each distinct text once).
 
 from __future__ import annotations
 
+import gc
 import re
 from collections import deque
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -372,17 +374,21 @@ def _row_fits(row: Any) -> bool:
 
 
 def _event(row: tuple[Any, ...], people: dict[Any, git.Person]) -> Event:
+    """The event of a row, made without the dataclass's ``__init__``, which
+    sets each of the 13 frozen fields through ``object.__setattr__`` (0.2 s of
+    a whole-registry history): the same value, filled in at once."""
     kind, model, version, details, commit, author, committer, time, pr, merge, merged_by, reason, subject = (
         row
     )
-    return Event(
-        kind,
-        model,
-        version,
-        commit,
-        people.get(author) or people.setdefault(author, git.Person(*author)),
-        people.get(committer) or people.setdefault(committer, git.Person(*committer)),
-        time,
+    event = _new(Event)
+    event.__dict__.update(
+        kind=kind,
+        model=model,
+        version=version,
+        commit=commit,
+        author=people.get(author) or people.setdefault(author, git.Person(*author)),
+        committer=people.get(committer) or people.setdefault(committer, git.Person(*committer)),
+        time=time,
         pr=pr,
         merge=merge,
         merged_by=(people.get(merged_by) or people.setdefault(merged_by, git.Person(*merged_by)))
@@ -392,6 +398,10 @@ def _event(row: tuple[Any, ...], people: dict[Any, git.Person]) -> Event:
         subject=subject,
         details=details,
     )
+    return event
+
+
+_new = object.__new__
 
 
 def events(
@@ -431,19 +441,46 @@ def events(
     saved = cache.history([prefix + c for c in mainline], _fits)
     missing = [c for c in reversed(mainline) if prefix + c not in saved]  # oldest first
     paths = [f"{MODELS_DIR}/{m}" for m in models] if models is not None else [MODELS_DIR, REGISTRY_FILE]
-    fresh = _compute_all(root, missing, graph, mainline, saved, paths, view.shallow, prefix)
-    out: list[Event] = []
     people: dict[Any, git.Person] = {}  # one object per person and moment, shared by their events
-    for commit in reversed(mainline):
-        key = prefix + commit
-        _stage_after, rows = saved[key] if key in saved else fresh[key]
-        out.extend(_event(row, people) for row in rows)
-    cache.put_history(fresh)
+    made: dict[str, list[Event]] = {}
+
+    def take(fresh: dict[str, Any]) -> None:
+        """The events of freshly read commits, kept; called for each half as
+        soon as it is there, so one half is done with while the other is read."""
+        for key, (_stage_after, rows) in fresh.items():
+            made[key] = [_event(row, people) for row in rows]
+        cache.put_history(fresh)
+
+    with _collector_paused():
+        _compute_all(root, missing, graph, mainline, paths, take, view.shallow, prefix)
+        out: list[Event] = []
+        for commit in reversed(mainline):
+            key = prefix + commit
+            if key in made:
+                out.extend(made[key])
+            else:
+                out.extend(_event(row, people) for row in saved[key][1])
     if models is not None:
         if len(_MODEL_MEMO) >= 8:
             _MODEL_MEMO.pop(next(iter(_MODEL_MEMO)))
         _MODEL_MEMO[(str(root.resolve()), head, tuple(models))] = tuple(out)
     return out
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off meanwhile. Reading a whole
+    history makes millions of objects that live until the end and form no
+    cycles; the collector's passes over them (each longer as they grow) were
+    half the time of the CPU spent in Python. Whatever cycles are made meanwhile are
+    collected afterwards, on its next pass."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 _MODEL_MEMO: dict[tuple[str, str, tuple[str, ...]], tuple[Event, ...]] = {}
@@ -457,42 +494,42 @@ def _compute_all(
     missing: list[str],
     graph: dict[str, tuple[str, ...]],
     mainline: list[str],
-    saved: Mapping[str, Any],
     paths: list[str],
+    take: Callable[[dict[str, Any]], None],
     boundary: frozenset[str] = frozenset(),
     prefix: str = f"{_FORMAT}:",
-) -> dict[str, Any]:
-    """The rows of the ``missing`` main-line commits (oldest first), in two
-    processes when there are many: each reads its own half of the history
-    (``forked.both``)."""
+) -> None:
+    """The rows of the ``missing`` main-line commits (oldest first), handed
+    to ``take``; in two processes when there are many: each reads its own
+    part of the history (``forked.both``), and this one takes its own part
+    while the other still reads."""
     if not missing:
-        return {}
-    halves = [missing]
+        return
+    parts = [missing]
     if len(missing) >= _PARALLEL_FROM:
-        halves = [missing[: len(missing) // 2], missing[len(missing) // 2 :]]
+        parts = [missing[: len(missing) // 2], missing[len(missing) // 2 :]]
     jobs = []
-    for half in halves:
-        base = graph.get(half[0], ())
-        span = f"{base[0]}..{half[-1]}" if base else half[-1]
-        start = _archive_stage_before(root, half[0], mainline, saved, graph)
-        jobs.append((root, span, half, start, paths, boundary, prefix))
+    for part in parts:
+        base = graph.get(part[0], ())
+        span = f"{base[0]}..{part[-1]}" if base else part[-1]
+        jobs.append((root, span, part, paths, boundary, prefix))
     on_main = set(mainline)
     if len(jobs) == 1:
-        return _compute(jobs[0], graph, on_main)
-    older, newer = both(lambda: _compute(jobs[0], graph, on_main), lambda: _compute(jobs[1], graph, on_main))
-    return {**older, **newer}
+        take(_compute(jobs[0], graph, on_main))
+        return
+
+    def older() -> dict[str, Any]:
+        take(_compute(jobs[0], graph, on_main))
+        return {}
+
+    _, newer = both(older, lambda: _compute(jobs[1], graph, on_main))
+    take(newer)
 
 
-_Job = tuple[Path, str, list[str], str, list[str], frozenset[str], str]
+_Job = tuple[Path, str, list[str], list[str], frozenset[str], str]
 
 
-def _archive_stage_before(
-    root: Path,
-    commit: str,
-    mainline: list[str],
-    saved: Mapping[str, Any],
-    graph: Mapping[str, tuple[str, ...]],
-) -> str:
+def _archive_stage_before(root: Path, commit: str, graph: Mapping[str, tuple[str, ...]]) -> str:
     """The archive stage in force just before ``commit``: from registry.yaml at its first parent."""
     parent = graph.get(commit, ())
     if not parent:
@@ -509,8 +546,10 @@ def _archive_stage_before(
 def _compute(job: _Job, graph: Mapping[str, tuple[str, ...]], on_main: set[str]) -> dict[str, Any]:
     """The rows of a run of consecutive main-line commits: one ``git log`` of
     their span, blobs read in large batches."""
-    root, span, commits, archive_stage, paths, boundary, prefix = job
-    by_commit = {e.commit: e for e in git.log(root, span, paths, first_parent=False)}
+    root, span, commits, paths, boundary, prefix = job
+    archive_stage = _archive_stage_before(root, commits[0], graph)
+    # Each commit with the changes of records only (a merged branch's commit is asked about no other path).
+    by_commit = {e.commit: e for e in git.log(root, span, paths, first_parent=False, keep=_is_record)}
     todo = [by_commit[c] for c in commits if c in by_commit]
     ahead = {e.commit: i for i, e in enumerate(todo)}
     fresh: dict[str, Any] = {}
@@ -524,12 +563,7 @@ def _compute(job: _Job, graph: Mapping[str, tuple[str, ...]], on_main: set[str])
                 i = ahead[commit]
                 if i % _READ_AHEAD == 0:  # blobs are read in large batches: one round trip each
                     records.prefetch(
-                        b
-                        for e in todo[i : i + _READ_AHEAD]
-                        for c in e.changes
-                        if _is_record(c.path)
-                        for b in (c.old, c.new)
-                        if b
+                        b for e in todo[i : i + _READ_AHEAD] for c in e.changes for b in (c.old, c.new) if b
                     )
                 rows, stage_after = _rows(entry, records, archive_stage, by_commit, graph, on_main)
                 if commit in boundary:  # a shallow clone's first commit: the state it starts from
@@ -549,35 +583,33 @@ def _rows(
     on_main: set[str],
 ) -> tuple[list[tuple[Any, ...]], str | None]:
     """The events of one main-line commit, as plain rows; and the archive
-    stage after it, when it changed registry.yaml."""
-    changes = [c for c in entry.changes if _is_record(c.path)]
+    stage after it, when it changed registry.yaml. ``entry`` holds changes of records only."""
+    changes = list(entry.changes)
     if not changes:
         return [], None
     merged = len(entry.parents) > 1
     sources = _branch_sources(entry, by_commit, graph, on_main) if merged else {}
     landing = _source(entry)
     pr = pr_number(entry.message)
+    merged_by = _person(entry.author) if merged else None  # on GitHub the committer is "GitHub"
+    tails: dict[int, tuple[Any, ...]] = {}  # what the events of one source share, made once
     rows = []
     for kind, model, version, details, path in _commit_events(changes, records, archive_stage):
         src = sources.get(path, landing)
-        rows.append(
-            (
-                kind,
-                model,
-                version,
-                details,
+        tail = tails.get(id(src))
+        if tail is None:
+            tail = tails[id(src)] = (
                 src.commit,
                 _person(src.author),
                 _person(src.committer),
                 entry.committer.time,
                 pr,
                 entry.commit if merged else None,
-                # who merged: the merge commit's author (on GitHub the committer is "GitHub")
-                _person(entry.author) if merged else None,
+                merged_by,
                 src.reason or (landing.reason if merged else None),
                 src.subject,
             )
-        )
+        rows.append((kind, model, version, details, *tail))
     stage_after = None
     for change in changes:
         if change.path == REGISTRY_FILE:
@@ -605,8 +637,11 @@ def _branch_sources(
         seen.add(commit)
         entry = by_commit.get(commit)
         if entry is not None:
+            source = None
             for change in entry.changes:
-                sources.setdefault(change.path, _source(entry))
+                if change.path not in sources:
+                    source = source or _source(entry)
+                    sources[change.path] = source
         todo.extend(graph.get(commit, ()))
     return sources
 
