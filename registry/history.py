@@ -22,6 +22,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -171,9 +172,11 @@ class _Records:
         """Top-level key -> its text; None for an unreadable record."""
         if blob is None:
             return {}
-        if blob not in self._split:
+        found = self._split.get(blob, _UNREAD)
+        if found is _UNREAD:
             self.prefetch([blob])
-        return self._split[blob]
+            return self._split[blob]
+        return found  # type: ignore[return-value]
 
     def value(self, text: bytes) -> Any:
         """The value of one entry; raises _Unreadable when the text is not valid YAML."""
@@ -214,8 +217,7 @@ class _Records:
         if b is None:
             return None
         out: dict[str, tuple[Any, Any]] | None = {}
-        for key in keys:
-            kb = _key(key)
+        for key, kb in _encoded(keys):
             ta, tb = a.get(kb) if a is not None else None, b.get(kb)
             if ta == tb and a is not None:
                 continue
@@ -242,7 +244,17 @@ class _Records:
         return out
 
 
+_UNREAD = object()
 _KEYS: dict[str, bytes] = {}
+_ENCODED: dict[tuple[str, ...], tuple[tuple[str, bytes], ...]] = {}
+
+
+def _encoded(keys: tuple[str, ...]) -> tuple[tuple[str, bytes], ...]:
+    """Each of ``keys`` with its bytes (the few tuples of keys history asks about, each encoded once)."""
+    found = _ENCODED.get(keys)
+    if found is None:
+        found = _ENCODED[keys] = tuple((k, _key(k)) for k in keys)
+    return found
 
 
 def _key(name: str) -> bytes:
@@ -302,6 +314,14 @@ def _entries(data: bytes) -> dict[bytes, bytes] | None:
 
 def _is_record(path: str) -> bool:
     return path == REGISTRY_FILE or (path.endswith(".yaml") and _RECORD.match(path) is not None)
+
+
+@lru_cache(maxsize=1 << 16)
+def _place(path: str) -> tuple[str, int | None]:
+    """The model and version number (None for its model.yaml) of a record's path."""
+    found = _RECORD.match(path)
+    assert found is not None
+    return found.group(1), None if found.group(2) else int(found.group(3))
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -662,13 +682,11 @@ def _commit_events(changes: list[git.FileChange], records: _Records, archive_sta
             if edited:
                 yield ("policy_changed", None, None, {"keys": edited}, change.path)
             continue
-        found = _RECORD.match(change.path)
-        assert found is not None
-        name, is_model, number = found.group(1), found.group(2), found.group(3)
-        if is_model:
+        name, number = _place(change.path)
+        if number is None:
             models[name] = change
         else:
-            versions.setdefault(name, {})[int(number)] = change
+            versions.setdefault(name, {})[number] = change
     # Renames: a model folder removed and one added whose model.yaml names it as former.
     renamed: dict[str, str] = {}
     for name, change in models.items():
@@ -693,7 +711,7 @@ def _commit_events(changes: list[git.FileChange], records: _Records, archive_sta
         if name in renamed:
             continue  # its files moved: the events are the new name's
         mchange = models.get(name)
-        renamed_from = next((o for o, n in renamed.items() if n == name), None)
+        renamed_from = next((o for o, n in renamed.items() if n == name), None) if renamed else None
         later: list[_Raw] = []  # the model's own changes come after its versions'
         if mchange is not None:
             if renamed_from is not None:
