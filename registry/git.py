@@ -373,54 +373,51 @@ def log_command(rev: str, paths: list[str], *, first_parent: bool = True, revers
 
 
 class CatFile:
-    """One ``git cat-file --batch`` process for reading many blobs."""
+    """Reads many blobs, each batch with one ``git cat-file --batch``.
+
+    git writes a batch into a temporary file, not into a pipe: through a
+    pipe it flushes after every object, and each write wakes the reader (for
+    a whole history's 90,000 blobs that was 0.5 s of system time on top of
+    git's own 0.9 s); a file takes the batch at memory speed and is read
+    back in one call."""
 
     def __init__(self, root: Path) -> None:
-        self._cmd = ["git", "cat-file", "--batch"]
-        self._proc = subprocess.Popen(
-            self._cmd,
-            cwd=root,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            env=_env(),
-        )
+        self._root = root
+        self._cmd = ["git", "cat-file", "--batch", "--buffer"]
 
     def read_many(self, objects: list[str]) -> dict[str, bytes]:
-        """Contents of many objects; a writer thread avoids pipe deadlock."""
-        import threading
+        """Contents of many objects (a missing one is an error)."""
+        if not objects:
+            return {}
+        import tempfile
 
-        assert self._proc.stdin is not None and self._proc.stdout is not None
-        stdin, stdout = self._proc.stdin, self._proc.stdout
-
-        def feed() -> None:
-            try:
-                stdin.write(b"".join(o.encode() + b"\n" for o in objects))
-                stdin.flush()
-            except BrokenPipeError:  # pragma: no cover - reported by the reader
-                pass
-
-        writer = threading.Thread(target=feed, daemon=True)
-        writer.start()
+        wanted = b"".join(o.encode() + b"\n" for o in objects)
+        try:
+            with tempfile.TemporaryFile(prefix="registry-cat-") as out:
+                proc = subprocess.run(
+                    self._cmd, cwd=self._root, input=wanted, stdout=out, stderr=subprocess.PIPE, env=_env()
+                )
+                out.seek(0)
+                data = out.read()
+        except FileNotFoundError:
+            raise GitError(self._cmd, 127, "git is not installed or not on PATH") from None
+        if proc.returncode != 0:
+            raise GitError(self._cmd, proc.returncode, proc.stderr.decode("utf-8", "replace").strip())
         result: dict[str, bytes] = {}
+        at = 0
         for obj in objects:
-            header = stdout.readline()
-            parts = header.split()
+            end = data.find(b"\n", at)
+            parts = data[at:end].split() if end >= 0 else []
             if len(parts) != 3:
+                header = data[at:end] if end >= 0 else b"(nothing)"
                 raise GitError(self._cmd, 128, f"cannot read object {obj}: {header.decode().strip()}")
             size = int(parts[2])
-            result[obj] = stdout.read(size + 1)[:size]  # the content and its newline, in one read
-        writer.join()
+            result[obj] = data[end + 1 : end + 1 + size]
+            at = end + 2 + size  # the content and its newline
         return result
 
     def close(self) -> None:
-        if self._proc.stdin:
-            self._proc.stdin.close()
-        self._proc.wait()
-        if self._proc.stdout:
-            self._proc.stdout.close()
-        if self._proc.stderr:
-            self._proc.stderr.close()
+        """Nothing is kept open between batches."""
 
     def __enter__(self) -> CatFile:
         return self

@@ -272,3 +272,17 @@ def test_grafts_and_replace_refs_give_the_same_history_with_and_without_the_cach
     assert both() not in (original, grafted)
     grafts.unlink()
     assert both() == original
+
+
+def test_cat_file_reads_many_blobs_byte_for_byte_and_names_a_missing_one(reg: RegistryBuilder) -> None:
+    from registry import git
+    from registry.errors import GitError
+
+    contents = [b"", b"no newline at the end", b"two\nlines\n", bytes(range(256)) * 40, b"\n\n"]
+    blobs = [git.hash_blob(reg.root, data) for data in contents]
+    with git.CatFile(reg.root) as cat:
+        assert cat.read_many([*blobs, blobs[0]]) == dict(zip(blobs, contents, strict=True))
+        assert cat.read_many([]) == {}
+        missing = "0123456789abcdef0123456789abcdef01234567"
+        with pytest.raises(GitError, match=missing):
+            cat.read_many([blobs[1], missing])
