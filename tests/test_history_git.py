@@ -286,3 +286,11 @@ def test_cat_file_reads_many_blobs_byte_for_byte_and_names_a_missing_one(reg: Re
         missing = "0123456789abcdef0123456789abcdef01234567"
         with pytest.raises(GitError, match=missing):
             cat.read_many([blobs[1], missing])
+
+
+def test_history_is_read_without_a_temporary_folder_too(
+    reg: RegistryBuilder, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    expected = [e.to_json() for e in events(reg.root, cache=ParseCache(None))]
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "missing"))  # where temporary files go
+    assert [e.to_json() for e in events(reg.root, cache=ParseCache(None))] == expected
