@@ -159,14 +159,22 @@ class _Records:
     def __init__(self, cat: git.CatFile) -> None:
         self._cat = cat
         self._split: dict[str, dict[bytes, bytes] | None] = {}
+        self._asked: set[str] = set()  # blobs whose reading has begun
         self._values: dict[bytes, Any] = {}
         self._good: dict[str, str] = {}  # path -> its last readable blob
 
-    def prefetch(self, blobs: Iterable[str]) -> None:
-        wanted = [b for b in dict.fromkeys(blobs) if b not in self._split]
-        if wanted:
-            for blob, data in self._cat.read_many(wanted).items():
+    def prefetch(self, blobs: Iterable[str]) -> Callable[[], None]:
+        """Begin reading those of ``blobs`` not read or asked for yet; the
+        function returned waits for them and files their entries."""
+        wanted = [b for b in dict.fromkeys(blobs) if b not in self._split and b not in self._asked]
+        self._asked.update(wanted)
+        contents = self._cat.start(wanted)
+
+        def file() -> None:
+            for blob, data in contents().items():
                 self._split[blob] = _entries(data)
+
+        return file
 
     def entries(self, blob: str | None) -> dict[bytes, bytes] | None:
         """Top-level key -> its text; None for an unreadable record."""
@@ -174,8 +182,8 @@ class _Records:
             return {}
         found = self._split.get(blob, _UNREAD)
         if found is _UNREAD:
-            self.prefetch([blob])
-            return self._split[blob]
+            data = self._cat.read_many([blob])[blob]
+            found = self._split[blob] = _entries(data)
         return found  # type: ignore[return-value]
 
     def value(self, text: bytes) -> Any:
@@ -567,26 +575,28 @@ def _archive_stage_before(root: Path, commit: str, graph: Mapping[str, tuple[str
 
 def _compute(job: _Job, graph: Mapping[str, tuple[str, ...]], on_main: set[str]) -> dict[str, Any]:
     """The rows of a run of consecutive main-line commits: one ``git log`` of
-    their span, blobs read in large batches."""
+    their span, blobs read in large batches, each while the one before is used."""
     root, span, commits, paths, boundary, prefix = job
     archive_stage = _archive_stage_before(root, commits[0], graph)
     # Each commit with the changes of records only (a merged branch's commit is asked about no other path).
     by_commit = {e.commit: e for e in git.log(root, span, paths, first_parent=False, keep=_is_record)}
     todo = [by_commit[c] for c in commits if c in by_commit]
-    ahead = {e.commit: i for i, e in enumerate(todo)}
+    at = {e.commit: i for i, e in enumerate(todo)}
     fresh: dict[str, Any] = {}
+    batches = [todo[i : i + _READ_AHEAD] for i in range(0, len(todo), _READ_AHEAD)]
     with git.CatFile(root) as cat:
         records = _Records(cat)
+        coming = records.prefetch(_blobs(batches[0])) if batches else None
         for commit in commits:
             entry = by_commit.get(commit)
             rows: list[tuple[Any, ...]] = []
             stage_after = None
             if entry is not None:
-                i = ahead[commit]
-                if i % _READ_AHEAD == 0:  # blobs are read in large batches: one round trip each
-                    records.prefetch(
-                        b for e in todo[i : i + _READ_AHEAD] for c in e.changes for b in (c.old, c.new) if b
-                    )
+                i = at[commit]
+                if i % _READ_AHEAD == 0 and coming is not None:  # git reads the next batch meanwhile
+                    this, nxt = coming, i // _READ_AHEAD + 1
+                    coming = records.prefetch(_blobs(batches[nxt])) if nxt < len(batches) else None
+                    this()
                 rows, stage_after = _rows(entry, records, archive_stage, by_commit, graph, on_main)
                 if commit in boundary:  # a shallow clone's first commit: the state it starts from
                     rows = []
@@ -594,6 +604,10 @@ def _compute(job: _Job, graph: Mapping[str, tuple[str, ...]], on_main: set[str])
             if stage_after is not None:
                 archive_stage = stage_after
     return fresh
+
+
+def _blobs(entries: list[git.LogEntry]) -> Iterator[str]:
+    return (b for e in entries for c in e.changes for b in (c.old, c.new) if b)
 
 
 def _rows(
