@@ -172,12 +172,74 @@ def time_cli(
 
 
 def time_history(repo: Path, cli: str, models: list[str], runs: int) -> list[Result]:
-    """The whole history cold (no cache) and warm, one model's, and a read --at a past moment."""
+    """The whole history cold (no cache) and warm, one model's, and a read --at a past moment.
+
+    Between the cold runs, in the same minute, the git commands a cold run
+    waits for are timed alone: the exact ``git log`` it runs (over the whole
+    main line in one process, and as history runs it, the two halves side by
+    side) and one ``git cat-file --batch`` of every record blob it reads, so
+    the table shows how much of the time is git's own."""
+    from registry import git, history
+    from registry.load import MODELS_DIR, REGISTRY_FILE
+
     cache = cache_dir(repo)
-    whole_cold = Result("`registry history` (whole registry), cold", 3.0)
-    time_cli(
-        whole_cold, cli, ["history"], repo, runs, before=lambda: shutil.rmtree(cache, ignore_errors=True)
+    paths = [MODELS_DIR, REGISTRY_FILE]
+    log_cmd = ["git", *git.log_command("HEAD", paths, first_parent=False)]
+    mainline = sh(["git", "rev-list", "--first-parent", "--reverse", "HEAD"], repo).split()
+    cut = mainline[round(len(mainline) * history._OLDER_SHARE) - 1]
+    halves = [["git", *git.log_command(span, paths, first_parent=False)] for span in (cut, f"{cut}..HEAD")]
+    blobs = dict.fromkeys(
+        b
+        for e in git.log(repo, "HEAD", paths, first_parent=False, keep=history._is_record)
+        for c in e.changes
+        for b in (c.old, c.new)
+        if b
     )
+    wanted = "".join(b + "\n" for b in blobs).encode()
+
+    whole_cold = Result("`registry history` (whole registry), cold", 3.0)
+    log_alone = Result("baseline: its `git log --raw` alone, whole main line in one process", None)
+    log_halves = Result(
+        "baseline: its `git log --raw` alone, both halves side by side (as history runs them)", None
+    )
+    cat_alone = Result(
+        f"baseline: `git cat-file --batch` of the {len(blobs):,} record blobs it reads, alone", None
+    )
+
+    def quietly(cmd: list[str], stdin: bytes | None = None) -> subprocess.Popen[bytes]:
+        proc = subprocess.Popen(cmd, cwd=repo, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL)
+        assert proc.stdin is not None
+        proc.stdin.write(stdin or b"")
+        proc.stdin.close()
+        return proc
+
+    def timed(res: Result, *cmds: tuple[list[str], bytes | None]) -> None:
+        t0 = time.perf_counter()
+        procs = [quietly(cmd, stdin) for cmd, stdin in cmds]
+        if any(p.wait() != 0 for p in procs):
+            res.error = "git failed"
+        res.times.append(time.perf_counter() - t0)
+
+    for i in range(runs):  # alternated, so that each sees the machine as the others do
+        timed(log_alone, (log_cmd, None))
+        timed(log_halves, (halves[0], None), (halves[1], None))
+        timed(cat_alone, (["git", "cat-file", "--batch"], wanted))
+        time_cli(
+            whole_cold,
+            cli,
+            ["history"],
+            repo,
+            1,
+            before=lambda: shutil.rmtree(cache, ignore_errors=True),
+            warmup=i == 0,
+        )
+    if whole_cold.times and log_alone.times:
+        cold, alone = statistics.median(whole_cold.times), statistics.median(log_alone.times)
+        halves_alone = statistics.median(log_halves.times)
+        whole_cold.note = (
+            f"{cold / alone:.1f}x its `git log` alone ({alone:.2f} s), "
+            f"{cold / halves_alone:.1f}x its two halves side by side ({halves_alone:.2f} s), same runs"
+        )
     whole_warm = Result("`registry history` (whole registry), warm", None)
     time_cli(whole_warm, cli, ["history"], repo, runs)
     model = models[len(models) // 2]
@@ -188,7 +250,7 @@ def time_history(repo: Path, cli: str, models: list[str], runs: int) -> list[Res
     first = models[0]  # created first, so it exists at mid-history
     at = Result(f"`registry show {first} --at` (mid-history)", 1.0)
     time_cli(at, cli, ["show", first, "--at", moment], repo, runs)
-    return [whole_cold, whole_warm, one, at]
+    return [whole_cold, log_alone, log_halves, cat_alone, whole_warm, one, at]
 
 
 def time_site(

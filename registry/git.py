@@ -59,6 +59,47 @@ def run(
     return proc.stdout
 
 
+def _bulk(args: list[str], cwd: Path, stdin: bytes | None = None) -> bytes:
+    """:func:`run` for a large output: git writes it into a temporary file
+    (which git buffers fully) and it is read back in one call. Into a pipe git
+    writes each record as it is made, and each write wakes the reader."""
+    return _started(args, cwd, stdin)()
+
+
+def _started(args: list[str], cwd: Path, stdin: bytes | None = None) -> Callable[[], bytes]:
+    """:func:`_bulk` begun: git runs meanwhile, its input read from a
+    temporary file too, so nothing here waits for it; the function returned
+    waits for it and gives its output."""
+    import tempfile
+
+    cmd = ["git", *args]
+    try:
+        out = tempfile.TemporaryFile(prefix="registry-git-")  # noqa: SIM115 - closed by done() below
+        given = tempfile.TemporaryFile(prefix="registry-git-")  # noqa: SIM115
+    except OSError:  # no temporary folder to write in: through a pipe, then
+        data = run(args, cwd, stdin=stdin)
+        return lambda: data
+    try:
+        given.write(stdin or b"")
+        given.seek(0)
+        proc = subprocess.Popen(cmd, cwd=cwd, stdin=given, stdout=out, stderr=subprocess.PIPE, env=_env())
+    except FileNotFoundError:
+        out.close()
+        raise GitError(cmd, 127, "git is not installed or not on PATH") from None
+    finally:
+        given.close()
+
+    def done() -> bytes:
+        with out:
+            _, err = proc.communicate()
+            if proc.returncode != 0:
+                raise GitError(cmd, proc.returncode, err.decode("utf-8", "replace").strip())
+            out.seek(0)
+            return out.read()
+
+    return done
+
+
 def toplevel(path: Path) -> Path | None:
     """The work tree root containing ``path``, or None outside any repository."""
     try:
@@ -299,21 +340,24 @@ def _person(name: bytes, email: bytes, when: bytes) -> Person:
 
 
 def log(
-    root: Path, rev: str, paths: list[str], *, first_parent: bool = True, reverse: bool = False
+    root: Path,
+    rev: str,
+    paths: list[str],
+    *,
+    first_parent: bool = True,
+    reverse: bool = False,
+    keep: Callable[[str], bool] | None = None,
 ) -> Iterator[LogEntry]:
     """The commits reachable from ``rev`` that change ``paths``, newest first
-    (or oldest first with ``reverse``), each with the blobs of what it changed:
-    one ``git log`` process, whatever the number of commits.
+    (or oldest first with ``reverse``), each with the blobs of what it changed
+    (only the paths that pass ``keep``, if given): one ``git log`` process,
+    whatever the number of commits.
 
     With ``first_parent`` only the main line is walked; otherwise every commit
     is (the commits of merged branches too), each merge shown with its changes
     against its first parent."""
-    cmd = ["log", "-z", "--raw", "--no-abbrev", "--no-renames", "--diff-merges=first-parent"]
-    cmd.append(f"--format={_LOG_FORMAT}")
-    cmd.append("--first-parent" if first_parent else "--full-history")
-    if reverse:
-        cmd.append("--reverse")
-    tokens = run([*cmd, rev, "--", *paths], root).split(b"\0")
+    cmd = log_command(rev, paths, first_parent=first_parent, reverse=reverse)
+    tokens = _bulk(cmd, root).split(b"\0")
     i, n = 0, len(tokens)
     while i < n:
         if not tokens[i].strip():
@@ -325,14 +369,21 @@ def log(
         i += 9
         changes = []
         while i < n:
-            token = tokens[i].lstrip(b"\n")
-            if not token:
-                i += 1
-                continue
-            if not token.startswith(b":") or i + 1 >= n:
+            token = tokens[i]
+            if token[:1] != b":":
+                token = token.lstrip(b"\n")
+                if not token:
+                    i += 1
+                    continue
+                if token[:1] != b":":
+                    break
+            if i + 1 >= n:
                 break
-            meta = token[1:].split()
             path = tokens[i + 1].decode("utf-8", "surrogateescape")
+            i += 2
+            if keep is not None and not keep(path):
+                continue
+            meta = token[1:].split()
             old, new = meta[2].decode(), meta[3].decode()
             changes.append(
                 FileChange(
@@ -342,7 +393,6 @@ def log(
                     None if new == _NULL_BLOB else new,
                 )
             )
-            i += 2
         yield LogEntry(
             head[0].decode(),
             tuple(head[1].decode().split()),
@@ -353,55 +403,69 @@ def log(
         )
 
 
+def log_command(rev: str, paths: list[str], *, first_parent: bool = True, reverse: bool = False) -> list[str]:
+    """The arguments of the ``git log`` that :func:`log` runs (the benchmark times it alone)."""
+    cmd = ["log", "-z", "--raw", "--no-abbrev", "--no-renames", "--diff-merges=first-parent"]
+    cmd.append(f"--format={_LOG_FORMAT}")
+    cmd.append("--first-parent" if first_parent else "--full-history")
+    if reverse:
+        cmd.append("--reverse")
+    return [*cmd, rev, "--", *paths]
+
+
 class CatFile:
-    """One ``git cat-file --batch`` process for reading many blobs."""
+    """Reads many blobs, each batch with one ``git cat-file --batch --buffer``.
+
+    git writes a batch into a temporary file (:func:`_bulk`), not into a
+    pipe: through a pipe it wrote every object on its own, and each write woke
+    the reader (for a whole history's 90,000 blobs, 0.5 s of system time on
+    top of git's own 0.9 s). A batch can be started and collected later
+    (:meth:`start`), so git reads the next one while this process works."""
 
     def __init__(self, root: Path) -> None:
-        self._cmd = ["git", "cat-file", "--batch"]
-        self._proc = subprocess.Popen(
-            self._cmd,
-            cwd=root,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            env=_env(),
-        )
+        self._root = root
+        self._args = ["cat-file", "--batch", "--buffer"]
+        self._pending: list[Callable[[], bytes]] = []
 
     def read_many(self, objects: list[str]) -> dict[str, bytes]:
-        """Contents of many objects; a writer thread avoids pipe deadlock."""
-        import threading
+        """Contents of many objects (a missing one is an error)."""
+        return self.start(objects)()
 
-        assert self._proc.stdin is not None and self._proc.stdout is not None
-        stdin, stdout = self._proc.stdin, self._proc.stdout
+    def start(self, objects: list[str]) -> Callable[[], dict[str, bytes]]:
+        """Begin reading ``objects``; the function returned waits for them and gives their contents."""
+        if not objects:
+            return dict
+        output = _started(self._args, self._root, b"".join(o.encode() + b"\n" for o in objects))
+        self._pending.append(output)
 
-        def feed() -> None:
-            try:
-                stdin.write(b"".join(o.encode() + b"\n" for o in objects))
-                stdin.flush()
-            except BrokenPipeError:  # pragma: no cover - reported by the reader
-                pass
+        def contents() -> dict[str, bytes]:
+            self._pending.remove(output)
+            return self._parse(objects, output())
 
-        writer = threading.Thread(target=feed, daemon=True)
-        writer.start()
+        return contents
+
+    def _parse(self, objects: list[str], data: bytes) -> dict[str, bytes]:
         result: dict[str, bytes] = {}
+        at = 0
         for obj in objects:
-            header = stdout.readline()
-            parts = header.split()
+            end = data.find(b"\n", at)
+            parts = data[at:end].split() if end >= 0 else []
             if len(parts) != 3:
-                raise GitError(self._cmd, 128, f"cannot read object {obj}: {header.decode().strip()}")
+                header = data[at:end] if end >= 0 else b"(nothing)"
+                raise GitError(
+                    ["git", *self._args], 128, f"cannot read object {obj}: {header.decode().strip()}"
+                )
             size = int(parts[2])
-            result[obj] = stdout.read(size + 1)[:size]  # the content and its newline, in one read
-        writer.join()
+            result[obj] = data[end + 1 : end + 1 + size]
+            at = end + 2 + size  # the content and its newline
         return result
 
     def close(self) -> None:
-        if self._proc.stdin:
-            self._proc.stdin.close()
-        self._proc.wait()
-        if self._proc.stdout:
-            self._proc.stdout.close()
-        if self._proc.stderr:
-            self._proc.stderr.close()
+        """Wait for the batches started and not collected (their output is dropped)."""
+        while self._pending:
+            output = self._pending.pop()
+            with contextlib.suppress(GitError):
+                output()
 
     def __enter__(self) -> CatFile:
         return self

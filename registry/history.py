@@ -16,10 +16,13 @@ text differs are parsed (and each distinct text once).
 
 from __future__ import annotations
 
+import gc
 import re
 from collections import deque
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +39,6 @@ _SQUASH = re.compile(r"\(#([0-9]+)\)\s*\Z")
 _GITLAB = re.compile(r"^See merge request [^\s!]+!([0-9]+)\s*$", re.M)
 _TRAILER = re.compile(r"^([A-Za-z0-9-]+): (.*)$")
 _READ_AHEAD = 500  # commits whose blobs are fetched in one batch
-_TOP_KEY = re.compile(rb"^([A-Za-z_][A-Za-z0-9_.-]*):(?:[ \t]|$)")
 
 
 @dataclass(frozen=True)
@@ -156,23 +158,33 @@ class _Records:
 
     def __init__(self, cat: git.CatFile) -> None:
         self._cat = cat
-        self._split: dict[str, _Split | dict[str, bytes] | None] = {}
+        self._split: dict[str, dict[bytes, bytes] | None] = {}
+        self._asked: set[str] = set()  # blobs whose reading has begun
         self._values: dict[bytes, Any] = {}
         self._good: dict[str, str] = {}  # path -> its last readable blob
 
-    def prefetch(self, blobs: Iterable[str]) -> None:
-        wanted = [b for b in dict.fromkeys(blobs) if b not in self._split]
-        if wanted:
-            for blob, data in self._cat.read_many(wanted).items():
+    def prefetch(self, blobs: Iterable[str]) -> Callable[[], None]:
+        """Begin reading those of ``blobs`` not read or asked for yet; the
+        function returned waits for them and files their entries."""
+        wanted = [b for b in dict.fromkeys(blobs) if b not in self._split and b not in self._asked]
+        self._asked.update(wanted)
+        contents = self._cat.start(wanted)
+
+        def file() -> None:
+            for blob, data in contents().items():
                 self._split[blob] = _entries(data)
 
-    def entries(self, blob: str | None) -> _Split | dict[str, bytes] | None:
+        return file
+
+    def entries(self, blob: str | None) -> dict[bytes, bytes] | None:
         """Top-level key -> its text; None for an unreadable record."""
         if blob is None:
             return {}
-        if blob not in self._split:
-            self.prefetch([blob])
-        return self._split[blob]
+        found = self._split.get(blob, _UNREAD)
+        if found is _UNREAD:
+            data = self._cat.read_many([blob])[blob]
+            found = self._split[blob] = _entries(data)
+        return found  # type: ignore[return-value]
 
     def value(self, text: bytes) -> Any:
         """The value of one entry; raises _Unreadable when the text is not valid YAML."""
@@ -195,7 +207,7 @@ class _Records:
 
     def get(self, blob: str | None, key: str) -> Any:
         entries = self.entries(blob)
-        text = entries.get(key) if entries else None
+        text = entries.get(_key(key)) if entries else None
         try:
             return None if text is None else self.value(text)
         except _Unreadable:
@@ -213,8 +225,8 @@ class _Records:
         if b is None:
             return None
         out: dict[str, tuple[Any, Any]] | None = {}
-        for key in keys:
-            ta, tb = a.get(key) if a is not None else None, b.get(key)
+        for key, kb in _encoded(keys):
+            ta, tb = a.get(kb) if a is not None else None, b.get(kb)
             if ta == tb and a is not None:
                 continue
             try:
@@ -240,56 +252,55 @@ class _Records:
         return out
 
 
-# Column-0 lines after the first that start an entry ("- item" lines continue
-# the key above: a block sequence may sit at its key's indentation), and those
-# of them that are plain keys. Both patterns start with a literal newline, which
-# the regex engine scans for quickly.
-_STARTS = re.compile(rb"\n(?=[^ \t\r\n#])(?!-[ \t\r\n]|-\Z)")
-_KEY_STARTS = re.compile(rb"\n([A-Za-z_][A-Za-z0-9_.-]*):(?=[ \t\r\n]|\Z)")
+_UNREAD = object()
+_KEYS: dict[str, bytes] = {}
+_ENCODED: dict[tuple[str, ...], tuple[tuple[str, bytes], ...]] = {}
+
+
+def _encoded(keys: tuple[str, ...]) -> tuple[tuple[str, bytes], ...]:
+    """Each of ``keys`` with its bytes (the few tuples of keys history asks about, each encoded once)."""
+    found = _ENCODED.get(keys)
+    if found is None:
+        found = _ENCODED[keys] = tuple((k, _key(k)) for k in keys)
+    return found
+
+
+def _key(name: str) -> bytes:
+    """A top-level key as the bytes :func:`_entries` files its text under."""
+    found = _KEYS.get(name)
+    if found is None:
+        found = _KEYS[name] = name.encode("utf-8", "surrogatepass")
+    return found
+
+
+# A column-0 line after the first that starts an entry ("- item" lines continue
+# the key above: a block sequence may sit at its key's indentation), and the key
+# it names if it is a plain key. The pattern starts with a literal newline, which
+# the regex engine scans for quickly; splitting on it cuts a record into its
+# entries, each key captured between them (None for a start that is no key).
+_STARTS = re.compile(
+    rb"\n(?=[^ \t\r\n#])(?!-[ \t\r\n]|-\Z)(?:(?=([A-Za-z_][A-Za-z0-9_.-]*):(?=[ \t\r\n]|\Z))|)"
+)
 _FIRST_KEY = re.compile(rb"(?:(?:[ \t]*(?:#[^\n]*)?)\n)*([A-Za-z_][A-Za-z0-9_.-]*):(?=[ \t\r\n]|\Z)")
 
 
-class _Split:
-    """A plain-layout record's top-level entries, cut out only when asked for."""
-
-    __slots__ = ("_cut", "_data", "keys")
-
-    def __init__(self, data: bytes, keys: list[bytes]) -> None:
-        self._data = data
-        self._cut: dict[str, bytes | None] = {}
-        self.keys = keys
-
-    def get(self, key: str) -> bytes | None:
-        if key not in self._cut:
-            data, needle = self._data, key.encode()
-            if data.startswith(needle + b":"):
-                at = 0
-            else:
-                at = data.find(b"\n" + needle + b":")
-                at = -1 if at < 0 or needle not in self.keys else at + 1
-            if at < 0:
-                self._cut[key] = None
-            else:
-                nxt = _STARTS.search(data, at)
-                self._cut[key] = data[at : nxt.start() if nxt else len(data)]
-        return self._cut[key]
-
-
-def _entries(data: bytes) -> _Split | dict[str, bytes] | None:
-    """A record's top-level entries. The plain layout (a top-level block
-    mapping, one key per column-0 line) is cut by text; anything else is
-    parsed whole; an invalid record gives None."""
+def _entries(data: bytes) -> dict[bytes, bytes] | None:
+    """A record's top-level entries: key -> the text of its entry. The plain
+    layout (a top-level block mapping, one key per column-0 line) is cut by
+    text, in one pass; anything else is parsed whole; an invalid record gives None."""
     if len(data) > 1_048_576:
         return None
     first = _FIRST_KEY.match(data)
     if first is not None:
-        keys = _KEY_STARTS.findall(data)
-        starts = len(_STARTS.findall(data))
+        pieces = _STARTS.split(data)  # [before, key, entry, key, entry, ...]
         if first.start(1) == 0:  # the first line is a key: no newline before it
-            keys.insert(0, first.group(1))
-            starts += 1
-        if len(keys) == starts and len(set(keys)) == len(keys):
-            return _Split(data, keys)
+            keys = [first.group(1), *pieces[1::2]]
+            found = dict(zip(keys, pieces[0::2], strict=True))
+        else:
+            keys = pieces[1::2]
+            found = dict(zip(keys, pieces[2::2], strict=True))
+        if len(found) == len(keys) and None not in found:
+            return found  # None is not among the keys
     try:
         doc = yamlsafe.load(data)
     except yamlsafe.YamlError:
@@ -302,13 +313,23 @@ def _entries(data: bytes) -> _Split | dict[str, bytes] | None:
     import json
 
     return {
-        str(k): json.dumps({str(k): v}, sort_keys=True, default=str, ensure_ascii=False).encode()
+        str(k).encode("utf-8", "surrogatepass"): json.dumps(
+            {str(k): v}, sort_keys=True, default=str, ensure_ascii=False
+        ).encode()
         for k, v in doc.items()
     }
 
 
 def _is_record(path: str) -> bool:
     return path == REGISTRY_FILE or (path.endswith(".yaml") and _RECORD.match(path) is not None)
+
+
+@lru_cache(maxsize=1 << 16)
+def _place(path: str) -> tuple[str, int | None]:
+    """The model and version number (None for its model.yaml) of a record's path."""
+    found = _RECORD.match(path)
+    assert found is not None
+    return found.group(1), None if found.group(2) else int(found.group(3))
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -381,17 +402,21 @@ def _row_fits(row: Any) -> bool:
 
 
 def _event(row: tuple[Any, ...], people: dict[Any, git.Person]) -> Event:
+    """The event of a row, made without the dataclass's ``__init__``, which
+    sets each of the 13 frozen fields through ``object.__setattr__`` (0.2 s of
+    a whole-registry history): the same value, filled in at once."""
     kind, model, version, details, commit, author, committer, time, pr, merge, merged_by, reason, subject = (
         row
     )
-    return Event(
-        kind,
-        model,
-        version,
-        commit,
-        people.get(author) or people.setdefault(author, git.Person(*author)),
-        people.get(committer) or people.setdefault(committer, git.Person(*committer)),
-        time,
+    event = _new(Event)
+    event.__dict__.update(
+        kind=kind,
+        model=model,
+        version=version,
+        commit=commit,
+        author=people.get(author) or people.setdefault(author, git.Person(*author)),
+        committer=people.get(committer) or people.setdefault(committer, git.Person(*committer)),
+        time=time,
         pr=pr,
         merge=merge,
         merged_by=(people.get(merged_by) or people.setdefault(merged_by, git.Person(*merged_by)))
@@ -401,6 +426,10 @@ def _event(row: tuple[Any, ...], people: dict[Any, git.Person]) -> Event:
         subject=subject,
         details=details,
     )
+    return event
+
+
+_new = object.__new__
 
 
 def events(
@@ -440,14 +469,25 @@ def events(
     saved = cache.history([prefix + c for c in mainline], _fits)
     missing = [c for c in reversed(mainline) if prefix + c not in saved]  # oldest first
     paths = [f"{MODELS_DIR}/{m}" for m in models] if models is not None else [MODELS_DIR, REGISTRY_FILE]
-    fresh = _compute_all(root, missing, graph, mainline, saved, paths, view.shallow, prefix)
-    out: list[Event] = []
     people: dict[Any, git.Person] = {}  # one object per person and moment, shared by their events
-    for commit in reversed(mainline):
-        key = prefix + commit
-        _stage_after, rows = saved[key] if key in saved else fresh[key]
-        out.extend(_event(row, people) for row in rows)
-    cache.put_history(fresh)
+    made: dict[str, list[Event]] = {}
+
+    def take(fresh: dict[str, Any]) -> None:
+        """The events of freshly read commits, kept; called for each half as
+        soon as it is there, so one half is done with while the other is read."""
+        for key, (_stage_after, rows) in fresh.items():
+            made[key] = [_event(row, people) for row in rows]
+        cache.put_history(fresh)
+
+    with _collector_paused():
+        _compute_all(root, missing, graph, mainline, paths, take, view.shallow, prefix)
+        out: list[Event] = []
+        for commit in reversed(mainline):
+            key = prefix + commit
+            if key in made:
+                out.extend(made[key])
+            else:
+                out.extend(_event(row, people) for row in saved[key][1])
     if models is not None:
         if len(_MODEL_MEMO) >= 8:
             _MODEL_MEMO.pop(next(iter(_MODEL_MEMO)))
@@ -455,10 +495,31 @@ def events(
     return out
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off meanwhile. Reading a whole
+    history makes millions of objects that live until the end and form no
+    cycles; the collector's passes over them (each longer as they grow) were
+    a sixth of the CPU spent in Python here. Afterwards they are filed with
+    the oldest objects (``gc.freeze`` then ``gc.unfreeze``), so the young
+    generations' next passes do not walk them all once more; whatever cycles
+    were made meanwhile go with the oldest generation's next pass."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        gc.unfreeze()
+        if was:
+            gc.enable()
+
+
 _MODEL_MEMO: dict[tuple[str, str, tuple[str, ...]], tuple[Event, ...]] = {}
 """One model's events by (repository, commit, names): a commit's history never changes."""
 
 _PARALLEL_FROM = 400  # missing main-line commits; below this one process is quicker
+_OLDER_SHARE = 0.54  # of the missing commits, read here; the newer rest in the forked process
 
 
 def _compute_all(
@@ -466,42 +527,43 @@ def _compute_all(
     missing: list[str],
     graph: dict[str, tuple[str, ...]],
     mainline: list[str],
-    saved: Mapping[str, Any],
     paths: list[str],
+    take: Callable[[dict[str, Any]], None],
     boundary: frozenset[str] = frozenset(),
     prefix: str = f"{_FORMAT}:",
-) -> dict[str, Any]:
-    """The rows of the ``missing`` main-line commits (oldest first), in two
-    processes when there are many: each reads its own half of the history
-    (``forked.both``)."""
+) -> None:
+    """The rows of the ``missing`` main-line commits (oldest first), handed
+    to ``take``; in two processes when there are many: each reads its own
+    part of the history (``forked.both``), and this one takes its own part
+    while the other still reads."""
     if not missing:
-        return {}
-    halves = [missing]
+        return
+    parts = [missing]
     if len(missing) >= _PARALLEL_FROM:
-        halves = [missing[: len(missing) // 2], missing[len(missing) // 2 :]]
+        cut = round(len(missing) * _OLDER_SHARE)
+        parts = [missing[:cut], missing[cut:]]
     jobs = []
-    for half in halves:
-        base = graph.get(half[0], ())
-        span = f"{base[0]}..{half[-1]}" if base else half[-1]
-        start = _archive_stage_before(root, half[0], mainline, saved, graph)
-        jobs.append((root, span, half, start, paths, boundary, prefix))
+    for part in parts:
+        base = graph.get(part[0], ())
+        span = f"{base[0]}..{part[-1]}" if base else part[-1]
+        jobs.append((root, span, part, paths, boundary, prefix))
     on_main = set(mainline)
     if len(jobs) == 1:
-        return _compute(jobs[0], graph, on_main)
-    older, newer = both(lambda: _compute(jobs[0], graph, on_main), lambda: _compute(jobs[1], graph, on_main))
-    return {**older, **newer}
+        take(_compute(jobs[0], graph, on_main))
+        return
+
+    def older() -> dict[str, Any]:
+        take(_compute(jobs[0], graph, on_main))
+        return {}
+
+    _, newer = both(older, lambda: _compute(jobs[1], graph, on_main))
+    take(newer)
 
 
-_Job = tuple[Path, str, list[str], str, list[str], frozenset[str], str]
+_Job = tuple[Path, str, list[str], list[str], frozenset[str], str]
 
 
-def _archive_stage_before(
-    root: Path,
-    commit: str,
-    mainline: list[str],
-    saved: Mapping[str, Any],
-    graph: Mapping[str, tuple[str, ...]],
-) -> str:
+def _archive_stage_before(root: Path, commit: str, graph: Mapping[str, tuple[str, ...]]) -> str:
     """The archive stage in force just before ``commit``: from registry.yaml at its first parent."""
     parent = graph.get(commit, ())
     if not parent:
@@ -517,29 +579,28 @@ def _archive_stage_before(
 
 def _compute(job: _Job, graph: Mapping[str, tuple[str, ...]], on_main: set[str]) -> dict[str, Any]:
     """The rows of a run of consecutive main-line commits: one ``git log`` of
-    their span, blobs read in large batches."""
-    root, span, commits, archive_stage, paths, boundary, prefix = job
-    by_commit = {e.commit: e for e in git.log(root, span, paths, first_parent=False)}
+    their span, blobs read in large batches, each while the one before is used."""
+    root, span, commits, paths, boundary, prefix = job
+    archive_stage = _archive_stage_before(root, commits[0], graph)
+    # Each commit with the changes of records only (a merged branch's commit is asked about no other path).
+    by_commit = {e.commit: e for e in git.log(root, span, paths, first_parent=False, keep=_is_record)}
     todo = [by_commit[c] for c in commits if c in by_commit]
-    ahead = {e.commit: i for i, e in enumerate(todo)}
+    at = {e.commit: i for i, e in enumerate(todo)}
     fresh: dict[str, Any] = {}
+    batches = [todo[i : i + _READ_AHEAD] for i in range(0, len(todo), _READ_AHEAD)]
     with git.CatFile(root) as cat:
         records = _Records(cat)
+        coming = records.prefetch(_blobs(batches[0])) if batches else None
         for commit in commits:
             entry = by_commit.get(commit)
             rows: list[tuple[Any, ...]] = []
             stage_after = None
             if entry is not None:
-                i = ahead[commit]
-                if i % _READ_AHEAD == 0:  # blobs are read in large batches: one round trip each
-                    records.prefetch(
-                        b
-                        for e in todo[i : i + _READ_AHEAD]
-                        for c in e.changes
-                        if _is_record(c.path)
-                        for b in (c.old, c.new)
-                        if b
-                    )
+                i = at[commit]
+                if i % _READ_AHEAD == 0 and coming is not None:  # git reads the next batch meanwhile
+                    this, nxt = coming, i // _READ_AHEAD + 1
+                    coming = records.prefetch(_blobs(batches[nxt])) if nxt < len(batches) else None
+                    this()
                 rows, stage_after = _rows(entry, records, archive_stage, by_commit, graph, on_main)
                 if commit in boundary:  # a shallow clone's first commit: the state it starts from
                     rows = []
@@ -547,6 +608,10 @@ def _compute(job: _Job, graph: Mapping[str, tuple[str, ...]], on_main: set[str])
             if stage_after is not None:
                 archive_stage = stage_after
     return fresh
+
+
+def _blobs(entries: list[git.LogEntry]) -> Iterator[str]:
+    return (b for e in entries for c in e.changes for b in (c.old, c.new) if b)
 
 
 def _rows(
@@ -558,35 +623,33 @@ def _rows(
     on_main: set[str],
 ) -> tuple[list[tuple[Any, ...]], str | None]:
     """The events of one main-line commit, as plain rows; and the archive
-    stage after it, when it changed registry.yaml."""
-    changes = [c for c in entry.changes if _is_record(c.path)]
+    stage after it, when it changed registry.yaml. ``entry`` holds changes of records only."""
+    changes = list(entry.changes)
     if not changes:
         return [], None
     merged = len(entry.parents) > 1
     sources = _branch_sources(entry, by_commit, graph, on_main) if merged else {}
     landing = _source(entry)
     pr = pr_number(entry.message)
+    merged_by = _person(entry.author) if merged else None  # on GitHub the committer is "GitHub"
+    tails: dict[int, tuple[Any, ...]] = {}  # what the events of one source share, made once
     rows = []
     for kind, model, version, details, path in _commit_events(changes, records, archive_stage):
         src = sources.get(path, landing)
-        rows.append(
-            (
-                kind,
-                model,
-                version,
-                details,
+        tail = tails.get(id(src))
+        if tail is None:
+            tail = tails[id(src)] = (
                 src.commit,
                 _person(src.author),
                 _person(src.committer),
                 entry.committer.time,
                 pr,
                 entry.commit if merged else None,
-                # who merged: the merge commit's author (on GitHub the committer is "GitHub")
-                _person(entry.author) if merged else None,
+                merged_by,
                 src.reason or (landing.reason if merged else None),
                 src.subject,
             )
-        )
+        rows.append((kind, model, version, details, *tail))
     stage_after = None
     for change in changes:
         if change.path == REGISTRY_FILE:
@@ -614,8 +677,11 @@ def _branch_sources(
         seen.add(commit)
         entry = by_commit.get(commit)
         if entry is not None:
+            source = None
             for change in entry.changes:
-                sources.setdefault(change.path, _source(entry))
+                if change.path not in sources:
+                    source = source or _source(entry)
+                    sources[change.path] = source
         todo.extend(graph.get(commit, ()))
     return sources
 
@@ -634,13 +700,11 @@ def _commit_events(changes: list[git.FileChange], records: _Records, archive_sta
             if edited:
                 yield ("policy_changed", None, None, {"keys": edited}, change.path)
             continue
-        found = _RECORD.match(change.path)
-        assert found is not None
-        name, is_model, number = found.group(1), found.group(2), found.group(3)
-        if is_model:
+        name, number = _place(change.path)
+        if number is None:
             models[name] = change
         else:
-            versions.setdefault(name, {})[int(number)] = change
+            versions.setdefault(name, {})[number] = change
     # Renames: a model folder removed and one added whose model.yaml names it as former.
     renamed: dict[str, str] = {}
     for name, change in models.items():
@@ -665,7 +729,7 @@ def _commit_events(changes: list[git.FileChange], records: _Records, archive_sta
         if name in renamed:
             continue  # its files moved: the events are the new name's
         mchange = models.get(name)
-        renamed_from = next((o for o, n in renamed.items() if n == name), None)
+        renamed_from = next((o for o, n in renamed.items() if n == name), None) if renamed else None
         later: list[_Raw] = []  # the model's own changes come after its versions'
         if mchange is not None:
             if renamed_from is not None:

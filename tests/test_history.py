@@ -323,3 +323,30 @@ def test_a_registry_yaml_that_spells_out_the_defaults_sets_no_policy(empty_repo:
         ("policy_changed", {"keys": ["rollback"]}),
         ("policy_changed", {"keys": ["rollback"]}),
     ]
+
+
+def test_an_event_made_from_a_row_equals_the_one_its_constructor_makes() -> None:
+    from registry import git
+    from registry.history import _event
+
+    alice, bob = ("Alice", "a@example.com", 5, "+0100"), ("Bob", "b@example.com", 6, "-0800")
+    row = ("alias_moved", "m", 3, {"alias": "champion", "from": 2, "to": 3}, "c1", alice, alice, 7, 12, "m1")
+    made = _event((*row, bob, "why", "subject"), {})
+    assert made == Event(
+        "alias_moved",
+        "m",
+        3,
+        "c1",
+        git.Person(*alice),
+        git.Person(*alice),
+        7,
+        pr=12,
+        merge="m1",
+        merged_by=git.Person(*bob),
+        reason="why",
+        subject="subject",
+        details={"alias": "champion", "from": 2, "to": 3},
+    )
+    assert repr(made) == repr(Event(**{k: getattr(made, k) for k in made.__dataclass_fields__}))
+    alone = _event(("model_created", "m", None, {}, "c1", alice, alice, 7, None, None, None, None, ""), {})
+    assert alone.merged_by is None and alone.author is not None

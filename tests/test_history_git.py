@@ -272,3 +272,25 @@ def test_grafts_and_replace_refs_give_the_same_history_with_and_without_the_cach
     assert both() not in (original, grafted)
     grafts.unlink()
     assert both() == original
+
+
+def test_cat_file_reads_many_blobs_byte_for_byte_and_names_a_missing_one(reg: RegistryBuilder) -> None:
+    from registry import git
+    from registry.errors import GitError
+
+    contents = [b"", b"no newline at the end", b"two\nlines\n", bytes(range(256)) * 40, b"\n\n"]
+    blobs = [git.hash_blob(reg.root, data) for data in contents]
+    with git.CatFile(reg.root) as cat:
+        assert cat.read_many([*blobs, blobs[0]]) == dict(zip(blobs, contents, strict=True))
+        assert cat.read_many([]) == {}
+        missing = "0123456789abcdef0123456789abcdef01234567"
+        with pytest.raises(GitError, match=missing):
+            cat.read_many([blobs[1], missing])
+
+
+def test_history_is_read_without_a_temporary_folder_too(
+    reg: RegistryBuilder, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    expected = [e.to_json() for e in events(reg.root, cache=ParseCache(None))]
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "missing"))  # where temporary files go
+    assert [e.to_json() for e in events(reg.root, cache=ParseCache(None))] == expected

@@ -203,6 +203,6 @@ def test_cutting_entries_by_text_agrees_with_parsing_the_whole_record(
     records = _Records.__new__(_Records)
     records._values = {}
     for key in doc:
-        text = entries.get(key)
+        text = entries.get(key.encode())
         assert text is not None, (key, data)
         assert _same(records.value(text), whole[key]), (key, data)
