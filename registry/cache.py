@@ -278,24 +278,7 @@ class ParseCache:
         if key in self._new:
             blob = self._new[key][1]
             return None if blob is None else _loads(blob)
-        if self._db is None:
-            return None
-        try:
-            row = self._db.execute("SELECT record FROM entry WHERE key = ?", (key,)).fetchone()
-        except _FAULTS as exc:
-            self._fault(exc)
-            return None
-        if row is None or row[0] is None:
-            return None
-        payload = unseal(key, b"record", row[0])
-        try:
-            record = None if payload is None else _loads(payload)
-        except _FAULTS:
-            record = None
-        if type(record) is not dict:
-            self._drop("entry", key, "damaged" if payload is None else "not of the expected shape")
-            return None
-        return record
+        return self._sealed_dict("entry", "record", b"record", key)
 
     def put(self, key: str, entry: Entry, record: Any = None) -> None:
         self._seen[key] = entry
@@ -323,22 +306,27 @@ class ParseCache:
 
     def memo(self, key: str) -> dict[str, Any] | None:
         """A whole load's classified entries, saved under its listing's id."""
+        return self._sealed_dict("memo", "data", b"memo", key)
+
+    def _sealed_dict(self, table: str, column: str, label: bytes, key: str) -> dict[str, Any] | None:
+        """The dict stored in ``table.column`` under ``key``, its seal (made
+        with ``label``) checked; a damaged or wrongly shaped row is dropped."""
         if self._db is None:
             return None
         try:
-            row = self._db.execute("SELECT data FROM memo WHERE key = ?", (key,)).fetchone()
+            row = self._db.execute(f"SELECT {column} FROM {table} WHERE key = ?", (key,)).fetchone()  # noqa: S608 - fixed names
         except _FAULTS as exc:
             self._fault(exc)
             return None
-        if row is None:
+        if row is None or row[0] is None:
             return None
-        payload = unseal(key, b"memo", row[0])
+        payload = unseal(key, label, row[0])
         try:
             data = None if payload is None else _loads(payload)
         except _FAULTS:
             data = None
         if type(data) is not dict:
-            self._drop("memo", key, "damaged" if payload is None else "not of the expected shape")
+            self._drop(table, key, "damaged" if payload is None else "not of the expected shape")
             return None
         return data
 

@@ -125,6 +125,22 @@ def test_a_commit_made_outside_the_registry_meanwhile_is_not_overwritten(repo: R
     assert repo.git("status", "--porcelain") == ""
 
 
+def kill_writer_at(repo: RegistryBuilder, state: str, *, also_git: bool = False) -> None:
+    """Make git's reference-transaction hook kill -9 the first registry writer
+    whose ref update reaches ``state`` (prepared: git holds the ref's lock;
+    committed: the ref has moved), and with ``also_git`` the git command too."""
+    hook = repo.root / ".git" / "hooks" / "reference-transaction"
+    hook.write_text(
+        "#!/bin/sh\n"
+        f'[ "$1" = {state} ] || exit 0\n'
+        "[ -f .git/killed ] && exit 0\n"
+        "touch .git/killed\n"
+        "pid=$(sed 's/.*\"pid\": *\\([0-9]*\\).*/\\1/' .git/registry-write.lock)\n"
+        f"kill -9 $pid{' $PPID' if also_git else ''}\n"
+    )
+    hook.chmod(0o755)
+
+
 KILLED = [
     ("promote", ("promote", "fraud-detector", "3", "production", "--reason", "kill test")),
     ("alias", ("alias", "set", "fraud-detector", "challenger", "1")),
@@ -164,17 +180,7 @@ def test_a_killed_registration_leaves_no_partial_files(repo: RegistryBuilder, ar
 
 
 def test_a_write_killed_just_after_its_commit_is_finished_by_the_next_command(repo: RegistryBuilder) -> None:
-    # git's reference-transaction hook runs once HEAD has moved: kill the writer there.
-    hook = repo.root / ".git" / "hooks" / "reference-transaction"
-    hook.write_text(
-        "#!/bin/sh\n"
-        '[ "$1" = committed ] || exit 0\n'
-        "[ -f .git/killed ] && exit 0\n"
-        "touch .git/killed\n"
-        "pid=$(sed 's/.*\"pid\": *\\([0-9]*\\).*/\\1/' .git/registry-write.lock)\n"
-        "kill -9 $pid\n"
-    )
-    hook.chmod(0o755)
+    kill_writer_at(repo, "committed")  # once HEAD has moved
     before = repo.git("rev-parse", "HEAD").strip()
     proc = cli(repo.root, "promote", "fraud-detector", "3", "production", "--reason", "killed")
     assert proc.returncode == -9
@@ -191,16 +197,7 @@ def test_a_write_killed_just_after_its_commit_is_finished_by_the_next_command(re
 
 
 def test_an_interrupted_write_keeps_a_file_edited_since(repo: RegistryBuilder) -> None:
-    hook = repo.root / ".git" / "hooks" / "reference-transaction"
-    hook.write_text(
-        "#!/bin/sh\n"
-        '[ "$1" = committed ] || exit 0\n'
-        "[ -f .git/killed ] && exit 0\n"
-        "touch .git/killed\n"
-        "pid=$(sed 's/.*\"pid\": *\\([0-9]*\\).*/\\1/' .git/registry-write.lock)\n"
-        "kill -9 $pid\n"
-    )
-    hook.chmod(0o755)
+    kill_writer_at(repo, "committed")
     assert cli(repo.root, "tag", "set", "fraud-detector", "team", "red").returncode == -9
     path = "models/fraud-detector/model.yaml"
     repo.write(path, repo.read(path) + "# my edit\n")
@@ -237,16 +234,7 @@ def test_a_partial_cache_copy_from_a_dead_writer_is_removed_by_the_next(
 
 def test_a_write_killed_while_git_held_the_branch_lock_leaves_no_stale_lock(repo: RegistryBuilder) -> None:
     # Killed while `git update-ref` holds refs/heads/main.lock: git never removes it itself.
-    hook = repo.root / ".git" / "hooks" / "reference-transaction"
-    hook.write_text(
-        "#!/bin/sh\n"
-        '[ "$1" = prepared ] || exit 0\n'
-        "[ -f .git/killed ] && exit 0\n"
-        "touch .git/killed\n"
-        "pid=$(sed 's/.*\"pid\": *\\([0-9]*\\).*/\\1/' .git/registry-write.lock)\n"
-        "kill -9 $pid $PPID\n"
-    )
-    hook.chmod(0o755)
+    kill_writer_at(repo, "prepared", also_git=True)
     before = repo.git("rev-parse", "HEAD").strip()
     assert cli(repo.root, "tag", "set", "fraud-detector", "team", "red").returncode == -9
     assert (repo.root / ".git" / "refs" / "heads" / "main.lock").exists()
