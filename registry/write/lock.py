@@ -104,7 +104,10 @@ def write_lock(root: Path, *, wait: float | None = None) -> Iterator[None]:
                     ) from None
                 time.sleep(delay)
                 delay = min(delay * 2, 0.1)
-        info = {"pid": os.getpid(), "command": " ".join(sys.argv)[:500], "since": time.time()}
+        argv = [os.path.basename(sys.argv[0]), *sys.argv[1:]] if sys.argv and sys.argv[0] else []
+        if argv[:1] == ["__main__.py"]:  # python -m registry
+            argv[0] = "registry"
+        info = {"pid": os.getpid(), "command": " ".join(argv)[:500], "since": time.time()}
         os.ftruncate(fd, 0)
         os.pwrite(fd, json.dumps(info).encode("utf-8"), 0)
         with _guard:
