@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.builder import RegistryBuilder
-from tests.builder import cli as run
+from tests.builder import RegistryBuilder, cli as run
 
 V2 = "models/fraud-detector/versions/2.yaml"
 V3 = "models/fraud-detector/versions/3.yaml"

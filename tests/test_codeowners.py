@@ -7,8 +7,7 @@ import yaml
 from registry import codeowners
 from registry.problems import WARNING
 from registry.records import Model
-from tests.builder import RegistryBuilder
-from tests.builder import cli as run
+from tests.builder import RegistryBuilder, cli as run
 
 GITHUB_FILE = ".github/CODEOWNERS"
 MODEL = "models/fraud-detector/model.yaml"

@@ -12,8 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from tests.builder import RegistryBuilder
-from tests.builder import cli as run
+from tests.builder import RegistryBuilder, cli as run
 
 ROOT = Path(__file__).resolve().parent.parent
 V1 = "models/fraud-detector/versions/1.yaml"

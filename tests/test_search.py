@@ -546,8 +546,7 @@ def test_results_are_pairs_of_model_and_version() -> None:
 
 import re as _re  # noqa: E402
 
-from hypothesis import given  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
+from hypothesis import given, strategies as st  # noqa: E402
 
 from registry.search import _Like  # noqa: E402
 

@@ -1,0 +1,356 @@
+"""Every call to git goes through this module.
+
+Reads use plumbing only (``ls-tree``, ``ls-files``, ``cat-file --batch``),
+never a checkout. Errors carry the command, its exit code and its stderr.
+Variables such as ``GIT_DIR`` or ``GIT_INDEX_FILE`` that a hook or a parent
+git may have set are removed, so the repository we are pointed at is the
+one we read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import subprocess
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import NamedTuple
+
+from registry.errors import GitError, UsageError
+
+_KEEP_PREFIXES = (
+    "GIT_AUTHOR_",
+    "GIT_COMMITTER_",
+    "GIT_CONFIG",
+    "GIT_SSH",
+    "GIT_SSL_",
+    "GIT_ASKPASS",
+    "GIT_TERMINAL_PROMPT",
+    "GIT_EXEC_PATH",
+    "GIT_HTTP_",
+    "GIT_TRACE",
+    "GIT_NO_REPLACE_OBJECTS",  # the user's view of history (git --no-replace-objects): keep it
+)
+
+
+def _env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_") or k.startswith(_KEEP_PREFIXES)}
+    env["LC_ALL"] = "C"
+    return env
+
+
+def run(
+    args: Iterable[str], cwd: Path | str, *, stdin: bytes | None = None, index: Path | None = None
+) -> bytes:
+    """Run git; ``index`` points it at another index file than the repository's."""
+    cmd = ["git", *args]
+    env = _env()
+    if index is not None:
+        env["GIT_INDEX_FILE"] = str(index)
+    try:
+        proc = subprocess.run(cmd, cwd=cwd, input=stdin, capture_output=True, env=env)
+    except FileNotFoundError:
+        raise GitError(cmd, 127, "git is not installed or not on PATH") from None
+    if proc.returncode != 0:
+        raise GitError(cmd, proc.returncode, proc.stderr.decode("utf-8", "replace").strip())
+    return proc.stdout
+
+
+def _bulk(args: list[str], cwd: Path, stdin: bytes | None = None) -> bytes:
+    """:func:`run` for a large output: git writes it into a temporary file
+    (which git buffers fully) and it is read back in one call. Into a pipe git
+    writes each record as it is made, and each write wakes the reader."""
+    return _started(args, cwd, stdin)()
+
+
+def _started(args: list[str], cwd: Path, stdin: bytes | None = None) -> Callable[[], bytes]:
+    """:func:`_bulk` begun: git runs meanwhile, its input read from a
+    temporary file too, so nothing here waits for it; the function returned
+    waits for it and gives its output."""
+    import tempfile
+
+    cmd = ["git", *args]
+    try:
+        out = tempfile.TemporaryFile(prefix="registry-git-")  # noqa: SIM115 - closed by done() below
+        given = tempfile.TemporaryFile(prefix="registry-git-")  # noqa: SIM115
+    except OSError:  # no temporary folder to write in: through a pipe, then
+        data = run(args, cwd, stdin=stdin)
+        return lambda: data
+    try:
+        given.write(stdin or b"")
+        given.seek(0)
+        proc = subprocess.Popen(cmd, cwd=cwd, stdin=given, stdout=out, stderr=subprocess.PIPE, env=_env())
+    except FileNotFoundError:
+        out.close()
+        raise GitError(cmd, 127, "git is not installed or not on PATH") from None
+    finally:
+        given.close()
+
+    def done() -> bytes:
+        with out:
+            _, err = proc.communicate()
+            if proc.returncode != 0:
+                raise GitError(cmd, proc.returncode, err.decode("utf-8", "replace").strip())
+            out.seek(0)
+            return out.read()
+
+    return done
+
+
+def toplevel(path: Path) -> Path | None:
+    """The work tree root containing ``path``, or None outside any repository."""
+    try:
+        out = run(["rev-parse", "--show-toplevel"], path)
+    except GitError:
+        return None
+    return Path(out.decode().strip())
+
+
+def common_dir(root: Path) -> Path:
+    out = run(["rev-parse", "--git-common-dir"], root).decode().strip()
+    return (root / out).resolve()
+
+
+def rev_parse(root: Path, ref: str) -> str:
+    """The commit id of ``ref``. Refuses option-like refs."""
+    if not ref or ref.startswith("-") or "\n" in ref:
+        raise UsageError(f"not a revision: {ref!r}")
+    try:
+        out = run(["rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}"], root)
+    except GitError:
+        raise UsageError(f"unknown revision {ref!r} (not a branch, tag or commit of {root})") from None
+    return out.decode().strip()
+
+
+def blob_id(data: bytes) -> str:
+    """git's object id of a blob with these bytes (what ``git hash-object`` prints)."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()  # noqa: S324
+
+
+class TreeEntry(NamedTuple):
+    path: str
+    mode: str
+    blob: str
+
+    @property
+    def is_link(self) -> bool:
+        return self.mode == "120000"
+
+
+def _split_z(out: bytes) -> Iterator[str]:
+    for item in out.split(b"\0"):
+        if item:
+            yield item.decode("utf-8", "surrogateescape")
+
+
+_TREE_RE = re.compile(r"([0-7]{6}) blob ([0-9a-f]{40,64})\t([^\0]*)\0")
+_INDEX_RE = re.compile(r"([0-7]{6}) ([0-9a-f]{40,64}) 0\t([^\0]*)\0")
+
+
+class Listing(dict[str, TreeEntry]):
+    """Entries by path, with ``digest``: a hash of git's whole listing, so that
+    an identical listing can be recognised without comparing entries."""
+
+    digest: str = ""
+
+
+def _entries(out: bytes, keep: Callable[[str], bool] | None, index: bool) -> Listing:
+    """Parse ``ls-tree -z`` ("mode type id\tpath") or ``ls-files -s -z``
+    ("mode id stage\tpath") output: stage-0 blobs whose path passes ``keep``."""
+    entries = Listing()
+    entries.digest = hashlib.sha1(out).hexdigest()  # noqa: S324 - an identity, not security
+    text = out.decode("utf-8", "surrogateescape")
+    found = (_INDEX_RE if index else _TREE_RE).findall(text)
+    make = TreeEntry._make
+    if keep is None:
+        entries.update({path: make((path, mode, obj)) for mode, obj, path in found})
+    else:
+        entries.update({path: make((path, mode, obj)) for mode, obj, path in found if keep(path)})
+    return entries
+
+
+def ls_tree(root: Path, commit: str, paths: list[str], keep: Callable[[str], bool] | None = None) -> Listing:
+    out = run(["ls-tree", "-r", "-z", "--full-tree", commit, "--", *paths], root)
+    return _entries(out, keep, index=False)
+
+
+def ls_files(root: Path, paths: list[str], keep: Callable[[str], bool] | None = None) -> Listing:
+    """The index's entries under ``paths`` (stage 0 only)."""
+    return _entries(run(["ls-files", "-s", "-z", "--", *paths], root), keep, index=True)
+
+
+def worktree_index(
+    root: Path,
+    paths: list[str],
+    keep: Callable[[str], bool] | None = None,
+    meanwhile: Callable[[Listing], set[str]] | None = None,
+) -> tuple[Listing, set[str], set[str], set[str]]:
+    """The index's entries under ``paths``; the tracked paths whose work tree
+    differs from them; the deleted ones; and what ``meanwhile(entries)``
+    returns, run while ``git status`` works in its own process.
+
+    ``status`` does not list untracked files: git's scan for them visits
+    every folder (20,000 artifact folders in a large registry), so the loader
+    looks for them itself, where records live, in ``meanwhile``."""
+    status_cmd = ["git", "status", "--porcelain=v1", "-z", "--untracked-files=no", "--no-renames", "--"]
+    status_cmd += paths
+    status = subprocess.Popen(
+        status_cmd, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env()
+    )
+    try:
+        entries = ls_files(root, paths, keep)
+        extra = meanwhile(entries) if meanwhile is not None else set()
+    finally:
+        out, err = status.communicate()
+    if status.returncode != 0:
+        raise GitError(status_cmd, status.returncode, err.decode("utf-8", "replace").strip())
+    changed: set[str] = set()
+    deleted: set[str] = set()
+    for item in _split_z(out):
+        xy, path = item[:2], item[3:]
+        if xy[1] in "MT" or xy[0] in "AMT":
+            changed.add(path)
+        if "D" in xy:
+            deleted.add(path)
+    return entries, changed, deleted, extra
+
+
+def changed_paths(root: Path, base: str, commit: str | None, paths: list[str]) -> set[str]:
+    """Paths that differ between commit ``base`` and ``commit`` (or the index,
+    when ``commit`` is None; work-tree changes are the caller's to add)."""
+    if commit is None:
+        cmd = ["diff-index", "--cached", "--name-only", "--no-renames", "-z", base, "--", *paths]
+    else:
+        cmd = ["diff-tree", "-r", "--name-only", "--no-renames", "-z", base, commit, "--", *paths]
+    return set(_split_z(run(cmd, root)))
+
+
+# -- writing ---------------------------------------------------------------
+
+
+def init(root: Path, branch: str) -> None:
+    """``git init`` in the existing folder ``root``, its first branch named ``branch``."""
+    run(["init", "--quiet", f"--initial-branch={branch}"], root)
+
+
+def empty_index(root: Path) -> None:
+    """Remove every entry from the index (for a repository with no commit yet)."""
+    run(["read-tree", "--empty"], root)
+
+
+def git_dir(root: Path) -> Path:
+    out = run(["rev-parse", "--git-dir"], root).decode().strip()
+    return (root / out).resolve()
+
+
+def operation_in_progress(root: Path) -> str | None:
+    """The name of a merge, rebase, cherry-pick, revert or bisect under way, if any."""
+    gd = git_dir(root)
+    for marker, name in (
+        ("MERGE_HEAD", "a merge"),
+        ("rebase-merge", "a rebase"),
+        ("rebase-apply", "a rebase or git am"),
+        ("CHERRY_PICK_HEAD", "a cherry-pick"),
+        ("REVERT_HEAD", "a revert"),
+        ("BISECT_LOG", "a bisect"),
+    ):
+        if (gd / marker).exists():
+            return name
+    return None
+
+
+def index_lock(root: Path) -> Path | None:
+    lock = git_dir(root) / "index.lock"
+    return lock if lock.exists() else None
+
+
+def head_commit(root: Path) -> str | None:
+    try:
+        return run(["rev-parse", "--verify", "--quiet", "HEAD^{commit}"], root).decode().strip()
+    except GitError:
+        return None
+
+
+def uncommitted(root: Path, paths: list[str]) -> list[str]:
+    """Of ``paths``, those whose index or work tree differs from HEAD (or that are untracked)."""
+    out = run(["status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames", "--", *paths], root)
+    return sorted({item[3:] for item in _split_z(out)})
+
+
+def unstage(root: Path, paths: list[str]) -> None:
+    """Put the index entries of ``paths`` back as HEAD has them."""
+    if head_commit(root) is None:
+        run(["rm", "--cached", "--quiet", "--ignore-unmatch", "--", *paths], root)
+    else:
+        run(["reset", "--quiet", "HEAD", "--", *paths], root)
+
+
+def identity_email(root: Path) -> str | None:
+    """The email git would record as the author here, if one is configured."""
+    try:
+        ident = run(["var", "GIT_AUTHOR_IDENT"], root).decode().strip()
+    except GitError:
+        return None
+    start, end = ident.find("<"), ident.find(">")
+    return ident[start + 1 : end] if 0 <= start < end else None
+
+
+def remote_url(root: Path) -> str | None:
+    try:
+        return run(["config", "--get", "remote.origin.url"], root).decode().strip() or None
+    except GitError:
+        return None
+
+
+def create_branch(root: Path, name: str, commit: str) -> None:
+    """Point new branch ``name`` at ``commit``; refuse if it exists."""
+    run(["check-ref-format", "--branch", name], root)
+    run(["update-ref", f"refs/heads/{name}", commit, ""], root)
+
+
+def branch_exists(root: Path, name: str) -> bool:
+    try:
+        run(["rev-parse", "--verify", "--quiet", f"refs/heads/{name}"], root)
+    except GitError:
+        return False
+    return True
+
+
+def current_branch(root: Path) -> str | None:
+    try:
+        return run(["symbolic-ref", "--quiet", "--short", "HEAD"], root).decode().strip() or None
+    except GitError:
+        return None
+
+
+def push_branch(root: Path, name: str, remote: str = "origin") -> None:
+    run(["push", "--quiet", "--set-upstream", remote, f"refs/heads/{name}:refs/heads/{name}"], root)
+
+
+# The history reader and the commit builder live in their own modules; their
+# names are this module's, so every caller says ``git.log``, ``git.build_commit``.
+from registry.git.commits import (
+    EMPTY_TREE as EMPTY_TREE,
+    Entry as Entry,
+    RefMoved as RefMoved,
+    blob as blob,
+    build_commit as build_commit,
+    hash_blob as hash_blob,
+    move_head as move_head,
+    post_commit_hook as post_commit_hook,
+    same_tree as same_tree,
+    update_index as update_index,
+)
+from registry.git.log import (
+    CatFile as CatFile,
+    FileChange as FileChange,
+    HistoryView as HistoryView,
+    LogEntry as LogEntry,
+    Person as Person,
+    commit_at as commit_at,
+    history_view as history_view,
+    log as log,
+    log_command as log_command,
+    parents as parents,
+)
