@@ -18,10 +18,10 @@ from typing import Any, NamedTuple
 from registry import git
 from registry.cache import Entry, ParseCache, fits
 from registry.errors import RegistryError
+from registry.layout import VERSION_FILE_RE
 from registry.parse import parse_all, parse_file
 from registry.problems import ERROR, WARNING, Problem
 from registry.records import (
-    VERSION_FILE_RE,
     Config,
     Model,
     RegisteredModel,

@@ -16,12 +16,11 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from registry.limits import EARLIEST, LATEST
 
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
-VERSION_FILE_RE = re.compile(r"^([1-9][0-9]{0,8})\.yaml$")
 
 DEFAULT_STAGES = ("none", "staging", "production", "archived")
 DEFAULT_TRANSITIONS: Mapping[str, tuple[str, ...]] = {
@@ -30,7 +29,10 @@ DEFAULT_TRANSITIONS: Mapping[str, tuple[str, ...]] = {
     "production": ("archived", "staging"),
     "archived": ("staging",),
 }
-INITIAL_STAGE = "none"
+DEFAULT_ARCHIVE_STAGE = "archived"
+DEFAULT_LIVE_ALIAS = "champion"
+VERSION_MUTABLE_FIELDS = ("description", "stage", "tags")
+"""The fields of an existing version record that may change; all others are fixed at register."""
 
 Scalar = str | int | float | bool | None
 
@@ -398,20 +400,46 @@ POLICY_KEYS = (
 """The keys of registry.yaml that are policy: a change to them is reported as one."""
 
 
+def archive_stage_of(raw: Mapping[str, Any] | None) -> str:
+    """The archive stage that registry.yaml's data (possibly malformed) sets."""
+    stage = raw.get("archive_stage") if isinstance(raw, Mapping) else None
+    return stage if isinstance(stage, str) else DEFAULT_ARCHIVE_STAGE
+
+
 @dataclass(frozen=True)
 class Config:
-    """Registry-wide settings: ``registry.yaml``."""
+    """Registry-wide settings: ``registry.yaml``. The one place that says what
+    a stage name means: where a version starts, where it is archived to,
+    which stage is "live" and which fields of a version may change."""
 
     stages: tuple[str, ...] = DEFAULT_STAGES
     transitions: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: dict(DEFAULT_TRANSITIONS))
     single_holder: tuple[str, ...] = ("production",)
     archive_on_promote: bool = True
-    archive_stage: str = "archived"
+    archive_stage: str = DEFAULT_ARCHIVE_STAGE
     rollback: bool = True
     """A version may go from ``archive_stage`` straight back to a stage it held before."""
     policy: Policy = field(default_factory=Policy)
     forge: str | None = None
+    live_stage_setting: str | None = None
+    live_alias: str = DEFAULT_LIVE_ALIAS
+    """The alias that the catalog and ``list`` show beside the live stage."""
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    mutable_fields: ClassVar[frozenset[str]] = frozenset(VERSION_MUTABLE_FIELDS)
+
+    @property
+    def initial_stage(self) -> str:
+        """The stage a new version starts in: the first stage."""
+        return self.stages[0]
+
+    @property
+    def live_stage(self) -> str | None:
+        """The stage that serves: ``live_stage`` in registry.yaml, else the first
+        single-holder stage, else none (a registry without such a stage)."""
+        if self.live_stage_setting is not None:
+            return self.live_stage_setting
+        return self.single_holder[0] if self.single_holder else None
 
     @classmethod
     def from_dict(cls, raw: Mapping[str, Any] | None) -> Config:
@@ -427,10 +455,12 @@ class Config:
             ),
             single_holder=tuple(raw.get("single_holder", default.single_holder)),
             archive_on_promote=bool(raw.get("archive_on_promote", True)),
-            archive_stage=raw.get("archive_stage", "archived"),
+            archive_stage=archive_stage_of(raw),
             rollback=bool(raw.get("rollback", True)),
             policy=Policy.from_dict(raw.get("policy")),
             forge=raw.get("forge"),
+            live_stage_setting=raw.get("live_stage"),
+            live_alias=raw.get("live_alias", DEFAULT_LIVE_ALIAS),
             raw=raw,
         )
 

@@ -13,9 +13,7 @@ from typing import Any
 from registry.check.gates import gate_failures, is_rollback, may_roll_back, transition_allowed
 from registry.load import MODELS_DIR, REGISTRY_FILE, LoadedRegistry
 from registry.problems import WARNING, Problem
-from registry.records import INITIAL_STAGE, Config, RegisteredModel, Version, policy_edits
-
-MUTABLE_FIELDS = frozenset({"description", "tags", "stage"})
+from registry.records import Config, RegisteredModel, Version, policy_edits
 
 
 def _first_difference(old: Any, new: Any, path: tuple[str | int, ...]) -> tuple[str | int, ...] | None:
@@ -63,7 +61,7 @@ Held = Callable[[RegisteredModel, int], set[str]]
 def _check_version_change(
     old: Version, new: Version, base_cfg: Config, rm_base: RegisteredModel, held: Held
 ) -> Iterator[Problem]:
-    for key in sorted((set(old.raw) | set(new.raw)) - MUTABLE_FIELDS):
+    for key in sorted((set(old.raw) | set(new.raw)) - Config.mutable_fields):
         before, after = old.raw.get(key), new.raw.get(key)
         where = _first_difference(before, after, (key,))
         if where is None:
@@ -157,7 +155,7 @@ def check_against_base(cur: LoadedRegistry, base: LoadedRegistry, changed: set[s
                 key=True,
             )
         )
-    initial = base_cfg.stages[0] if base_cfg.stages else INITIAL_STAGE
+    initial = base_cfg.initial_stage
     seen_current: set[str] = set()
     for base_name in sorted(base.models):
         rm_base = base.models[base_name]

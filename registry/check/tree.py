@@ -34,6 +34,8 @@ def check_config(config: Config, ok: bool) -> Iterator[Problem]:
             yield unknown(("single_holder", i), stage)
     if config.archive_stage not in stages:
         yield unknown(("archive_stage",), config.archive_stage)
+    if config.live_stage_setting is not None and config.live_stage_setting not in stages:
+        yield unknown(("live_stage",), config.live_stage_setting)
     for stage in config.policy.gates:
         if stage not in stages:
             yield unknown(("policy", "gates", stage), stage)

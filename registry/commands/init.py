@@ -24,7 +24,7 @@ import click
 from registry import __version__, codeowners, dvc, git, scaffold
 from registry.errors import RegistryError, UsageError
 from registry.load import is_registry
-from registry.records import INITIAL_STAGE, Config
+from registry.records import Config
 
 FORGES = ("github", "gitlab")
 BRANCH = "main"
@@ -59,7 +59,7 @@ def _lifecycle_values() -> dict[str, str]:
     """registry.yaml's settings, written out from the defaults every command applies."""
     cfg = Config()
     return {
-        "INITIAL_STAGE": INITIAL_STAGE,
+        "INITIAL_STAGE": cfg.initial_stage,
         "STAGES": _flow(cfg.stages),
         "TRANSITIONS": "\n".join(f"  {stage}: {_flow(to)}" for stage, to in cfg.transitions.items()),
         "SINGLE_HOLDER": _flow(cfg.single_holder),
