@@ -48,6 +48,23 @@ class Ref:
         return f"models:/{self.model}/latest" if self.latest else f"models:/{self.model}"
 
 
+def version_number(text: str) -> int | None:
+    """The version number ``text`` spells (1, 2, 3 ... without leading zeros), else None."""
+    if text.isascii() and text.isdigit() and not text.startswith("0") and len(text) <= 9:
+        return int(text)
+    return None
+
+
+def parse_target(text: str, *, need_version: bool = False) -> tuple[str, int | None]:
+    """``MODEL`` or ``MODEL/N`` as commands take them: the model name and the number (or None)."""
+    model, sep, tail = text.partition("/")
+    number = version_number(tail) if sep else None
+    if (sep and number is None) or (need_version and number is None) or not model:
+        what = "MODEL/N" if need_version else "MODEL or MODEL/N"
+        raise UsageError(f"{text!r}: expected {what} with N = 1, 2, 3 ...")
+    return model, number
+
+
 def _bad(text: str, why: str) -> UsageError:
     return UsageError(
         f"cannot read reference {text!r}: {why}. Use MODEL, MODEL/N, MODEL@alias, MODEL:stage "
@@ -66,8 +83,9 @@ def parse_ref(text: str) -> Ref:
         ref = Ref(name, alias=alias)
     elif "/" in body:
         name, _, tail = body.partition("/")
-        if tail.isdigit() and not tail.startswith("0"):
-            ref = Ref(name, version=int(tail))
+        number = version_number(tail)
+        if number is not None:
+            ref = Ref(name, version=number)
         elif is_uri and tail.lower() == "latest":
             ref = Ref(name, latest=True)
         elif is_uri and _STAGE_RE.match(tail):

@@ -10,21 +10,15 @@ import click
 from registry.commands.output import terminal
 from registry.errors import UsageError
 from registry.history import Event, events, phrase, shallow_warning
+from registry.refs import parse_target
 from registry.when import minute, parse_when
-
-
-def _target(text: str) -> tuple[str, int | None]:
-    model, sep, number = text.partition("/")
-    if sep and (not number.isdigit() or number.startswith("0")):
-        raise UsageError(f"{text!r}: expected MODEL or MODEL/N")
-    return model, int(number) if sep else None
 
 
 def select(found: list[Event], target: str | None, since: str | None, until: str | None) -> list[Event]:
     """The events of a model (under its current and former names) or a version, in a time window."""
     out = found
     if target:
-        model, number = _target(target)
+        model, number = parse_target(target)
         names = {model}
         for event in reversed(found):  # follow renames back from the newest name
             if event.kind == "model_renamed" and event.details["to"] in names:
@@ -85,7 +79,7 @@ def run(
     warning = shallow_warning(root, rev or "HEAD")
     if warning:
         click.echo(f"registry: {warning}", err=True)
-    models = names_of(root, _target(target)[0], rev) if target else None
+    models = names_of(root, parse_target(target)[0], rev) if target else None
     found = select(events(root, rev or "HEAD", models=models), target, since, until)
     if as_json:
         click.echo(json.dumps([e.to_json() for e in reversed(found)], indent=2, ensure_ascii=False))

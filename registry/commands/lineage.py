@@ -10,19 +10,17 @@ from registry import lineage
 from registry.commands.output import terminal
 from registry.errors import UsageError
 from registry.load import load
-from registry.refs import find_model
+from registry.refs import find_model, parse_target
 
 
 def run(root: Path, target: str, *, rev: str | None, direction: str, fmt: str) -> int:
-    model, sep, number = target.partition("/")
-    if sep and (not number.isdigit() or number.startswith("0")):
-        raise UsageError(f"{target!r}: expected MODEL or MODEL/N")
+    model, number = parse_target(target)
     reg = load(root, rev)
     rm = find_model(reg, model)
-    if sep:
-        if int(number) not in rm.versions:
+    if number is not None:
+        if number not in rm.versions:
             raise UsageError(f"{rm.name} has no version {number}")
-        numbers = [int(number)]
+        numbers = [number]
     else:
         numbers = sorted(rm.versions)
     start = [lineage.version_id(rm.name, n) for n in numbers]

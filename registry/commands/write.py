@@ -10,16 +10,7 @@ import click
 from registry import git, write
 from registry.errors import UsageError
 from registry.limits import MAX_BYTES
-
-
-def _target(text: str) -> tuple[str, int | None]:
-    """MODEL or MODEL/N."""
-    model, sep, number = text.partition("/")
-    if not sep:
-        return model, None
-    if not number.isdigit() or number.startswith("0"):
-        raise UsageError(f"{text!r}: expected MODEL or MODEL/N with N = 1, 2, 3 ...")
-    return model, int(number)
+from registry.refs import parse_target
 
 
 def _report(root: Path, commit: str, *, pr: bool = False) -> int:
@@ -141,7 +132,7 @@ def alias_rm(root: Path, model: str, alias: str, branch: Branch, push: bool, pr:
 def tag_set(
     root: Path, target: str, key: str, value: str, branch: Branch, push: bool, pr: bool = False
 ) -> int:
-    model, version = _target(target)
+    model, version = parse_target(target)
     return _report(
         root,
         write.set_tag(root, model, version, key, value, branch=branch or pr or None, push=push or pr),
@@ -150,14 +141,14 @@ def tag_set(
 
 
 def tag_rm(root: Path, target: str, key: str, branch: Branch, push: bool, pr: bool = False) -> int:
-    model, version = _target(target)
+    model, version = parse_target(target)
     return _report(
         root, write.delete_tag(root, model, version, key, branch=branch or pr or None, push=push or pr), pr=pr
     )
 
 
 def describe(root: Path, target: str, text: str, branch: Branch, push: bool, pr: bool = False) -> int:
-    model, version = _target(target)
+    model, version = parse_target(target)
     return _report(
         root,
         write.describe(root, model, version, read_text(text), branch=branch or pr or None, push=push or pr),
@@ -221,7 +212,7 @@ def register(
     params.update((k, _param_value(v)) for k, v in _pairs(param, "param"))
     parents = []
     for item in parent:
-        name, number = _target(item)
+        name, number = parse_target(item)
         if number is None:
             raise UsageError(f"--parent {item!r}: expected MODEL/N")
         parents.append((name, number))
