@@ -186,13 +186,13 @@ def push(root: Path, target: str) -> None:
 
 
 def pointer(path: Path) -> tuple[str, int]:
-    """(md5, size) that a ``.dvc`` file records for its first output."""
-    from registry import yamlsafe
+    """(md5, size) that a ``.dvc`` file records for its one output."""
+    from registry.check.pointer import first_output
+    from registry.limits import MAX_BYTES
 
-    doc = yamlsafe.load(path.read_bytes())
-    outs = doc.get("outs") if isinstance(doc, dict) else None
-    out = outs[0] if isinstance(outs, list) and outs and isinstance(outs[0], dict) else {}
-    md5, size = out.get("md5"), out.get("size")
-    if not isinstance(md5, str) or not isinstance(size, int):
-        raise DvcError(f"{path} does not record an md5 and a size")
-    return md5, size
+    try:
+        with path.open("rb") as f:
+            data = f.read(MAX_BYTES + 1)  # the reader refuses what is larger
+    except OSError as exc:
+        raise DvcError(f"cannot read {path}: {exc.strerror or exc}") from None
+    return first_output(data, str(path))

@@ -16,6 +16,7 @@ a path to build from.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -174,6 +175,6 @@ def pathspecs(paths: list[str] | tuple[str, ...]) -> list[str]:
     return out
 
 
-def model_roots(models: list[str] | tuple[str, ...]) -> list[str]:
+def model_roots(models: Iterable[str]) -> list[str]:
     """What to list to load only these models: registry.yaml and their folders."""
     return [REGISTRY_FILE, *(f"{MODELS_DIR}/{m}/" for m in models)]

@@ -1,9 +1,10 @@
 """Load a registry from the work tree or from any git revision.
 
-Loading never stops at a broken file: every file that cannot be read,
-parsed or validated becomes a Problem, and everything else is loaded.
-Paths are built only from names that ``valid_name`` accepts and version file
-names that matched ``VERSION_FILE_RE``; symlinks are refused.
+Loading never stops at a broken file: every file that cannot be read or
+parsed becomes a Problem (the checker's rules in ``check/records``,
+``check/pointer`` and ``check/files`` word them), and everything else is
+loaded. Paths come from :mod:`registry.layout`, built only from names that
+``valid_name`` accepts; symlinks are not followed.
 """
 
 from __future__ import annotations
@@ -15,23 +16,27 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from registry import git
+from registry import git, layout
 from registry.cache import Entry, ParseCache, fits
+from registry.check import files
+from registry.check.files import printable
 from registry.errors import RegistryError
-from registry.layout import VERSION_FILE_RE
+from registry.layout import MODELS_DIR, REGISTRY_FILE
 from registry.parse import parse_all, parse_file
-from registry.problems import ERROR, WARNING, Problem
-from registry.records import (
-    Config,
-    Model,
-    RegisteredModel,
-    Version,
-    name_problem,
-    valid_name,
-)
-from registry.snapshot import MODELS_DIR, REGISTRY_FILE, ROOTS, Snapshot, snapshot
+from registry.problems import ERROR, Problem
+from registry.records import Config, Model, RegisteredModel, Version, valid_name
+from registry.snapshot import Snapshot, snapshot
 
-__all__ = ["MODELS_DIR", "REGISTRY_FILE", "DvcOut", "LoadedRegistry", "Snapshot", "load", "snapshot"]
+__all__ = [
+    "MODELS_DIR",
+    "REGISTRY_FILE",
+    "DvcOut",
+    "LoadedRegistry",
+    "Snapshot",
+    "load",
+    "printable",
+    "snapshot",
+]
 
 
 class DvcOut(NamedTuple):
@@ -69,40 +74,6 @@ class LoadedRegistry:
             if name in rm.model.former_names:
                 return rm
         return None
-
-
-def printable(path: str) -> str:
-    """A path safe to print: undecodable bytes and control characters escaped."""
-    raw = path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-    return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in raw)
-
-
-def _classify(path: str, parts: list[str]) -> tuple[str, str | None, int | None] | Problem | None:
-    """(kind, model, version) for a registry file; a Problem; or None to ignore."""
-    if path == REGISTRY_FILE:
-        return "registry", None, None
-    n = len(parts)
-    if n < 3 or parts[0] != MODELS_DIR:
-        return None
-    model, sub = parts[1], parts[2]
-    if sub == "versions":
-        if n == 4:
-            match = VERSION_FILE_RE.match(parts[3])
-            if match is not None:
-                return "version", model, int(match.group(1))
-            return Problem(
-                printable(path),
-                "invalid-version-file",
-                f"version files are named <N>.yaml with N = 1, 2, 3 ... (no leading zeros); "
-                f"rename or remove {printable(parts[3])!r}",
-                line=1,
-            )
-        return Problem(printable(path), "unexpected-file", "versions/ holds only <N>.yaml files", line=1)
-    if n == 3 and sub == "model.yaml":
-        return "model", model, None
-    if n == 5 and sub == "artifacts" and parts[4].endswith(".dvc"):
-        return "dvc", model, None
-    return None
 
 
 def cache_for(root: Path) -> ParseCache:
@@ -145,33 +116,30 @@ _MEMO_SLACK = 200
 
 def is_registry(folder: Path) -> bool:
     """Whether ``folder`` holds a registry: a registry.yaml or a models/ folder."""
-    return (folder / REGISTRY_FILE).is_file() or (folder / MODELS_DIR).is_dir()
+    return (folder / layout.REGISTRY_FILE).is_file() or (folder / layout.MODELS_DIR).is_dir()
 
 
 def _outcome(path: str, entry: git.TreeEntry) -> tuple[Any, ...]:
     """What one listed file is, as plain data the memo can keep:
     ("x",) ignored; ("n", folder) in a badly named model folder;
-    ("p", problem fields) refused; ("t", kind, model, version) a record."""
-    parts = path.split("/")
-    if parts == [MODELS_DIR, ".gitkeep"]:  # what keeps an empty models/ in git (`registry init`)
+    ("s", kind) not loaded, a stray for the checker; ("t", kind, model, version) a record."""
+    if path == layout.KEEP_FILE:
         return ("x",)
-    if len(parts) >= 2 and parts[0] == MODELS_DIR and not valid_name(parts[1]):
-        return ("n", parts[1])
+    folder = layout.model_folder_of(path)
+    if folder is not None and not valid_name(folder):
+        return ("n", folder)
     if entry.is_link:
-        msg = "symlinks are not allowed in the registry; commit the file itself"
-        return ("p", (printable(path), "symlink", msg, (), None, ERROR, False))
-    found = _classify(path, parts)
-    if found is None:
+        return ("s", files.SYMLINK)
+    place = layout.classify(path)
+    if place is None:
         return ("x",)
-    if isinstance(found, Problem):
-        return (
-            "p",
-            (found.path, found.rule, found.message, found.where, found.line, found.severity, found.key),
-        )
-    return ("t", *found)
+    if place.kind not in layout.RECORD_KINDS:
+        return ("s", str(place.kind))
+    return ("t", str(place.kind), place.model, place.version if place.kind == layout.Kind.VERSION else None)
 
 
-_KINDS = ("registry", "model", "version", "dvc")
+_KINDS = tuple(str(k) for k in layout.RECORD_KINDS)
+_STRAYS = (files.SYMLINK, str(layout.Kind.BAD_VERSION_FILE), str(layout.Kind.UNEXPECTED))
 
 
 def _fits(outcome: Any) -> bool:
@@ -191,7 +159,7 @@ def _fits(outcome: Any) -> bool:
         return n == 1
     if tag == "n":
         return n == 2 and type(outcome[1]) is str
-    return tag == "p" and n == 2 and type(outcome[1]) is tuple and len(outcome[1]) == 7
+    return tag == "s" and n == 2 and outcome[1] in _STRAYS
 
 
 def _classify_and_parse(
@@ -229,8 +197,8 @@ def _classify_and_parse(
                 todo.append((path, outcome[1], outcome[2], outcome[3]))
         elif tag == "n":
             bad_folders.add(outcome[1])
-        elif tag == "p":
-            problems.append(Problem(*outcome[1]))
+        elif tag == "s":
+            problems.append(files.stray(outcome[1], path))
     if need:
         keys = {path: f"{t[1]}:{snap.entries[path].blob}" for path, t in need.items()}
         hits = cache.get_many(keys.values())
@@ -245,14 +213,7 @@ def _classify_and_parse(
             todo.append((path, kind, model, number))
             entry = snap.entries[path]
             new_memo[path] = (entry.blob, entry.mode, ("t", kind, model, number, fresh[path]))
-    for name in sorted(bad_folders):
-        problems.append(
-            Problem(
-                f"{MODELS_DIR}/{printable(name)}",
-                "invalid-name",
-                f"model folder name {printable(name)!r} {name_problem(name)}; its files were not loaded",
-            )
-        )
+    problems.extend(files.bad_folder(name) for name in sorted(bad_folders))
     if misfit and memo_key:
         cache.reject_memo(memo_key)
     # Rewriting the memo costs more than classifying a few files again next time.
@@ -266,7 +227,7 @@ def _classify_and_parse(
 def _load(
     root: Path, rev: str | None, only: Sequence[str] | None, cache: ParseCache | None
 ) -> LoadedRegistry:
-    paths = [REGISTRY_FILE, *(f"{MODELS_DIR}/{m}/" for m in only)] if only is not None else ROOTS
+    paths = layout.model_roots(only) if only is not None else list(layout.ROOTS)
     snap = snapshot(root, rev, paths)
     cache = cache if cache is not None else cache_for(root)
     # One memo for the whole work tree, one for whole revisions (single models are small).
@@ -314,15 +275,14 @@ def _load(
     # .dvc files of records whose pointer git does not track yet.
     for name, numbered in versions.items():
         for v in numbered.values():
-            dvc_path = f"{MODELS_DIR}/{name}/{v.artifact.path}.dvc"
-            if dvc_path in snap.entries or not v.artifact.path.startswith("artifacts/"):
+            dvc_path = layout.pointer_file(name, v.artifact.path)
+            if dvc_path in snap.entries or not v.artifact.path.startswith(layout.ARTIFACTS + "/"):
                 continue
             probed = snap.probe(dvc_path)
             if probed is None:
                 continue
             if probed.is_link:
-                msg = "symlinks are not allowed in the registry; commit the file itself"
-                problems.append(Problem(dvc_path, "symlink", msg, line=1))
+                problems.append(files.stray(files.SYMLINK, dvc_path))
                 continue
             key = f"dvc:{probed.blob}"
             hit = cache.get(key)
@@ -337,29 +297,16 @@ def _load(
 
     cache.save()
     models: dict[str, RegisteredModel] = {}
-    folders = {p.split("/")[1] for p, _, m, _ in todo if m is not None}
+    folders = {m for _, _, m, _ in todo if m is not None}
     for name in sorted(folders):
         rec = model_recs.get(name)
         if rec is None:
-            path = f"{MODELS_DIR}/{name}/model.yaml"
+            path = layout.model_file(name)
             if path not in snap.entries:
-                problems.append(
-                    Problem(
-                        path,
-                        "missing-model-file",
-                        f"model {name!r} has no model.yaml; create one (it may be empty: {{}})",
-                    )
-                )
+                problems.append(files.missing_model_file(name))
             rec = Model(name, path, "", (), {}, {}, (), None, {})
         models[name] = RegisteredModel(rec, dict(sorted(versions.get(name, {}).items())))
 
-    if not snap.entries and rev is None and not (root / MODELS_DIR).is_dir():
-        problems.append(
-            Problem(
-                MODELS_DIR,
-                "no-registry",
-                f"no {MODELS_DIR}/ folder or {REGISTRY_FILE} in {root}; run this from a registry repository",
-                severity=WARNING,
-            )
-        )
+    if not snap.entries and rev is None and not (root / layout.MODELS_DIR).is_dir():
+        problems.append(files.no_registry(root))
     return LoadedRegistry(root, snap.commit, config, config_ok, models, dvc, problems, snap)

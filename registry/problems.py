@@ -7,8 +7,9 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 
-ERROR = "error"
-WARNING = "warning"
+from registry.check.rules import CATALOGUE, ERROR, WARNING, Rule
+
+__all__ = ["ERROR", "WARNING", "Problem", "Rule", "format_problems", "locate", "within"]
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,10 @@ class Problem:
     line: int | None = None
     severity: str = ERROR
     key: bool = False
+
+    def __post_init__(self) -> None:
+        if self.rule not in CATALOGUE:
+            raise ValueError(f"{self.rule!r} is not a rule of the catalogue (registry/check/rules.py)")
 
     def sort_key(self) -> tuple[str, int, str, str]:
         return (self.path, self.line or 0, self.rule, self.message)

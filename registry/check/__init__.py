@@ -1,23 +1,32 @@
-"""``registry check``: the only place where "is this registry valid" is decided."""
+"""``registry check``: the only place where "is this registry valid" is decided.
+
+Rooms: ``rules`` (the catalogue of rule names), ``files`` (the tree's files
+and names), ``records`` (a record's schema and values), ``pointer`` (a
+``.dvc`` file), ``tree`` (one snapshot), ``gates`` (stage moves and gates),
+``base`` (a change against its base). Reading a file (``registry.parse``)
+calls ``records`` and ``pointer``, and loading calls ``files``: so this
+package's ``__init__`` imports the loader only inside its functions.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from registry import git
-from registry.check.base import check_against_base
-from registry.check.tree import check_tree
-from registry.load import MODELS_DIR, REGISTRY_FILE, LoadedRegistry, cache_for, load
-from registry.problems import Problem, locate
-from registry.records import Model, Policy, valid_name
+from registry import git, layout
+
+if TYPE_CHECKING:
+    from registry.load import LoadedRegistry
+    from registry.problems import Problem
+    from registry.records import Model, Policy
 
 
 def changed_models(root: Path, cur: LoadedRegistry, base: str) -> set[str]:
     """Names of the model folders whose files differ from revision ``base``."""
     base_commit = git.rev_parse(root, base)
     paths = set(cur.snapshot.dirty)
-    paths |= git.changed_paths(root, base_commit, cur.commit, [REGISTRY_FILE, MODELS_DIR])
-    return {p.split("/")[1] for p in paths if p.startswith(MODELS_DIR + "/") and p.count("/") >= 1}
+    paths |= git.changed_paths(root, base_commit, cur.commit, list(layout.ROOTS))
+    return {name for p in paths if (name := layout.model_folder_of(p)) is not None}
 
 
 def check_loaded(
@@ -27,6 +36,10 @@ def check_loaded(
 
     With a base, every policy comes from the base: the registry's, and each
     changed model's own (a model new in the change gets the registry's)."""
+    from registry.check.base import check_against_base
+    from registry.check.tree import check_tree
+    from registry.problems import locate
+
     if base is None:
         problems = check_tree(cur)
     else:
@@ -50,6 +63,8 @@ def check(root: Path | str, *, base: str | None = None, rev: str | None = None) 
 
     The base is loaded only for the models the change touches, so checking
     a one-record pull request costs one load, not two."""
+    from registry.load import cache_for, load
+
     root = Path(root)
     cache = cache_for(root)
     cur = load(root, rev, cache=cache)
@@ -68,6 +83,9 @@ def check_models(
 
     Rules that look across models see only the models named here, so
     callers keep the problems of the files they changed."""
+    from registry.load import cache_for, load
+    from registry.records import valid_name
+
     root = Path(root)
     cache = cache_for(root)
     cur = load(root, rev, only=names, cache=cache)
