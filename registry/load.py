@@ -248,6 +248,7 @@ def _load(
     model_recs: dict[str, Model] = {}
     versions: dict[str, dict[int, Version]] = {}
     dvc: dict[str, DvcOut] = {}
+    invalid: dict[str, set[int]] = {}
     for path, kind, model, number in todo:
         data, errs = parsed[path]
         for rule, msg, line, where, at_key in errs:
@@ -255,6 +256,8 @@ def _load(
         if data is None:
             if kind == "registry":
                 config_ok = False
+            elif kind == "version" and model is not None and number is not None:
+                invalid.setdefault(model, set()).add(number)
             continue
         try:
             if kind == "registry":
@@ -270,6 +273,8 @@ def _load(
         except (ValueError, KeyError, TypeError) as exc:
             if kind == "registry":
                 config_ok = False
+            elif kind == "version" and model is not None and number is not None:
+                invalid.setdefault(model, set()).add(number)
             problems.append(Problem(path, "schema", f"cannot read record: {exc}", line=1))
 
     # .dvc files of records whose pointer git does not track yet.
@@ -305,7 +310,8 @@ def _load(
             if path not in snap.entries:
                 problems.append(files.missing_model_file(name))
             rec = Model(name, path, "", (), {}, {}, (), None, {})
-        models[name] = RegisteredModel(rec, dict(sorted(versions.get(name, {}).items())))
+        numbered = dict(sorted(versions.get(name, {}).items()))
+        models[name] = RegisteredModel(rec, numbered, frozenset(invalid.get(name, ())))
 
     if not snap.entries and rev is None and not (root / layout.MODELS_DIR).is_dir():
         problems.append(files.no_registry(root))

@@ -495,6 +495,9 @@ class RegisteredModel:
 
     model: Model
     versions: Mapping[int, Version]
+    invalid: frozenset[int] = frozenset()
+    """Numbers of version records that exist but could not be read: they are
+    not in ``versions``, and rules about other records do not call them missing."""
 
     @property
     def name(self) -> str:

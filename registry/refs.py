@@ -113,11 +113,17 @@ def find_model(reg: LoadedRegistry, name: str) -> RegisteredModel:
     return rm
 
 
+def _invalid(rm: RegisteredModel, number: int) -> str:
+    return f"version {number} of {rm.name} is invalid (see its errors: `registry check`)"
+
+
 def resolve(reg: LoadedRegistry, ref: Ref) -> tuple[RegisteredModel, Version | None]:
     """The model and version a reference names; the version is None for a bare MODEL."""
     rm = find_model(reg, ref.model)
     if ref.version is not None:
         version = rm.versions.get(ref.version)
+        if version is None and ref.version in rm.invalid:
+            raise NotFound(_invalid(rm, ref.version))
         if version is None:
             raise NotFound(
                 f"{rm.name} has no version {ref.version} (it has 1..{max(rm.versions, default=0)})"
@@ -129,6 +135,8 @@ def resolve(reg: LoadedRegistry, ref: Ref) -> tuple[RegisteredModel, Version | N
             have = ", ".join(sorted(rm.model.aliases)) or "none"
             raise NotFound(f"{rm.name} has no alias {ref.alias!r} (aliases: {have})")
         version = rm.versions.get(number)
+        if version is None and number in rm.invalid:
+            raise NotFound(_invalid(rm, number))
         if version is None:
             raise NotFound(f"alias {rm.name}@{ref.alias} points to version {number}, which does not exist")
         return rm, version

@@ -47,8 +47,9 @@ def test_hostile_version_file_is_reported_with_rule_and_line(
     reg.write(V3, text)
     problems = only(reg)
     assert (rule, V3, line) in problems
-    # Every other file is still loaded and checked: the alias to v3 now dangles.
-    assert ("alias-target", MODEL, 6) in problems
+    # Every other file is still loaded and checked; the alias to v3 is not
+    # called dangling, since v3 exists: its own error is the one to fix.
+    assert [p for p in problems if p[1] != V3] == []
 
 
 def test_python_object_tag_is_never_constructed(reg: RegistryBuilder, tmp_path: object) -> None:

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from registry.check.gates import gate_failures, is_rollback, may_roll_back, transition_allowed
+from registry.check.gates import move_failures
+from registry.check.rules import Rule
 from registry.load import MODELS_DIR, REGISTRY_FILE, LoadedRegistry
 from registry.problems import WARNING, Problem
 from registry.records import Config, RegisteredModel, Version, policy_edits
@@ -87,37 +88,29 @@ def _check_version_change(
 def _check_move(
     new: Version, from_stage: str, base_cfg: Config, rm_base: RegisteredModel | None, held: Held | None = None
 ) -> Iterator[Problem]:
-    rollback = (
-        rm_base is not None
-        and held is not None
-        and is_rollback(base_cfg, from_stage, new.stage, lambda: held(rm_base, new.number))
-    )
-    if not rollback and not transition_allowed(base_cfg, from_stage, new.stage):
-        allowed = ", ".join(base_cfg.transitions.get(from_stage, ())) or "nowhere"
+    history = (lambda: held(rm_base, new.number)) if rm_base is not None and held is not None else None
+    policy = base_cfg.policy_for(rm_base.model if rm_base else None)
+    move = move_failures(base_cfg, policy, new, from_stage, new.stage, history)
+    if move.transition_refused:
         yield Problem(
             new.path,
-            "stage-transition",
+            Rule.STAGE_TRANSITION,
             f"{from_stage} -> {new.stage} is not an allowed transition "
-            f"(from {from_stage} a version may go to: {allowed}"
+            f"(from {from_stage} a version may go to: {', '.join(move.allowed) or 'nowhere'}"
             + (
                 f"; it may return to {new.stage} only if it was there before, as a rollback)"
-                if may_roll_back(base_cfg, from_stage, new.stage)
+                if move.could_roll_back
                 else ")"
             ),
             ("stage",),
         )
-        return
-    policy = base_cfg.policy_for(rm_base.model if rm_base else None)
-    gate = policy.gates.get(new.stage)
-    if gate is not None:
-        why = gate_failures(new, gate, from_stage=None if rollback else from_stage)
-        if why:
-            yield Problem(
-                new.path,
-                "gate",
-                f"version {new.number} cannot enter {new.stage}: " + "; ".join(why),
-                ("stage",),
-            )
+    elif move.gate:
+        yield Problem(
+            new.path,
+            Rule.GATE,
+            f"version {new.number} cannot enter {new.stage}: " + "; ".join(move.gate),
+            ("stage",),
+        )
 
 
 def check_against_base(cur: LoadedRegistry, base: LoadedRegistry, changed: set[str]) -> list[Problem]:
@@ -188,6 +181,8 @@ def check_against_base(cur: LoadedRegistry, base: LoadedRegistry, changed: set[s
         base_max = max(rm_base.versions, default=0)
         for number, old in rm_base.versions.items():
             new = rm_cur.versions.get(number)
+            if new is None and number in rm_cur.invalid:
+                continue  # still there, but unreadable: its own errors are reported
             if new is None:
                 problems.append(
                     Problem(

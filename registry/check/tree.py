@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from registry.check.gates import gate_failures
+from registry.check.gates import alias_failures
+from registry.check.rules import Rule
 from registry.load import MODELS_DIR, REGISTRY_FILE, LoadedRegistry
 from registry.problems import WARNING, Problem
 from registry.records import Config, Model, ParentRef, Policy, RegisteredModel, valid_name
@@ -46,7 +47,7 @@ def check_model(
 ) -> Iterator[Problem]:
     model = rm.model
     stages = policy_config.stages
-    numbers = sorted(rm.versions)
+    numbers = sorted({*rm.versions, *rm.invalid})  # an invalid record has its own errors, not a gap
     if numbers and numbers != list(range(1, numbers[-1] + 1)):
         missing = sorted(set(range(1, numbers[-1] + 1)) - set(numbers))
         shown = ", ".join(map(str, missing[:10])) + (" ..." if len(missing) > 10 else "")
@@ -68,6 +69,8 @@ def check_model(
 
     for alias, number in sorted(model.aliases.items()):
         target = rm.versions.get(number)
+        if target is None and number in rm.invalid:
+            continue  # the version exists; its record's own errors say what is wrong
         if target is None:
             yield Problem(
                 model.path,
@@ -76,16 +79,14 @@ def check_model(
                 ("aliases", alias),
             )
             continue
-        gate = policy.aliases.get(alias)
-        if gate is not None:
-            why = gate_failures(target, gate)
-            if why:
-                yield Problem(
-                    model.path,
-                    "alias-gate",
-                    f"alias {alias!r} cannot point to version {number}: " + "; ".join(why),
-                    ("aliases", alias),
-                )
+        why = alias_failures(policy, alias, target)
+        if why:
+            yield Problem(
+                model.path,
+                Rule.ALIAS_GATE,
+                f"alias {alias!r} cannot point to version {number}: " + "; ".join(why),
+                ("aliases", alias),
+            )
 
     holders: dict[str, list[int]] = {}
     for number, v in rm.versions.items():
@@ -183,6 +184,8 @@ def _check_parents(reg: LoadedRegistry, path: str, parents: tuple[ParentRef, ...
         rm = reg.find_model(parent.model)
         if rm is None:
             yield Problem(path, "parent-missing", f"parent model {parent.model!r} does not exist", where)
+        elif parent.version in rm.invalid:
+            continue  # the parent exists; its record's own errors say what is wrong
         elif parent.version not in rm.versions:
             yield Problem(
                 path,

@@ -12,7 +12,7 @@ from pathlib import Path
 from ruamel.yaml.scalarstring import LiteralScalarString
 
 from registry import git
-from registry.check.gates import gate_failures, is_rollback, may_roll_back, transition_allowed
+from registry.check.gates import alias_failures, move_failures
 from registry.errors import NotFound, UsageError
 from registry.history import previous_holder, stages_held
 from registry.load import LoadedRegistry
@@ -134,19 +134,17 @@ def _promote(
         raise UsageError(f"{stage!r} is not a stage of this registry ({', '.join(cfg.stages)})")
     if target.stage == stage:
         raise WriteRefused(f"{rm.name} v{version} is already in {stage}")
-    rollback = is_rollback(cfg, target.stage, stage, lambda: _held(root, rm, version))
-    if not rollback and not transition_allowed(cfg, target.stage, stage):
-        allowed = ", ".join(cfg.transitions.get(target.stage, ())) or "nowhere"
+    policy = cfg.policy_for(rm.model)
+    move = move_failures(cfg, policy, target, target.stage, stage, lambda: _held(root, rm, version))
+    if move.transition_refused:
+        allowed = ", ".join(move.allowed) or "nowhere"
         why = f"{target.stage} -> {stage} is not an allowed transition (from {target.stage}: {allowed})"
-        if may_roll_back(cfg, target.stage, stage):
+        if move.could_roll_back:
             why += f"; v{version} has never been in {stage}, so it cannot return there"
         raise WriteRefused(why)
-    policy = cfg.policy_for(rm.model)
-    gate = policy.gates.get(stage)
-    if gate is not None:
-        why_not = gate_failures(target, gate, from_stage=None if rollback else target.stage)
-        if why_not:
-            raise WriteRefused(f"{rm.name} v{version} cannot enter {stage}: " + "; ".join(why_not))
+    if move.gate:
+        raise WriteRefused(f"{rm.name} v{version} cannot enter {stage}: " + "; ".join(move.gate))
+    rollback = move.rollback
     files: dict[str, str] = {}
     doc = _doc(root, target.path)
     doc.set("stage", stage)
@@ -275,11 +273,9 @@ def set_alias(
     old = rm.model.aliases.get(alias)
     if old == version:
         raise WriteRefused(f"@{alias} already points to {rm.name} v{version}")
-    gate = reg.config.policy_for(rm.model).aliases.get(alias)
-    if gate is not None:
-        why = gate_failures(target, gate)
-        if why:
-            raise WriteRefused(f"@{alias} cannot point to {rm.name} v{version}: " + "; ".join(why))
+    why = alias_failures(reg.config.policy_for(rm.model), alias, target)
+    if why:
+        raise WriteRefused(f"@{alias} cannot point to {rm.name} v{version}: " + "; ".join(why))
     doc = _doc(root, rm.model.path)
     doc.mapping("aliases")[alias] = version
     verb = "move" if old is not None else "set"
