@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from registry import layout
 from registry.problems import ERROR, WARNING, Problem
 from registry.records import Model, name_problem, valid_name
 
@@ -121,7 +122,7 @@ def block(models: Iterable[Model], forge: str) -> Block:
             elif entry.lower() not in seen:
                 seen.add(entry.lower())
                 entries.append(entry)
-        folder = f"/models/{model.name}/"
+        folder = f"/{layout.model_dir(model.name)}/"
         if entries:
             body.append(f"{folder} {' '.join(entries)}")
             count += 1

@@ -14,13 +14,10 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from registry import git
+from registry import git, layout
 from registry.errors import RegistryError
+from registry.layout import MODELS_DIR, REGISTRY_FILE
 from registry.limits import MAX_BYTES, Oversized
-
-REGISTRY_FILE = "registry.yaml"
-MODELS_DIR = "models"
-ROOTS = [REGISTRY_FILE, MODELS_DIR]
 
 
 @dataclass
@@ -130,7 +127,7 @@ def _worktree_snapshot(root: Path, paths: list[str]) -> Snapshot:
     top = git.toplevel(root)
     if top is not None and top.resolve() == root.resolve():
         entries, changed, deleted, untracked = git.worktree_index(
-            root, _globs(paths), meanwhile=lambda tracked: _untracked(root, paths, tracked)
+            root, layout.pathspecs(paths), meanwhile=lambda tracked: _untracked(root, paths, tracked)
         )
         for p in deleted:
             entries.pop(p, None)
@@ -157,7 +154,7 @@ def _worktree_snapshot(root: Path, paths: list[str]) -> Snapshot:
         if stat.S_ISLNK(st.st_mode):
             entries[p] = git.TreeEntry(p, "120000", "")
         elif stat.S_ISREG(st.st_mode):
-            if p.endswith((".yaml", ".yml", ".dvc")):
+            if p.endswith((".yaml", ".yml", layout.POINTER_SUFFIX)):
                 data = read_files(root, None, [(p, "")])[p]
                 entries[p] = git.TreeEntry(p, "100644", git.blob_id(data))
             else:
@@ -168,30 +165,6 @@ def _worktree_snapshot(root: Path, paths: list[str]) -> Snapshot:
         raw = f"{entries.digest}\0{extra}".encode("utf-8", "surrogateescape")
         listing_id = hashlib.sha1(raw).hexdigest()  # noqa: S324 - an identity, not security
     return Snapshot(root, None, entries, dirty, listing_id)
-
-
-def _globs(paths: list[str]) -> list[str]:
-    """Pathspecs that let git list only what ``_maybe_record`` keeps."""
-    out = []
-    for p in paths:
-        if p == REGISTRY_FILE:
-            out.append(p)
-            continue
-        base = p.rstrip("/") + ("/*" if p.rstrip("/") == MODELS_DIR else "")
-        out += [
-            f":(glob){base}",
-            f":(glob){base}/*.yaml",
-            f":(glob){base}/*.yml",
-            f":(glob){base}/versions/**",
-            f":(glob){base}/artifacts/*/*.dvc",
-        ]
-    return out
-
-
-def _maybe_record(path: str) -> bool:
-    """Cheap pre-filter of listings: drops what the loader would ignore anyway
-    (artifact folders' .gitignore files, READMEs beside records...)."""
-    return path.endswith((".yaml", ".yml", ".dvc")) or path.count("/") <= 1 or "/versions/" in path
 
 
 def _untracked(root: Path, paths: list[str], tracked: dict[str, git.TreeEntry]) -> set[str]:
@@ -211,8 +184,8 @@ def _untracked(root: Path, paths: list[str], tracked: dict[str, git.TreeEntry]) 
         except (FileNotFoundError, NotADirectoryError):
             folders = []
     for name in folders:
-        base = f"{MODELS_DIR}/{name}"
-        if f"{base}/model.yaml" not in tracked:  # new to git (or odd): list everything in it
+        base = layout.model_dir(name)
+        if layout.model_file(name) not in tracked:  # new to git (or odd): list everything in it
             if os.path.islink(root / base) or not os.path.isdir(root / base):
                 if os.path.lexists(root / base):
                     found.add(base)
@@ -222,7 +195,7 @@ def _untracked(root: Path, paths: list[str], tracked: dict[str, git.TreeEntry]) 
                 links = [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]
                 found.update(f"{rel}/{f}" for f in filenames + links)
             continue
-        for sub in (base, f"{base}/versions"):
+        for sub in (base, layout.versions_dir(name)):
             here = os.path.join(top, sub)
             if os.path.islink(here):
                 found.add(sub)  # reported as a symlink; never read through
@@ -238,7 +211,7 @@ def _untracked(root: Path, paths: list[str], tracked: dict[str, git.TreeEntry]) 
                 full = os.path.join(here, entry)
                 if not os.path.isdir(full) or os.path.islink(full):
                     found.add(rel)
-                elif sub.endswith("/versions"):  # nothing belongs here: report what is inside
+                elif sub != base:  # nothing belongs here: report what is inside
                     for dirpath, _, filenames in os.walk(full):
                         rel_dir = os.path.relpath(dirpath, top)
                         found.update(f"{rel_dir}/{f}" for f in filenames)
@@ -247,12 +220,12 @@ def _untracked(root: Path, paths: list[str], tracked: dict[str, git.TreeEntry]) 
 
 def _revision_snapshot(root: Path, rev: str, paths: list[str]) -> Snapshot:
     commit = git.rev_parse(root, rev)
-    entries = git.ls_tree(root, commit, paths, keep=_maybe_record)
+    entries = git.ls_tree(root, commit, paths, keep=layout.maybe_record)
     return Snapshot(root, commit, entries, listing_id=entries.digest)
 
 
 def snapshot(root: Path, rev: str | None = None, paths: list[str] | None = None) -> Snapshot:
-    paths = paths if paths is not None else ROOTS
+    paths = paths if paths is not None else list(layout.ROOTS)
     if rev is None:
         return _worktree_snapshot(root, paths)
     top = git.toplevel(root)

@@ -10,9 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
+from registry import layout
 from registry.check.gates import move_failures
 from registry.check.rules import Rule
-from registry.load import MODELS_DIR, REGISTRY_FILE, LoadedRegistry
+from registry.layout import REGISTRY_FILE
+from registry.load import LoadedRegistry
 from registry.problems import WARNING, Problem
 from registry.records import Config, RegisteredModel, Version, policy_edits
 
@@ -157,7 +159,7 @@ def check_against_base(cur: LoadedRegistry, base: LoadedRegistry, changed: set[s
             if rm_base.versions:
                 problems.append(
                     Problem(
-                        f"{MODELS_DIR}/{base_name}",
+                        layout.model_dir(base_name),
                         "version-removed",
                         f"model {base_name!r} and its {len(rm_base.versions)} versions were removed; "
                         "versions are never deleted (archive them instead)",
@@ -186,7 +188,7 @@ def check_against_base(cur: LoadedRegistry, base: LoadedRegistry, changed: set[s
             if new is None:
                 problems.append(
                     Problem(
-                        f"{MODELS_DIR}/{rm_cur.name}/versions/{number}.yaml",
+                        layout.version_file(rm_cur.name, number),
                         "version-removed",
                         f"version {number} of {rm_cur.name} was removed; versions are never deleted (archive it instead)",
                     )

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
+from registry import layout
 from registry.check.gates import alias_failures
 from registry.check.rules import Rule
-from registry.load import MODELS_DIR, REGISTRY_FILE, LoadedRegistry
+from registry.layout import REGISTRY_FILE
+from registry.load import LoadedRegistry
 from registry.problems import WARNING, Problem
 from registry.records import Config, Model, ParentRef, Policy, RegisteredModel, valid_name
 
@@ -52,7 +54,7 @@ def check_model(
         missing = sorted(set(range(1, numbers[-1] + 1)) - set(numbers))
         shown = ", ".join(map(str, missing[:10])) + (" ..." if len(missing) > 10 else "")
         yield Problem(
-            f"{MODELS_DIR}/{model.name}/versions",
+            layout.versions_dir(model.name),
             "version-gap",
             f"versions run 1..N with no gaps; missing: {shown}",
         )
@@ -121,7 +123,7 @@ def _check_artifact(
     (one output, a plain file name, nothing that makes it a pipeline stage)
     is checked when it is parsed; a misshapen one has no entry in ``reg.dvc``
     and its problems are already in ``reg.problems``."""
-    prefix = f"artifacts/{number}/"
+    prefix = layout.artifact_prefix(number)
     if not rel.startswith(prefix):
         yield Problem(
             path,
@@ -130,7 +132,7 @@ def _check_artifact(
             ("artifact", "path"),
         )
         return
-    dvc_path = f"{MODELS_DIR}/{model}/{rel}.dvc"
+    dvc_path = layout.pointer_file(model, rel)
     out = reg.dvc.get(dvc_path)
     if out is None:
         if dvc_path not in reg.snapshot.entries:
@@ -169,7 +171,7 @@ def artifact_problems(reg: LoadedRegistry, model: str, number: int) -> list[Prob
     """Every problem of one version's artifact: its pointer's shape and its
     agreement with the record, the rules ``pull`` obeys before DVC runs."""
     v = reg.models[model].versions[number]
-    dvc_path = f"{MODELS_DIR}/{v.model}/{v.artifact.path}.dvc"
+    dvc_path = layout.pointer_file(v.model, v.artifact.path)
     own = [p for p in reg.problems if p.path == dvc_path and p.severity != WARNING]
     art = v.artifact
     return own + list(_check_artifact(reg, v.model, v.number, v.path, art.path, art.md5, art.size))

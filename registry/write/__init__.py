@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ruamel.yaml.scalarstring import LiteralScalarString
 
-from registry import git
+from registry import git, layout
 from registry.check.gates import alias_failures, move_failures
 from registry.errors import NotFound, UsageError
 from registry.history import previous_holder, stages_held
@@ -72,7 +72,8 @@ def _open(root: Path, model: str) -> tuple[LoadedRegistry, RegisteredModel]:
         raise UsageError(f"{model!r} is not a valid model name")
     reg = load_for(root, Ref(model))
     rm = find_model(reg, model)
-    bad = [p for p in reg.problems if p.path.startswith(f"models/{rm.name}/") or p.path == "registry.yaml"]
+    folder = layout.model_dir(rm.name) + "/"
+    bad = [p for p in reg.problems if p.path.startswith(folder) or p.path == layout.REGISTRY_FILE]
     if bad:
         raise WriteRefused(f"fix {bad[0].path} first ({bad[0].rule}: {bad[0].message}); run `registry check`")
     return reg, rm

@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from registry import git
+from registry import git, layout
 from registry.errors import GitError, RegistryError, UsageError
 from registry.problems import ERROR
 from registry.write import txn
@@ -109,7 +109,7 @@ def refuse_if_failing(
         found = check_models(root, list(change.models), base=base, rev=rev)
     else:
         found = check(root, base=base, rev=rev)
-    folders = tuple(f"models/{m}/" for m in change.models[:1])
+    folders = tuple(layout.model_dir(m) + "/" for m in change.models[:1])
     problems = [
         p
         for p in found

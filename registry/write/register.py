@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from registry import dvc, git
+from registry import dvc, git, layout
 from registry.errors import UsageError
 from registry.limits import MAX_BYTES
 from registry.load import load
@@ -152,17 +152,20 @@ def register(
     reg = load(root, only=[model])
     rm = reg.models.get(model)
     number = max(rm.versions, default=0) + 1 if rm else 1
-    stage = stage or reg.config.stages[0]
-    folder = f"models/{model}"
-    art_rel = f"artifacts/{number}/{source.name}"
-    art_path = f"{folder}/{art_rel}"
-    record_path = f"{folder}/versions/{number}.yaml"
-    created = [f"{art_path}.dvc", f"{folder}/artifacts/{number}/.gitignore"]
-    files_to_write = [record_path] + ([] if rm else [f"{folder}/model.yaml"])
+    stage = stage or reg.config.initial_stage
+    art_rel = layout.artifact_rel(number, source.name)
+    art_path = layout.artifact_file(model, art_rel)
+    pointer_path = layout.pointer_file(model, art_rel)
+    ignore_path = layout.ignore_file(model, number)
+    record_path = layout.version_file(model, number)
+    model_path = layout.model_file(model)
+    created = [pointer_path, ignore_path]
+    files_to_write = [record_path] + ([] if rm else [model_path])
     preflight(root, [*files_to_write, *created])
     on_branch = branch is not None and branch is not False
-    if not on_branch and (root / folder / "artifacts" / str(number)).exists():
-        raise WriteRefused(f"{folder}/artifacts/{number}/ already exists; remove it or commit it first")
+    art_dir = layout.artifact_dir(model, number)
+    if not on_branch and (root / art_dir).exists():
+        raise WriteRefused(f"{art_dir}/ already exists; remove it or commit it first")
     record: dict[str, Any] = {
         "created_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "created_by": git.identity_email(root) or "unknown",
@@ -200,14 +203,14 @@ def register(
     hinted = (root / "registry" / "schemas" / "version.schema.json").is_file()
     files = {
         record_path: (_VERSION_SCHEMA if hinted else "") + _dump(record),
-        f"{art_path}.dvc": dvc.pointer_text(source.name, md5, size),
-        f"{folder}/artifacts/{number}/.gitignore": f"/{source.name}\n",
+        pointer_path: dvc.pointer_text(source.name, md5, size),
+        ignore_path: f"/{source.name}\n",
     }
     if rm is None:
-        files[f"{folder}/model.yaml"] = (_MODEL_SCHEMA if hinted else "") + "{}\n"
+        files[model_path] = (_MODEL_SCHEMA if hinted else "") + "{}\n"
     subject = f"register {model} v{number}" + (" (new model)" if rm is None else "")
     trailers = [("Registry-Action", "register"), ("Model", model), ("Version", str(number))]
-    if stage != reg.config.stages[0]:
+    if stage != reg.config.initial_stage:
         trailers.append(("Stage", stage))
     linked = tuple(sorted({m for m, _ in parents if valid_name(m)} - {model}))
     change = Change(files, subject, tuple(trailers), models=(model, *linked))
