@@ -98,9 +98,16 @@ def cli(ctx: click.Context, repo: str | None) -> None:
     "gitlab prints a code quality report (JSON) for the merge request.",
 )
 @click.option("--strict", is_flag=True, help="Fail on warnings (such as policy changes) too.")
+@click.option("--rules", "list_rules", is_flag=True, help="List every rule: name, severity, what it means.")
 @click.pass_context
 def check(
-    ctx: click.Context, paths: tuple[str, ...], base: str | None, rev: str | None, fmt: str, strict: bool
+    ctx: click.Context,
+    paths: tuple[str, ...],
+    base: str | None,
+    rev: str | None,
+    fmt: str,
+    strict: bool,
+    list_rules: bool,
 ) -> None:
     """Validate records, names, versions, aliases, lineage, artifacts and policy.
 
@@ -114,6 +121,8 @@ def check(
     """
     from registry.commands import check as cmd
 
+    if list_rules:
+        ctx.exit(cmd.rules(fmt))
     ctx.exit(cmd.run(_root(ctx, rev), base=base, rev=rev, fmt=fmt, strict=strict, paths=paths))
 
 

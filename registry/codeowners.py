@@ -20,6 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from registry import layout
+from registry.check.rules import Rule
 from registry.problems import ERROR, WARNING, Problem
 from registry.records import Model, name_problem, valid_name
 
@@ -105,7 +106,7 @@ def block(models: Iterable[Model], forge: str) -> Block:
             problems.append(
                 Problem(
                     model.path,
-                    "codeowners",
+                    Rule.CODEOWNERS,
                     f"model name {name_problem(model.name)}; it got no CODEOWNERS line",
                     severity=WARNING,
                 )
@@ -117,7 +118,7 @@ def block(models: Iterable[Model], forge: str) -> Block:
             entry = owner_entry(owner, forge)
             if entry is None:
                 problems.append(
-                    Problem(model.path, "codeowners", _why(owner, forge), ("owners", i), None, ERROR)
+                    Problem(model.path, Rule.CODEOWNERS, _why(owner, forge), ("owners", i), None, ERROR)
                 )
             elif entry.lower() not in seen:
                 seen.add(entry.lower())

@@ -79,7 +79,7 @@ def _check_version_change(
             what = f"{dotted} of an existing version cannot change (was {_short(was)}, now {_short(now)})"
         yield Problem(
             new.path,
-            "immutable-field",
+            Rule.IMMUTABLE_FIELD,
             f"{what}; only description, tags and stage may change: register a new version instead",
             where,
         )
@@ -132,7 +132,7 @@ def check_against_base(cur: LoadedRegistry, base: LoadedRegistry, changed: set[s
         problems.append(
             Problem(
                 REGISTRY_FILE,
-                "base-unreadable",
+                Rule.BASE_UNREADABLE,
                 "the base revision's registry.yaml is invalid; its defaults were used",
                 severity=WARNING,
             )
@@ -142,7 +142,7 @@ def check_against_base(cur: LoadedRegistry, base: LoadedRegistry, changed: set[s
         problems.append(
             Problem(
                 REGISTRY_FILE,
-                "policy-change",
+                Rule.POLICY_CHANGE,
                 f"this change edits {', '.join(edited)}; it is checked under the base's rules and "
                 "takes effect only after merge: reviewers should approve the policy itself",
                 (edited[0],),
@@ -160,7 +160,7 @@ def check_against_base(cur: LoadedRegistry, base: LoadedRegistry, changed: set[s
                 problems.append(
                     Problem(
                         layout.model_dir(base_name),
-                        "version-removed",
+                        Rule.VERSION_REMOVED,
                         f"model {base_name!r} and its {len(rm_base.versions)} versions were removed; "
                         "versions are never deleted (archive them instead)",
                     )
@@ -172,7 +172,7 @@ def check_against_base(cur: LoadedRegistry, base: LoadedRegistry, changed: set[s
             problems.append(
                 Problem(
                     rm_cur.model.path,
-                    "policy-change",
+                    Rule.POLICY_CHANGE,
                     "this change edits the model's policy; it is checked under the base's policy and "
                     "takes effect only after merge",
                     ("policy",),
@@ -189,7 +189,7 @@ def check_against_base(cur: LoadedRegistry, base: LoadedRegistry, changed: set[s
                 problems.append(
                     Problem(
                         layout.version_file(rm_cur.name, number),
-                        "version-removed",
+                        Rule.VERSION_REMOVED,
                         f"version {number} of {rm_cur.name} was removed; versions are never deleted (archive it instead)",
                     )
                 )
@@ -203,7 +203,7 @@ def check_against_base(cur: LoadedRegistry, base: LoadedRegistry, changed: set[s
                     problems.append(
                         Problem(
                             new.path,
-                            "version-appended",
+                            Rule.VERSION_APPENDED,
                             f"new versions are appended after {base_max}; {number} fills an old gap",
                         )
                     )

@@ -66,24 +66,28 @@ class RuleInfo:
 CATALOGUE: dict[Rule, RuleInfo] = {
     Rule.YAML_SYNTAX: RuleInfo(ERROR, "the file is not valid YAML"),
     Rule.DUPLICATE_KEY: RuleInfo(ERROR, "a mapping has the same key twice"),
-    Rule.YAML_TAG: RuleInfo(ERROR, "an explicit tag (!!python/..., !custom) or a mistyped !!int, !!float"),
-    Rule.YAML_ALIAS: RuleInfo(ERROR, "an anchor or alias (&a, *a): records are plain trees"),
+    Rule.YAML_TAG: RuleInfo(
+        ERROR, "an explicit tag (`!!python/...`, `!custom`) or a mistyped `!!int`, `!!float`"
+    ),
+    Rule.YAML_ALIAS: RuleInfo(ERROR, "an anchor or alias (`&a`, `*a`): records are plain trees"),
     Rule.ENCODING: RuleInfo(ERROR, "the file is not UTF-8"),
     Rule.FILE_TOO_LARGE: RuleInfo(ERROR, "a record or pointer over 1,000,000 bytes"),
     Rule.NUMBER_RANGE: RuleInfo(
-        ERROR, "a number that is not a finite double or an integer within 2**53 - 1 (.nan, .inf, 1e309)"
+        ERROR, "a number that is not a finite double or an integer within 2**53 - 1 (`.nan`, `.inf`, `1e309`)"
     ),
     Rule.SCHEMA: RuleInfo(ERROR, "the record does not match its JSON schema (`registry schema`)"),
-    Rule.TIME_RANGE: RuleInfo(ERROR, "created_at is outside the years 1970 to 9998 (UTC)"),
-    Rule.NO_REGISTRY: RuleInfo(WARNING, "neither registry.yaml nor models/: not a registry"),
+    Rule.TIME_RANGE: RuleInfo(ERROR, "`created_at` is outside the years 1970 to 9998 (UTC)"),
+    Rule.NO_REGISTRY: RuleInfo(WARNING, "neither `registry.yaml` nor `models/`: not a registry"),
     Rule.INVALID_NAME: RuleInfo(
         ERROR, "a model folder's name is not a valid model name; its files are not loaded"
     ),
-    Rule.INVALID_VERSION_FILE: RuleInfo(ERROR, "a file in versions/ not named <N>.yaml (N = 1, 2, 3 ...)"),
-    Rule.UNEXPECTED_FILE: RuleInfo(ERROR, "something other than <N>.yaml files in versions/"),
+    Rule.INVALID_VERSION_FILE: RuleInfo(
+        ERROR, "a file in `versions/` not named `<N>.yaml` (N = 1, 2, 3 ...)"
+    ),
+    Rule.UNEXPECTED_FILE: RuleInfo(ERROR, "something other than `<N>.yaml` files in `versions/`"),
     Rule.SYMLINK: RuleInfo(ERROR, "a symlink where records or pointers live"),
-    Rule.MISSING_MODEL_FILE: RuleInfo(ERROR, "a model folder without model.yaml"),
-    Rule.UNKNOWN_STAGE: RuleInfo(ERROR, "registry.yaml names a stage that is not in its stages"),
+    Rule.MISSING_MODEL_FILE: RuleInfo(ERROR, "a model folder without `model.yaml`"),
+    Rule.UNKNOWN_STAGE: RuleInfo(ERROR, "`registry.yaml` names a stage that is not in its `stages`"),
     Rule.VERSION_GAP: RuleInfo(ERROR, "versions do not run 1..N"),
     Rule.ALIAS_TARGET: RuleInfo(ERROR, "an alias points at a version that does not exist or is invalid"),
     Rule.ALIAS_GATE: RuleInfo(ERROR, "an aliased version does not pass the alias's gate"),
@@ -91,7 +95,9 @@ CATALOGUE: dict[Rule, RuleInfo] = {
     Rule.RENAMED_PARENT: RuleInfo(WARNING, "a lineage parent is named by a model's former name"),
     Rule.LINEAGE_CYCLE: RuleInfo(ERROR, "lineage parents form a cycle"),
     Rule.SINGLE_HOLDER: RuleInfo(ERROR, "a single-holder stage holds more than one version of a model"),
-    Rule.ARTIFACT_PATH: RuleInfo(ERROR, "artifact.path is not under the version's own artifacts/<N>/ folder"),
+    Rule.ARTIFACT_PATH: RuleInfo(
+        ERROR, "`artifact.path` is not under the version's own `artifacts/<N>/` folder"
+    ),
     Rule.ARTIFACT_MISSING: RuleInfo(ERROR, "the artifact's .dvc pointer does not exist"),
     Rule.ARTIFACT_DVC: RuleInfo(
         ERROR, "the .dvc pointer is not what `dvc add` writes for one file (one output, md5, a plain name)"
@@ -112,9 +118,11 @@ CATALOGUE: dict[Rule, RuleInfo] = {
         WARNING, "the change edits stages, transitions, gates or a model's policy", True
     ),
     Rule.BASE_UNREADABLE: RuleInfo(
-        WARNING, "the base's registry.yaml is invalid; its defaults were used", True
+        WARNING, "the base's `registry.yaml` is invalid; its defaults were used", True
     ),
-    Rule.CODEOWNERS: RuleInfo(ERROR, "CODEOWNERS does not match the owners the records name"),
+    Rule.CODEOWNERS: RuleInfo(
+        ERROR, "CODEOWNERS does not match the owners the records name (`registry codeowners --check`)"
+    ),
 }
 
 

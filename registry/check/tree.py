@@ -21,7 +21,7 @@ def check_config(config: Config, ok: bool) -> Iterator[Problem]:
     def unknown(where: tuple[str | int, ...], stage: str) -> Problem:
         return Problem(
             REGISTRY_FILE,
-            "unknown-stage",
+            Rule.UNKNOWN_STAGE,
             f"{stage!r} is not one of the stages ({', '.join(config.stages)})",
             where,
         )
@@ -55,7 +55,7 @@ def check_model(
         shown = ", ".join(map(str, missing[:10])) + (" ..." if len(missing) > 10 else "")
         yield Problem(
             layout.versions_dir(model.name),
-            "version-gap",
+            Rule.VERSION_GAP,
             f"versions run 1..N with no gaps; missing: {shown}",
         )
     if model.policy is not None:
@@ -63,7 +63,7 @@ def check_model(
             if stage not in stages:
                 yield Problem(
                     model.path,
-                    "unknown-stage",
+                    Rule.UNKNOWN_STAGE,
                     f"gate for {stage!r}, which is not one of the stages ({', '.join(stages)})",
                     ("policy", "gates", stage),
                     key=True,
@@ -76,7 +76,7 @@ def check_model(
         if target is None:
             yield Problem(
                 model.path,
-                "alias-target",
+                Rule.ALIAS_TARGET,
                 f"alias {alias!r} points to version {number}, which does not exist",
                 ("aliases", alias),
             )
@@ -95,7 +95,7 @@ def check_model(
         if v.stage not in stages:
             yield Problem(
                 v.path,
-                "unknown-stage",
+                Rule.UNKNOWN_STAGE,
                 f"stage {v.stage!r} is not one of the registry's stages ({', '.join(stages)})",
                 ("stage",),
             )
@@ -109,7 +109,7 @@ def check_model(
         for number in held[1:]:
             yield Problem(
                 rm.versions[number].path,
-                "single-holder",
+                Rule.SINGLE_HOLDER,
                 f"stage {stage!r} holds at most one version per model; versions "
                 f"{', '.join(map(str, held))} are all in it (archive the older ones)",
                 ("stage",),
@@ -127,7 +127,7 @@ def _check_artifact(
     if not rel.startswith(prefix):
         yield Problem(
             path,
-            "artifact-path",
+            Rule.ARTIFACT_PATH,
             f"artifact.path must be under {prefix} (the version's own folder), not {rel!r}",
             ("artifact", "path"),
         )
@@ -138,7 +138,7 @@ def _check_artifact(
         if dvc_path not in reg.snapshot.entries:
             yield Problem(
                 path,
-                "artifact-missing",
+                Rule.ARTIFACT_MISSING,
                 f"{dvc_path} does not exist; track the artifact with `dvc add` and commit the .dvc file",
                 ("artifact", "path"),
             )
@@ -147,21 +147,21 @@ def _check_artifact(
     if out.path != name:
         yield Problem(
             path,
-            "artifact-mismatch",
+            Rule.ARTIFACT_MISMATCH,
             f"{dvc_path} tracks {out.path!r}, not {name!r}",
             ("artifact", "path"),
         )
     if out.md5 != md5:
         yield Problem(
             path,
-            "artifact-mismatch",
+            Rule.ARTIFACT_MISMATCH,
             f"artifact.md5 is {md5} but {dvc_path} says {out.md5}",
             ("artifact", "md5"),
         )
     if out.size != size:
         yield Problem(
             path,
-            "artifact-mismatch",
+            Rule.ARTIFACT_MISMATCH,
             f"artifact.size is {size} but {dvc_path} says {out.size}",
             ("artifact", "size"),
         )
@@ -181,17 +181,17 @@ def _check_parents(reg: LoadedRegistry, path: str, parents: tuple[ParentRef, ...
     for i, parent in enumerate(parents):
         where = ("lineage", "parents", i)
         if not valid_name(parent.model):
-            yield Problem(path, "parent-missing", f"{parent.model!r} is not a valid model name", where)
+            yield Problem(path, Rule.PARENT_MISSING, f"{parent.model!r} is not a valid model name", where)
             continue
         rm = reg.find_model(parent.model)
         if rm is None:
-            yield Problem(path, "parent-missing", f"parent model {parent.model!r} does not exist", where)
+            yield Problem(path, Rule.PARENT_MISSING, f"parent model {parent.model!r} does not exist", where)
         elif parent.version in rm.invalid:
             continue  # the parent exists; its record's own errors say what is wrong
         elif parent.version not in rm.versions:
             yield Problem(
                 path,
-                "parent-missing",
+                Rule.PARENT_MISSING,
                 f"parent {parent.model}/{parent.version} does not exist "
                 f"({rm.name} has versions 1..{max(rm.versions, default=0)})",
                 where,
@@ -199,7 +199,7 @@ def _check_parents(reg: LoadedRegistry, path: str, parents: tuple[ParentRef, ...
         elif rm.name != parent.model:
             yield Problem(
                 path,
-                "renamed-parent",
+                Rule.RENAMED_PARENT,
                 f"parent model {parent.model!r} was renamed to {rm.name!r}",
                 where,
                 severity=WARNING,
@@ -247,7 +247,7 @@ def check_cycles(reg: LoadedRegistry) -> Iterator[Problem]:
                         chain = " -> ".join(f"{m}/{n}" for m, n in [*cycle, cycle[0]])
                         yield Problem(
                             reg.models[first[0]].versions[first[1]].path,
-                            "lineage-cycle",
+                            Rule.LINEAGE_CYCLE,
                             f"lineage.parents form a cycle: {chain}",
                             ("lineage", "parents"),
                         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import click
 
 from registry.check import check
+from registry.check.rules import CATALOGUE, text_table
 from registry.commands.output import terminal
 from registry.errors import UsageError
 from registry.problems import ERROR, Problem, format_problems, within
@@ -37,6 +39,24 @@ def registry_paths(root: Path, given: Sequence[str], cwd: Path | None = None) ->
         else:
             raise UsageError(f"{text}: outside the registry ({root})")
     return out
+
+
+def rules(fmt: str) -> int:
+    """``registry check --rules``: the catalogue, as text or JSON."""
+    if fmt in ("json", "gitlab"):
+        rows = [
+            {
+                "rule": str(rule),
+                "severity": info.severity,
+                "against_base": info.against_base,
+                "help": info.help,
+            }
+            for rule, info in CATALOGUE.items()
+        ]
+        click.echo(json.dumps(rows, indent=2))
+    else:
+        click.echo(text_table(), nl=False)
+    return 0
 
 
 def run(

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from registry import codeowners
+from registry.check.rules import Rule
 from registry.errors import RegistryError
 from registry.load import LoadedRegistry, load, printable
 from registry.problems import ERROR, WARNING, Problem, locate
@@ -80,7 +81,10 @@ def _unreadable(reg: LoadedRegistry) -> list[str]:
 def _skipped_folders(reg: LoadedRegistry) -> list[Problem]:
     return [
         Problem(
-            p.path, "codeowners", "not a valid model folder name; it got no CODEOWNERS line", severity=WARNING
+            p.path,
+            Rule.CODEOWNERS,
+            "not a valid model folder name; it got no CODEOWNERS line",
+            severity=WARNING,
         )
         for p in reg.problems
         if p.rule == "invalid-name"
