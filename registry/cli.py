@@ -482,7 +482,10 @@ def archive(
 @cli.command()
 @click.argument("model")
 @click.option("--to", "to", type=click.IntRange(min=1), metavar="N", help="The version to put back.")
-@click.option("--stage", default="production", show_default=True, help="The stage to roll back.")
+@click.option(
+    "--stage",
+    help="The stage to roll back (default: the live stage, production unless registry.yaml says otherwise).",
+)
 @click.option("--reason", help="Why; recorded in the commit's Reason trailer.")
 @_change_options
 @click.pass_context
@@ -490,13 +493,13 @@ def rollback(
     ctx: click.Context,
     model: str,
     to: int | None,
-    stage: str,
+    stage: str | None,
     reason: str | None,
     branch: str | None,
     push: bool,
     pr: bool,
 ) -> None:
-    """Put back the previous production version of MODEL, in one commit.
+    """Put back the previous holder of the live stage (production) of MODEL, in one commit.
 
     The version that held the stage before the current one (found in git's
     history), or --to N, returns to it; the current holder is archived and

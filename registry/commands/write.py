@@ -95,7 +95,7 @@ def rollback(
     root: Path,
     model: str,
     to: int | None,
-    stage: str,
+    stage: str | None,
     reason: str | None,
     branch: Branch,
     push: bool,

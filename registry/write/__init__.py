@@ -214,15 +214,22 @@ def rollback(
     model: str,
     *,
     to: int | None = None,
-    stage: str = "production",
+    stage: str | None = None,
     reason: str | None = None,
     branch: str | bool | None = None,
     push: bool = False,
 ) -> str:
-    """Put back the version that held ``stage`` before the current one (or
-    version ``to``) and archive the current one, in one commit."""
+    """Put back the version that held ``stage`` (default: the live stage,
+    ``Config.live_stage``) before the current one (or version ``to``) and
+    archive the current one, in one commit."""
     root = Path(root)
     reg, rm = _open(root, model)
+    if stage is None:
+        stage = reg.config.live_stage
+        if stage is None:
+            raise UsageError(
+                "this registry has no live stage (no single_holder, no live_stage): name one with --stage"
+            )
     if stage not in reg.config.stages:
         raise UsageError(f"{stage!r} is not a stage of this registry ({', '.join(reg.config.stages)})")
     current = {v.number for v in rm.in_stage(stage)}
