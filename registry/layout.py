@@ -30,7 +30,7 @@ POINTER_SUFFIX = ".dvc"
 KEEP_FILE = f"{MODELS_DIR}/.gitkeep"
 """What keeps an empty models/ folder in git (``registry init``)."""
 
-VERSION_FILE_RE = re.compile(r"^([1-9][0-9]{0,8})\.yaml$")
+VERSION_FILE_RE = re.compile(r"\A([1-9][0-9]{0,8})\.yaml\Z")
 """A version file's name: N.yaml, N = 1, 2, 3 ... with no leading zeros."""
 
 
