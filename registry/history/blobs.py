@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from registry import git, yamlsafe
+from registry import git, limits, yamlsafe
 
 
 class _Unreadable(Exception):
@@ -165,8 +165,9 @@ _FIRST_KEY = re.compile(rb"(?:(?:[ \t]*(?:#[^\n]*)?)\n)*([A-Za-z_][A-Za-z0-9_.-]
 def _entries(data: bytes) -> dict[bytes, bytes] | None:
     """A record's top-level entries: key -> the text of its entry. The plain
     layout (a top-level block mapping, one key per column-0 line) is cut by
-    text, in one pass; anything else is parsed whole; an invalid record gives None."""
-    if len(data) > 1_048_576:
+    text, in one pass; anything else is parsed whole. An invalid record gives
+    None, and so does one over ``limits.MAX_BYTES``, which the loader refuses too."""
+    if len(data) > limits.MAX_BYTES:
         return None
     first = _FIRST_KEY.match(data)
     if first is not None:
