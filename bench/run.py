@@ -179,18 +179,19 @@ def time_history(repo: Path, cli: str, models: list[str], runs: int) -> list[Res
     main line in one process, and as history runs it, the two halves side by
     side) and one ``git cat-file --batch`` of every record blob it reads, so
     the table shows how much of the time is git's own."""
-    from registry import git, history
+    from registry import git
+    from registry.history import diff, walk
     from registry.load import MODELS_DIR, REGISTRY_FILE
 
     cache = cache_dir(repo)
     paths = [MODELS_DIR, REGISTRY_FILE]
     log_cmd = ["git", *git.log_command("HEAD", paths, first_parent=False)]
     mainline = sh(["git", "rev-list", "--first-parent", "--reverse", "HEAD"], repo).split()
-    cut = mainline[round(len(mainline) * history._OLDER_SHARE) - 1]
+    cut = mainline[round(len(mainline) * walk._OLDER_SHARE) - 1]
     halves = [["git", *git.log_command(span, paths, first_parent=False)] for span in (cut, f"{cut}..HEAD")]
     blobs = dict.fromkeys(
         b
-        for e in git.log(repo, "HEAD", paths, first_parent=False, keep=history._is_record)
+        for e in git.log(repo, "HEAD", paths, first_parent=False, keep=diff._is_record)
         for c in e.changes
         for b in (c.old, c.new)
         if b

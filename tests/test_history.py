@@ -252,8 +252,8 @@ def test_at_before_the_first_commit_is_an_error(empty_repo: RegistryBuilder) -> 
 def test_two_processes_find_the_same_events_as_one(
     reg: RegistryBuilder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from registry import history
     from registry.cache import ParseCache
+    from registry.history import walk as history
 
     with as_person("Alice", "alice@example.com"):
         write.promote(reg.root, "fraud-detector", 3, "production", reason="r", branch="pr-1")
@@ -327,7 +327,7 @@ def test_a_registry_yaml_that_spells_out_the_defaults_sets_no_policy(empty_repo:
 
 def test_an_event_made_from_a_row_equals_the_one_its_constructor_makes() -> None:
     from registry import git
-    from registry.history import _event
+    from registry.history.rows import _event
 
     alice, bob = ("Alice", "a@example.com", 5, "+0100"), ("Bob", "b@example.com", 6, "-0800")
     row = ("alias_moved", "m", 3, {"alias": "champion", "from": 2, "to": 3}, "c1", alice, alice, 7, 12, "m1")

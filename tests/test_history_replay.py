@@ -193,7 +193,7 @@ def test_cutting_entries_by_text_agrees_with_parsing_the_whole_record(
     doc: dict[str, Any], style: bool | None, preamble: str
 ) -> None:
     from registry import yamlsafe
-    from registry.history import _entries, _Records, _same
+    from registry.history.blobs import _entries, _Records, _same
 
     data = (preamble + yaml.safe_dump(doc, default_flow_style=style, allow_unicode=True, width=20)).encode()
     whole = yamlsafe.load(data)

@@ -349,8 +349,10 @@ from registry.git.log import (
     LogEntry as LogEntry,
     Person as Person,
     commit_at as commit_at,
+    file_at as file_at,
     history_view as history_view,
     log as log,
     log_command as log_command,
+    mainline_roots as mainline_roots,
     parents as parents,
 )

@@ -69,6 +69,17 @@ def parents(root: Path, rev: str) -> dict[str, tuple[str, ...]]:
     return out
 
 
+def mainline_roots(root: Path, rev: str) -> list[str]:
+    """The commits of ``rev``'s main line (first parents) that have no parent
+    shown: its first commit, or in a shallow clone the boundary it starts at."""
+    return run(["rev-list", "--first-parent", "--max-parents=0", rev, "--"], root).decode().split()
+
+
+def file_at(root: Path, commit: str, path: str) -> bytes:
+    """The contents of ``path`` in ``commit``'s tree; GitError when it has none."""
+    return run(["cat-file", "blob", f"{commit}:{path}"], root)
+
+
 class HistoryView(NamedTuple):
     """What, beyond commit ids, decides which parents and contents git
     shows for a commit."""
