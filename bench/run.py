@@ -181,7 +181,7 @@ def time_history(repo: Path, cli: str, models: list[str], runs: int) -> list[Res
     the table shows how much of the time is git's own."""
     from registry import git
     from registry.history import diff, walk
-    from registry.load import MODELS_DIR, REGISTRY_FILE
+    from registry.layout import MODELS_DIR, REGISTRY_FILE
 
     cache = cache_dir(repo)
     paths = [MODELS_DIR, REGISTRY_FILE]
