@@ -11,7 +11,7 @@ from typing import Any
 
 from registry.history import Event
 from registry.records import Lineage, Version
-from registry.site.render import SiteData
+from registry.site.context import SiteData
 
 
 def collect(root: Path, rev: str | None = None, known: dict[Any, Any] | None = None) -> SiteData:

@@ -12,9 +12,9 @@ from typing import Any
 
 from registry.site import collect
 from registry.site.jobs import PageMemo
-from registry.site.render import build, by_search, splice, unsplice, write
-
-ASSETS = ("assets/registry.css", "assets/registry.js")
+from registry.site.pages.assets import FILES as ASSETS
+from registry.site.render import build, write
+from registry.site.splicing import by_search, splice, unsplice
 
 
 def _not_the_dirty_warning(record: logging.LogRecord) -> bool:
