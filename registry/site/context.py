@@ -12,6 +12,7 @@ from registry.load import LoadedRegistry
 from registry.site.jobs import Job, PageMemo, render_all
 from registry.site.links import Pages
 from registry.site.rows import EventRows
+from registry.site.stages import stage_fills
 
 if TYPE_CHECKING:
     from registry.site.keys import Inputs
@@ -47,6 +48,8 @@ class Build:
             if e.model is not None:
                 self.by_model.setdefault(names.get(e.model, e.model), []).append(e)
         self.event_rows = EventRows(links, self.models, names, reg.config.forge)
+        self.fills = stage_fills(reg.config)
+        """The colour of each stage, for the drawings."""
         self.memo = memo
         self.keys = keys
         self.model_keys: dict[str, bytes | None] = {}

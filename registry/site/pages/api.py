@@ -12,13 +12,13 @@ from registry.views import model_summary, model_view, version_view
 
 
 def add(site: Build) -> None:
-    models = site.models
-    site.out["api/models.json"] = compact([model_summary(rm) for rm in models.values()])
+    models, live = site.models, site.config.live_stage
+    site.out["api/models.json"] = compact([model_summary(rm, live) for rm in models.values()])
     for rm in models.values():
         key = site.model_keys.get(rm.name)
         path = f"api/models/{rm.name}.json"
         if not site.kept(path, key):
-            site.out[path] = compact(model_view(rm))
+            site.out[path] = compact(model_view(rm, live))
         for v in rm.versions.values():
             path = f"api/models/{rm.name}/{v.number}.json"
             if not site.kept(path, key):

@@ -1,4 +1,4 @@
-"""The catalog's home (counts by stage, what is in production, recent
+"""The catalog's home (counts by stage, what is in the live stage, recent
 activity) and the models index: one summary of each model serves both."""
 
 from __future__ import annotations
@@ -26,26 +26,28 @@ def add(site: Build) -> None:
         n_models=len(models),
         n_versions=sum(len(rm.versions) for rm in models.values()),
         models=summaries,
+        live_stage=config.live_stage,
+        live_alias=config.live_alias,
         recent=site.event_rows("index.md", list(reversed(events[-RECENT:]))),
         activity_href=site.links.href("index.md", "activity/index.md"),
     )
-    site.render("models.md.j2", "models/index.md", models=summaries)
+    site.render("models.md.j2", "models/index.md", models=summaries, live_stage=config.live_stage)
 
 
 def _summary(site: Build, rm: RegisteredModel) -> dict[str, Any]:
     links, config = site.links, site.config
     found = site.events_of(rm.name)
-    prod = rm.in_stage("production") if "production" in config.stages else []
+    live = rm.in_stage(config.live_stage) if config.live_stage is not None else []
     latest = rm.latest()
-    key_name, key_value = key_metric(config, rm, prod[0] if prod else latest)
+    key_name, key_value = key_metric(config, rm, live[0] if live else latest)
     return {
         "name": rm.name,
         "href": links.href("models/index.md", model_page(rm.name)),
         "home_href": links.href("index.md", model_page(rm.name)),
         "owners": list(rm.model.owners),
         "tags": dict(rm.model.tags),
-        "production": [v.number for v in prod],
-        "champion": rm.model.aliases.get("champion"),
+        "live": [v.number for v in live],
+        "live_alias_version": rm.model.aliases.get(config.live_alias),
         "latest": latest.number if latest else None,
         "versions": len(rm.versions),
         "key_metric": key_name,
@@ -56,10 +58,11 @@ def _summary(site: Build, rm: RegisteredModel) -> dict[str, Any]:
 
 
 def key_metric(config: Config, rm: RegisteredModel, v: Version | None) -> tuple[str | None, float | None]:
-    """The metric a model is judged by: the first of its production gate, or its first metric."""
+    """The metric a model is judged by: the first of its live stage's gate, or its first metric."""
     if v is None:
         return None, None
-    gate = config.policy_for(rm.model).gates.get("production")
+    live = config.live_stage
+    gate = config.policy_for(rm.model).gates.get(live) if live is not None else None
     names = list(gate.metrics) if gate is not None else []
     names += sorted(v.metrics)
     for name in names:

@@ -4,6 +4,7 @@ models built on other models."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from registry import lineage
@@ -37,7 +38,7 @@ def add_model(site: Build, rm: RegisteredModel) -> None:
         "lineage_model.md.j2",
         page,
         rm=rm,
-        svg=_drawing(sub, site.links, page, focus=mine),
+        svg=_drawing(sub, site.links, page, focus=mine, fills=site.fills),
         model_href=site.links.href(page, model_page(rm.name)),
         upstream=_neighbours(sub, mine, up=True),
         downstream=_neighbours(sub, mine, up=False),
@@ -84,14 +85,14 @@ def add_index(site: Build) -> None:
     )
 
 
-def _drawing(sub: Graph, links: Pages, page: str, focus: set[str]) -> str:
+def _drawing(sub: Graph, links: Pages, page: str, focus: set[str], fills: Mapping[str, str]) -> str:
     """The graph as SVG, each version linked to its section of its model's page."""
     href = {
         node_id: links.href(page, model_page(str(n.attrs["model"])), f"version-{n.attrs['version']}")
         for node_id, n in sub.nodes.items()
         if n.kind == "version" and not n.attrs.get("missing")
     }
-    return svg.lineage_svg(sub, href=href, focus=focus)
+    return svg.lineage_svg(sub, href=href, focus=focus, fills=fills)
 
 
 def _neighbours(sub: Graph, mine: set[str], *, up: bool) -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Mapping
 from typing import Any
 
 from registry.records import RegisteredModel, Version
@@ -40,7 +41,7 @@ def add(site: Build, rm: RegisteredModel) -> None:
             (s, [v.number for v in sorted(rm.versions.values(), key=lambda v: -v.number) if v.stage == s])
             for s in site.config.stages
         ],
-        charts=_charts(rm),
+        charts=_charts(rm, site.fills),
         history=history,
         lineage_href=links.href(page, lineage_page(rm.name)),
         index_href=links.href(page, "models/index.md"),
@@ -71,7 +72,7 @@ def _version(
     }
 
 
-def _charts(rm: RegisteredModel) -> list[str]:
+def _charts(rm: RegisteredModel, fills: Mapping[str, str]) -> list[str]:
     """Trends of the metrics most versions have (at least two), at most ``TREND_METRICS``."""
     counts = Counter(name for v in rm.versions.values() for name in v.metrics)
     shown = [name for name, n in counts.most_common() if n >= 2][:TREND_METRICS]
@@ -82,5 +83,5 @@ def _charts(rm: RegisteredModel) -> list[str]:
             for n in sorted(rm.versions)
             if name in rm.versions[n].metrics
         ]
-        charts.append(svg.trend_svg(name, points))
+        charts.append(svg.trend_svg(name, points, fills=fills))
     return charts
