@@ -353,4 +353,5 @@ from registry.git.log import (
     log as log,
     log_command as log_command,
     parents as parents,
+    paths_of as paths_of,
 )
