@@ -37,16 +37,14 @@ class Build:
     def __init__(self, data: SiteData, links: Pages, memo: PageMemo | None, keys: Inputs | None) -> None:
         reg = data.reg
         self.data = data
-        self.reg = reg
         self.config = reg.config
         self.links = links
         self.models = dict(sorted(reg.models.items()))
         names = {old: rm.name for rm in self.models.values() for old in (rm.name, *rm.model.former_names)}
-        self.by_model: dict[str, list[Event]] = {}
-        """Each model's events, oldest first, under the name it has now."""
+        self._by_model: dict[str, list[Event]] = {}  # each model's events, under the name it has now
         for e in data.events:
             if e.model is not None:
-                self.by_model.setdefault(names.get(e.model, e.model), []).append(e)
+                self._by_model.setdefault(names.get(e.model, e.model), []).append(e)
         self.event_rows = EventRows(links, self.models, names, reg.config.forge)
         self.fills = stage_fills(reg.config)
         """The colour of each stage, for the drawings."""
@@ -75,11 +73,13 @@ class Build:
         self._jobs.append((template, page, values))
 
     def render_all(self, env: Any) -> None:
+        """Render every page asked for, in one batch (``jobs.render_all``)."""
         for (_template, page, _values), text in zip(self._jobs, render_all(env, self._jobs), strict=True):
             self.out[page] = text
 
     def events_of(self, name: str) -> list[Event]:
-        return self.by_model.get(name, [])
+        """A model's events, oldest first, those of its former names too."""
+        return self._by_model.get(name, [])
 
     def remember(self) -> None:
         """Leave what the next build under ``serve`` keeps."""
