@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class RegistryError(Exception):
     """A problem the user can fix: exit 1 with a one-line message."""
@@ -27,3 +29,17 @@ class GitError(RegistryError):
         self.code = code
         self.stderr = stderr
         super().__init__(f"{' '.join(cmd)} failed (exit {code}): {stderr}")
+
+    def __reduce__(self) -> tuple[Any, ...]:  # as raised in a forked process, rebuilt in this one
+        return type(self), (self.cmd, self.code, self.stderr)
+
+
+class UnreadableObject(GitError):
+    """git could not read an object the registry needs: it is missing or damaged."""
+
+    def __init__(self, cmd: list[str], code: int, stderr: str, object_id: str) -> None:
+        self.object_id = object_id
+        super().__init__(cmd, code, stderr)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return type(self), (self.cmd, self.code, self.stderr, self.object_id)

@@ -9,7 +9,10 @@ import json
 from datetime import UTC
 from typing import Any
 
-from registry.records import RegisteredModel, Version
+from registry.records import Config, RegisteredModel, Version
+
+DEFAULT_LIVE_STAGE = Config().live_stage
+"""The live stage of a registry.yaml that names none (the first single-holder stage)."""
 
 
 def version_view(rm: RegisteredModel, v: Version) -> dict[str, Any]:
@@ -25,8 +28,11 @@ def version_view(rm: RegisteredModel, v: Version) -> dict[str, Any]:
     }
 
 
-def model_summary(rm: RegisteredModel) -> dict[str, Any]:
-    production = [v.number for v in rm.versions.values() if v.stage == "production"]
+def model_summary(rm: RegisteredModel, live_stage: str | None = DEFAULT_LIVE_STAGE) -> dict[str, Any]:
+    """A model in brief. ``production`` lists its versions in the live stage
+    (``live_stage``, the registry's ``Config.live_stage``), whatever that stage
+    is called: programs read the key by that name. No live stage, no versions."""
+    production = [v.number for v in rm.versions.values() if v.stage == live_stage] if live_stage else []
     latest = rm.latest()
     return {
         "name": rm.name,
@@ -42,8 +48,8 @@ def model_summary(rm: RegisteredModel) -> dict[str, Any]:
     }
 
 
-def model_view(rm: RegisteredModel) -> dict[str, Any]:
-    out = model_summary(rm)
+def model_view(rm: RegisteredModel, live_stage: str | None = DEFAULT_LIVE_STAGE) -> dict[str, Any]:
+    out = model_summary(rm, live_stage)
     if rm.model.raw.get("policy") is not None:
         out["policy"] = rm.model.raw["policy"]
     out["versions"] = [version_view(rm, v) for v in rm.versions.values()]

@@ -227,6 +227,33 @@ def test_the_plugin_also_runs_under_properdocs(tmp_path: Path) -> None:
     assert (out / "api/models/fraud-detector/3.json").is_file()
 
 
+@pytest.mark.parametrize("engine", ["mkdocs", "properdocs"])
+def test_a_record_git_cannot_read_stops_the_build_with_its_path_not_a_traceback(
+    reg: RegistryBuilder, tmp_path: Path, engine: str
+) -> None:
+    """A record's blob gone from .git/objects: the history cannot be read, so
+    the plugin stops the build with a PluginError that names the record."""
+    import subprocess
+    import sys
+
+    record = "models/fraud-detector/versions/2.yaml"
+    blob = reg.git("rev-parse", f"HEAD:{record}").strip()
+    (reg.root / ".git" / "objects" / blob[:2] / blob[2:]).unlink()
+    shutil.copy(ROOT / "mkdocs.yml", reg.root / "mkdocs.yml")
+    (reg.root / "docs").mkdir()
+    proc = subprocess.run(
+        [sys.executable, "-P", "-m", engine, "build", "-f", "mkdocs.yml", "-d", str(tmp_path / "site")],
+        cwd=reg.root,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    output = proc.stdout + proc.stderr
+    assert proc.returncode == 1, output
+    assert re.search(rf"ERROR +- +registry: {re.escape(record)}: git cannot read .*{blob}", output), output
+    assert "Aborted with a BuildError!" in output and "Traceback" not in output
+
+
 def test_forge_links_for_github_and_gitlab() -> None:
     from registry.site.render import _forge_links
 

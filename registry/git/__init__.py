@@ -355,4 +355,5 @@ from registry.git.log import (
     log_command as log_command,
     mainline_roots as mainline_roots,
     parents as parents,
+    paths_of as paths_of,
 )

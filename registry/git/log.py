@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import NamedTuple
 
-from registry.errors import GitError
+from registry.errors import GitError, UnreadableObject
 from registry.git import _bulk, _started, run
 from registry.when import commit_time
 
@@ -211,6 +211,27 @@ def log_command(rev: str, paths: list[str], *, first_parent: bool = True, revers
     return [*cmd, rev, "--", *paths]
 
 
+def paths_of(root: Path, blob: str, rev: str = "HEAD") -> list[str]:
+    """The paths at which commits of ``rev``'s history wrote ``blob``, newest
+    first: what a missing or damaged object was. git finds them in the trees,
+    without reading the blob."""
+    cmd = ["log", "-z", "--raw", "--no-abbrev", "--no-renames", "--format="]
+    out = run([*cmd, f"--find-object={blob}", rev, "--"], root)
+    tokens = out.split(b"\0")
+    found: list[str] = []
+    i = 0
+    while i + 1 < len(tokens):  # ":<modes> <old> <new> <status>", then the path
+        meta = tokens[i].lstrip(b"\n")
+        if meta[:1] != b":":
+            i += 1
+            continue
+        path = tokens[i + 1].decode("utf-8", "surrogateescape")
+        i += 2
+        if blob.encode() in meta.split()[2:4] and path not in found:
+            found.append(path)
+    return found
+
+
 class CatFile:
     """Reads many blobs, each batch with one ``git cat-file --batch --buffer``.
 
@@ -250,8 +271,8 @@ class CatFile:
             parts = data[at:end].split() if end >= 0 else []
             if len(parts) != 3:
                 header = data[at:end] if end >= 0 else b"(nothing)"
-                raise GitError(
-                    ["git", *self._args], 128, f"cannot read object {obj}: {header.decode().strip()}"
+                raise UnreadableObject(
+                    ["git", *self._args], 128, f"cannot read object {obj}: {header.decode().strip()}", obj
                 )
             size = int(parts[2])
             result[obj] = data[end + 1 : end + 1 + size]

@@ -9,9 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from registry.errors import RegistryError, UnreadableObject
 from registry.history import Event
 from registry.records import Lineage, Version
-from registry.site.render import SiteData
+from registry.site.context import SiteData
 
 
 def collect(root: Path, rev: str | None = None, known: dict[Any, Any] | None = None) -> SiteData:
@@ -21,7 +22,6 @@ def collect(root: Path, rev: str | None = None, known: dict[Any, Any] | None = N
     HEAD stays the same commit, and each version's lineage by its file's git
     hash, so a rebuild after an edit reads only what changed."""
     from registry import git, lineage
-    from registry.history import events
     from registry.load import load
 
     reg = load(root, rev)
@@ -30,7 +30,7 @@ def collect(root: Path, rev: str | None = None, known: dict[Any, Any] | None = N
     history_key = ("history", head)
     found: list[Event] | None = known.get(history_key) if rev is None else None
     if found is None:
-        found = events(root, rev or "HEAD") if head else []
+        found = _events(root, rev or "HEAD") if head else []
     now: dict[Any, Any] = {history_key: found}
 
     def lineage_of(v: Version) -> Lineage:
@@ -45,6 +45,25 @@ def collect(root: Path, rev: str | None = None, known: dict[Any, Any] | None = N
     known.clear()
     known.update(now)
     return SiteData(reg, found, graph)
+
+
+def _events(root: Path, rev: str) -> list[Event]:
+    """The history of ``rev``; when git cannot read a record's blob, an error
+    that names the record (the file whose history cannot be shown)."""
+    from registry import git
+    from registry.history import events
+
+    try:
+        return events(root, rev)
+    except UnreadableObject as exc:
+        paths = git.paths_of(root, exc.object_id, rev)
+        if not paths:
+            raise
+        raise RegistryError(
+            f"{paths[0]}: git cannot read one of this file's versions in history "
+            f"(object {exc.object_id} is missing or damaged). `git fsck --full` lists what "
+            "the repository has lost; fetching from a clone that still has it restores it"
+        ) from exc
 
 
 def generate(root: Path, out: Path, *, rev: str | None = None, directory_urls: bool = False) -> int:

@@ -3,7 +3,6 @@ many (``forked.both``), and what ``registry serve`` keeps between builds."""
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from typing import Any
 
@@ -36,15 +35,6 @@ def render_all(env: Any, jobs: Sequence[Job]) -> list[str]:
         lambda: [_render_one(env, job) for job in jobs[half:]],
     )
     return first + second
-
-
-def templates_digest(env: Any) -> bytes:
-    """Every template's source as the loader finds it now (overrides included)."""
-    h = hashlib.blake2b(digest_size=32)
-    for name in sorted(env.list_templates()):
-        source, _filename, _uptodate = env.loader.get_source(env, name)
-        h.update(name.encode() + b"\0" + source.encode() + b"\0")
-    return h.digest()
 
 
 def _render_one(env: Any, job: Job) -> str:

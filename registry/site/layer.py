@@ -10,11 +10,12 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from registry.errors import RegistryError
 from registry.site import collect
 from registry.site.jobs import PageMemo
-from registry.site.render import build, by_search, splice, unsplice, write
-
-ASSETS = ("assets/registry.css", "assets/registry.js")
+from registry.site.pages.assets import FILES as ASSETS
+from registry.site.render import build, write
+from registry.site.splicing import by_search, splice, unsplice
 
 
 def _not_the_dirty_warning(record: logging.LogRecord) -> bool:
@@ -25,6 +26,7 @@ class RegistryLayer:
     config: Any
     file_class: Any  # the engine's File
     not_in_nav: Any  # its InclusionLevel.NOT_IN_NAV: generated pages are reached by links, not the nav
+    plugin_error: type[Exception]  # its PluginError: the engine reports it as one line, not a traceback
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Having this hook keeps one plugin object for a whole ``serve``: it
@@ -47,14 +49,17 @@ class RegistryLayer:
         base = Path(config.config_file_path or ".").resolve().parent
         option = self.config.registry
         self._root = (base / option).resolve() if option else base
-        files = build(
-            collect(
-                self._root, known=getattr(self, "_known", None) if getattr(self, "_memo", None) else None
-            ),
-            directory_urls=config.use_directory_urls,
-            overrides=self._root / "site_templates",
-            memo=getattr(self, "_memo", None),
-        )
+        try:
+            files = build(
+                collect(
+                    self._root, known=getattr(self, "_known", None) if getattr(self, "_memo", None) else None
+                ),
+                directory_urls=config.use_directory_urls,
+                overrides=self._root / "site_templates",
+                memo=getattr(self, "_memo", None),
+            )
+        except RegistryError as exc:  # its message names the file it is about, where that is known
+            raise self.plugin_error(f"registry: {exc}") from exc
         self._segments: dict[str, tuple[dict[int, str], dict[int, str]]] = {}
         self._pages = dict(files)  # as rendered: what tells whether a page changed
         for path, content in files.items():

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, InclusionLevel
 
@@ -25,3 +26,4 @@ class RegistryPluginConfig(Config):
 class RegistryPlugin(RegistryLayer, BasePlugin[RegistryPluginConfig]):
     file_class = File
     not_in_nav = InclusionLevel.NOT_IN_NAV
+    plugin_error = PluginError

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from properdocs.config import config_options
 from properdocs.config.base import Config
+from properdocs.exceptions import PluginError
 from properdocs.plugins import BasePlugin
 from properdocs.structure.files import File, InclusionLevel
 
@@ -17,3 +18,4 @@ class RegistryPluginConfig(Config):
 class RegistryPlugin(RegistryLayer, BasePlugin[RegistryPluginConfig]):
     file_class = File
     not_in_nav = InclusionLevel.NOT_IN_NAV
+    plugin_error = PluginError

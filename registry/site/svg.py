@@ -2,22 +2,18 @@
 
 No script and no network at view time; every piece of text is XML-escaped.
 Colours come from CSS variables of the theme where they can, so the
-drawings follow light and dark palettes.
+drawings follow light and dark palettes; a version is filled with its
+stage's colour (``fills``, from ``stages.stage_fills``).
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from xml.sax.saxutils import escape
 
 from registry.lineage import Graph
-
-_STAGE_FILL = {
-    "production": "#2e7d32",
-    "staging": "#1565c0",
-    "archived": "#757575",
-    "none": "#6d4c41",
-}
+from registry.site.stages import UNKNOWN_FILL
 
 
 def _text(value: object) -> str:
@@ -28,11 +24,18 @@ def _clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "\u2026"
 
 
-def lineage_svg(graph: Graph, *, href: dict[str, str] | None = None, focus: set[str] | None = None) -> str:
+def lineage_svg(
+    graph: Graph,
+    *,
+    href: dict[str, str] | None = None,
+    focus: set[str] | None = None,
+    fills: Mapping[str, str] | None = None,
+) -> str:
     """The graph laid out in columns: datasets and code first, then versions by
     depth of their parent chains. ``href`` links nodes to pages."""
     href = href or {}
     focus = focus or set()
+    fills = fills or {}
     parents: dict[str, list[str]] = {}
     for e in graph.edges:
         parents.setdefault(e.target, []).append(e.source)
@@ -87,7 +90,7 @@ def lineage_svg(graph: Graph, *, href: dict[str, str] | None = None, focus: set[
     for node_id, node in graph.nodes.items():
         x, y = pos[node_id]
         stage = str(node.attrs.get("stage") or "")
-        fill = _STAGE_FILL.get(stage, "#455a64") if node.kind == "version" else "none"
+        fill = fills.get(stage, UNKNOWN_FILL) if node.kind == "version" else "none"
         stroke = "currentColor"
         text_fill = "#ffffff" if node.kind == "version" else "currentColor"
         weight = ' font-weight="bold"' if node_id in focus else ""
@@ -115,8 +118,11 @@ def lineage_svg(graph: Graph, *, href: dict[str, str] | None = None, focus: set[
     return "".join(out)
 
 
-def trend_svg(name: str, points: list[tuple[int, float, str]]) -> str:
+def trend_svg(
+    name: str, points: list[tuple[int, float, str]], *, fills: Mapping[str, str] | None = None
+) -> str:
     """One metric across versions: (version, value, stage) points, oldest first."""
+    fills = fills or {}
     width, height, left, right, top, bottom = 320, 150, 46, 12, 22, 26
     if not points:
         return ""
@@ -149,7 +155,7 @@ def trend_svg(name: str, points: list[tuple[int, float, str]]) -> str:
     ]
     every = max(1, math.ceil(len(points) / 10))  # at most ten version labels under the axis
     for i, (n, v, stage) in enumerate(points):
-        fill = _STAGE_FILL.get(stage, "#455a64")
+        fill = fills.get(stage, UNKNOWN_FILL)
         out.append(
             f'<circle cx="{x(n):.1f}" cy="{y(v):.1f}" r="4" fill="{fill}"><title>v{n}: {_text(f"{v:.6g}")} ({_text(stage)})</title></circle>'
         )
