@@ -115,3 +115,17 @@ def test_without_a_live_stage_nothing_shows_one(renamed: RegistryBuilder, tmp_pa
         "stage-prod, .registry-column.stage-prod h4 { background: #1565c0; }"
         in (out / "assets/registry.css").read_text()
     )  # prod is now a stage like any other
+
+
+def test_rollback_and_show_use_the_live_stage(renamed: RegistryBuilder) -> None:
+    """No --stage: rollback puts back the previous holder of prod, and show's
+    JSON fills its production key from prod."""
+    shown = json.loads(cli(renamed.root, "show", "scorer", "--json").stdout)
+    assert shown["production"] == [2]
+    # v3 goes to prod (v2 retired), then rollback returns v2 to prod
+    proc = cli(renamed.root, "promote", "scorer", "3", "prod")
+    assert proc.returncode == 0, proc.stderr
+    proc = cli(renamed.root, "rollback", "scorer", "--to", "2")
+    assert proc.returncode == 0, proc.stderr
+    assert "stage: prod" in renamed.read("models/scorer/versions/2.yaml")
+    assert "stage: retired" in renamed.read("models/scorer/versions/3.yaml")

@@ -95,11 +95,12 @@ def render_model(rm: RegisteredModel) -> str:
 
 def run(root: Path, ref_text: str, *, rev: str | None, as_json: bool) -> int:
     ref = parse_ref(ref_text)
-    rm, version = resolve(load_for(root, ref, rev), ref)
+    reg = load_for(root, ref, rev)
+    rm, version = resolve(reg, ref)
     if rm.name != ref.model:
         click.echo(f"note: model {ref.model!r} was renamed to {rm.name!r}", err=True)
     if version is None:
-        click.echo(dumps(model_view(rm)) if as_json else terminal(render_model(rm)))
+        click.echo(dumps(model_view(rm, reg.config.live_stage)) if as_json else terminal(render_model(rm)))
     else:
         click.echo(dumps(version_view(rm, version)) if as_json else terminal(render_version(rm, version)))
     return 0

@@ -48,6 +48,9 @@ def _summary(site: Build, rm: RegisteredModel) -> dict[str, Any]:
         "tags": dict(rm.model.tags),
         "live": [v.number for v in live],
         "live_alias_version": rm.model.aliases.get(config.live_alias),
+        # the names templates overridden before the live stage was configurable use
+        "production": [v.number for v in live],
+        "champion": rm.model.aliases.get(config.live_alias),
         "latest": latest.number if latest else None,
         "versions": len(rm.versions),
         "key_metric": key_name,
