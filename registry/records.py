@@ -20,7 +20,8 @@ from typing import Any, ClassVar
 
 from registry.limits import EARLIEST, LATEST
 
-NAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
+NAME_RE = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
+"""A model name, matched whole (``fullmatch``: a trailing newline is no part of a name)."""
 
 DEFAULT_STAGES = ("none", "staging", "production", "archived")
 DEFAULT_TRANSITIONS: Mapping[str, tuple[str, ...]] = {
@@ -46,8 +47,8 @@ _DEVICES = frozenset(
 def name_problem(name: str) -> str | None:
     """Why ``name`` cannot name a model (its folder), or None: the one rule,
     for check, register, rename and every reference."""
-    if not NAME_RE.match(name):
-        return f"must match {NAME_RE.pattern}"
+    if not NAME_RE.fullmatch(name):
+        return f"must match ^{NAME_RE.pattern}$"
     if name.endswith("."):
         return "must not end with '.': Windows drops it, so the folder could not be checked out there"
     if name.split(".", 1)[0].lower() in _DEVICES:
@@ -59,7 +60,7 @@ def name_problem(name: str) -> str | None:
 
 
 def valid_name(name: str) -> bool:
-    return NAME_RE.match(name) is not None and name_problem(name) is None
+    return NAME_RE.fullmatch(name) is not None and name_problem(name) is None
 
 
 def parse_time(text: str) -> datetime:

@@ -16,8 +16,8 @@ from registry.errors import NotFound, UsageError
 from registry.load import LoadedRegistry, load
 from registry.records import RegisteredModel, Version, valid_name
 
-ALIAS_RE = re.compile(r"^[a-z][a-z0-9_-]{0,63}$")
-_STAGE_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,31}$")
+ALIAS_RE = re.compile(r"\A[a-z][a-z0-9_-]{0,63}\Z")
+_STAGE_RE = re.compile(r"\A[A-Za-z][A-Za-z0-9_-]{0,31}\Z")
 
 
 @dataclass(frozen=True)

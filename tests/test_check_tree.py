@@ -372,3 +372,12 @@ def test_nan_metric_is_refused_so_json_output_stays_valid(reg: RegistryBuilder) 
     problems = [p for p in reg.check() if p.path == V3]
     assert [(p.rule, p.line) for p in problems] == [("number-range", 6)]
     assert ".nan is not a finite number" in problems[0].message
+
+
+def test_a_folder_name_with_a_trailing_newline_is_no_model_name(reg: RegistryBuilder) -> None:
+    """Names match whole: 'x\\n' is not the name x, and no path is built from it."""
+    reg.write("models/scorer\n/model.yaml", "{}\n")
+    reg.write("models/scorer\n/versions/1.yaml", reg.read(V2))
+    rules = {(p.rule, p.path) for p in reg.check()}
+    assert ("invalid-name", "models/scorer\\n") in rules
+    assert not any(p.startswith("models/scorer\n") for _, p in rules)
