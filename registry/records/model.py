@@ -1,0 +1,64 @@
+"""A registered model: its record and, once loaded, its versions."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from registry.records.policy import Policy
+from registry.records.version import Version
+
+
+@dataclass(frozen=True)
+class Model:
+    """A registered model: ``models/<name>/model.yaml``."""
+
+    name: str
+    path: str
+    description: str
+    owners: tuple[str, ...]
+    tags: Mapping[str, str]
+    aliases: Mapping[str, int]
+    former_names: tuple[str, ...]
+    policy: Policy | None
+    raw: Mapping[str, Any] = field(repr=False, compare=False)
+
+    @classmethod
+    def from_dict(cls, name: str, path: str, raw: Mapping[str, Any]) -> Model:
+        pol = raw.get("policy")
+        return cls(
+            name=name,
+            path=path,
+            description=raw.get("description") or "",
+            owners=tuple(raw.get("owners") or ()),
+            tags=dict(raw.get("tags") or {}),
+            aliases=dict(raw.get("aliases") or {}),
+            former_names=tuple(raw.get("former_names") or ()),
+            policy=Policy.from_dict(pol) if pol is not None else None,
+            raw=raw,
+        )
+
+
+@dataclass(frozen=True)
+class RegisteredModel:
+    """A model with its versions, as loaded from one snapshot of the tree."""
+
+    model: Model
+    versions: Mapping[int, Version]
+    invalid: frozenset[int] = frozenset()
+    """Numbers of version records that exist but could not be read: they are
+    not in ``versions``, and rules about other records do not call them missing."""
+
+    @property
+    def name(self) -> str:
+        return self.model.name
+
+    def latest(self) -> Version | None:
+        return self.versions[max(self.versions)] if self.versions else None
+
+    def in_stage(self, stage: str) -> list[Version]:
+        return [v for _, v in sorted(self.versions.items()) if v.stage == stage]
+
+    def aliases_of(self, number: int) -> list[str]:
+        return sorted(a for a, n in self.model.aliases.items() if n == number)

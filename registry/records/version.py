@@ -1,0 +1,207 @@
+"""One model version and its parts: lineage, artifact, the facts the checker caches."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from registry.records.times import parse_time
+
+Scalar = str | int | float | bool | None
+
+
+@dataclass(frozen=True)
+class CodeRef:
+    repo: str | None = None
+    commit: str | None = None
+    path: str | None = None
+
+
+@dataclass(frozen=True)
+class DataRef:
+    name: str | None = None
+    path: str | None = None
+    md5: str | None = None
+    version: str | None = None
+
+
+@dataclass(frozen=True)
+class RunRef:
+    id: str | None = None
+    uri: str | None = None
+
+
+@dataclass(frozen=True, order=True)
+class ParentRef:
+    model: str
+    version: int
+
+
+@dataclass(frozen=True)
+class Lineage:
+    code: CodeRef | None = None
+    data: tuple[DataRef, ...] = ()
+    run: RunRef | None = None
+    parents: tuple[ParentRef, ...] = ()
+
+    @classmethod
+    def from_dict(cls, raw: Mapping[str, Any] | None) -> Lineage:
+        if not raw:
+            return cls()
+        code = raw.get("code")
+        run = raw.get("run")
+        return cls(
+            code=CodeRef(**code) if code else None,
+            data=tuple(DataRef(**d) for d in raw.get("data") or ()),
+            run=RunRef(**run) if run else None,
+            parents=tuple(ParentRef(p["model"], p["version"]) for p in raw.get("parents") or ()),
+        )
+
+
+# -- versions --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Artifact:
+    path: str
+    md5: str
+    size: int
+
+
+VersionFacts = tuple[str, str, str, int, tuple[tuple[str, int], ...]]
+"""What the cross-file rules need of a version, cached per blob:
+(stage, artifact path, artifact md5, artifact size, ((parent model, parent version), ...))."""
+
+
+def version_facts(raw: Mapping[str, Any]) -> VersionFacts:
+    art = raw["artifact"]
+    parents = (raw.get("lineage") or {}).get("parents") or ()
+    return (
+        raw["stage"],
+        art["path"],
+        art["md5"],
+        art["size"],
+        tuple((p["model"], p["version"]) for p in parents),
+    )
+
+
+class Version:
+    """One model version: ``models/<model>/versions/<number>.yaml``.
+
+    Immutable. The facts the checker needs for every version (stage,
+    artifact, parents) are held directly; the rest of the record is read on
+    first use from ``fetch`` (the parse cache), so checking 20,000 versions
+    does not rebuild 20,000 full records.
+    """
+
+    __slots__ = ("_fetch", "_lazy", "artifact", "model", "number", "parents", "path", "stage")
+
+    model: str
+    number: int
+    path: str
+    stage: str
+    artifact: Artifact
+    parents: tuple[ParentRef, ...]
+    _fetch: Callable[[], Mapping[str, Any]]
+    _lazy: dict[str, Any]
+
+    def __init__(
+        self,
+        model: str,
+        number: int,
+        path: str,
+        facts: VersionFacts,
+        fetch: Callable[[], Mapping[str, Any]],
+    ) -> None:
+        stage, art_path, md5, size, parents = facts
+        init = object.__setattr__
+        init(self, "model", model)
+        init(self, "number", number)
+        init(self, "path", path)
+        init(self, "stage", stage)
+        init(self, "artifact", Artifact(art_path, md5, size))
+        init(self, "parents", tuple(ParentRef(m, n) for m, n in parents))
+        init(self, "_fetch", fetch)
+        init(self, "_lazy", {})
+
+    @classmethod
+    def from_dict(cls, model: str, number: int, path: str, raw: Mapping[str, Any]) -> Version:
+        return cls(model, number, path, version_facts(raw), lambda: raw)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"Version is immutable (tried to set {name!r})")
+
+    def __repr__(self) -> str:
+        return f"Version({self.model}/{self.number}, stage={self.stage!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Version) and (self.model, self.number, self.raw) == (
+            other.model,
+            other.number,
+            other.raw,
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def _get(self, key: str, make: Callable[[Mapping[str, Any]], Any]) -> Any:
+        lazy = self._lazy
+        if key not in lazy:
+            lazy[key] = make(self.raw)
+        return lazy[key]
+
+    @property
+    def raw(self) -> Mapping[str, Any]:
+        lazy = self._lazy
+        if "raw" not in lazy:
+            lazy["raw"] = self._fetch()
+        return lazy["raw"]  # type: ignore[no-any-return]
+
+    @property
+    def created_at(self) -> datetime:
+        return self._get("created_at", lambda r: parse_time(r["created_at"]))  # type: ignore[no-any-return]
+
+    @property
+    def created_by(self) -> str:
+        return self.raw["created_by"]  # type: ignore[no-any-return]
+
+    @property
+    def description(self) -> str:
+        return self.raw.get("description") or ""
+
+    @property
+    def tags(self) -> Mapping[str, str]:
+        return self.raw.get("tags") or {}
+
+    @property
+    def metrics(self) -> Mapping[str, float]:
+        return self.raw.get("metrics") or {}
+
+    @property
+    def params(self) -> Mapping[str, Scalar]:
+        return self.raw.get("params") or {}
+
+    @property
+    def signature(self) -> Mapping[str, Any] | None:
+        return self.raw.get("signature")
+
+    @property
+    def lineage(self) -> Lineage:
+        return self._get("lineage", lambda r: Lineage.from_dict(r.get("lineage")))  # type: ignore[no-any-return]
+
+    @property
+    def ref(self) -> str:
+        return f"{self.model}/{self.number}"
+
+    def field_value(self, dotted: str) -> Any:
+        """The raw value at a dotted path (``lineage.data``), or None."""
+        node: Any = self.raw
+        for part in dotted.split("."):
+            if not isinstance(node, Mapping) or part not in node:
+                return None
+            node = node[part]
+        return node
+
+
+# -- policy ----------------------------------------------------------------
