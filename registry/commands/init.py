@@ -202,7 +202,7 @@ def _existing_ancestor(path: Path) -> Path:
 
 
 def _require_git_identity(where: Path) -> None:
-    git.run(["--version"], where)  # a clear error when git is missing
+    git.require(where)  # a clear error when git is missing
     if git.identity_email(where) is None:
         raise RegistryError(
             "git does not know who you are, and init makes a commit: run "
@@ -249,7 +249,7 @@ def _create(start: Path, target: Path, state: str, forge: str, remote: str | Non
     try:
         target.mkdir(parents=True, exist_ok=True)
         if state != "empty-git":
-            git.init(target, branch)
+            git.init_repo(target, branch)
         dvc.init(target)
         dvc.add_default_remote(target, REMOTE, url)
         commit = apply(target, Change(planned, SUBJECT, (("Registry-Action", "init"),)), created=DVC_FILES)

@@ -25,7 +25,13 @@ import click
 
 from registry import dvc
 from registry.check.tree import artifact_problems
-from registry.errors import RegistryError, UsageError
+from registry.errors import (
+    ArtifactMismatch as ArtifactMismatch,
+    DestinationError as DestinationError,
+    PointerRefused as PointerRefused,
+    RegistryError,
+    UsageError,
+)
 from registry.load import LoadedRegistry
 from registry.problems import locate
 from registry.records import Artifact
@@ -40,18 +46,6 @@ _KINDS = {
     stat.S_IFSOCK: "a socket",
     stat.S_IFLNK: "a symlink",
 }
-
-
-class ArtifactMismatch(RegistryError):
-    """The bytes DVC produced are not the ones the record names."""
-
-
-class PointerRefused(RegistryError):
-    """The artifact's ``.dvc`` pointer breaks a rule of ``registry check``."""
-
-
-class DestinationError(RegistryError):
-    """A destination that cannot take the artifact."""
 
 
 def pull(root: Path, uri: str, dest: Path | None = None) -> Path:
