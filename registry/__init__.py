@@ -61,7 +61,7 @@ class Registry:
 
     def pull(self, ref: str, dest: str | Path | None = None) -> Path:
         """Fetch the artifact of ``ref`` through DVC, md5-verified; return its local path."""
-        from registry.commands.pull import pull
+        from registry.pull import pull
 
         return pull(self._root, ref, Path(dest) if dest is not None else None)
 
