@@ -422,9 +422,9 @@ def register(ctx: click.Context, /, model: str, artifact: str, **options: Any) -
     models/MODEL/artifacts/N/, tracks it with DVC, fills the record's md5 and
     size from DVC's own hash, checks the result and commits.
     """
-    from registry.commands import write as cmd
+    from registry.commands import register as cmd
 
-    ctx.exit(cmd.register(_root(ctx), model, artifact, **options))
+    ctx.exit(cmd.run(_root(ctx), model, artifact, **options))
 
 
 @cli.command()
@@ -450,9 +450,9 @@ def promote(
     holds one version (production, by default) its previous holder is
     archived in the same commit, and protected aliases that followed it move.
     """
-    from registry.commands import write as cmd
+    from registry.commands import promote as cmd
 
-    ctx.exit(cmd.promote(_root(ctx), model, version, stage, reason, cmd.branch_option(branch), push, pr))
+    ctx.exit(cmd.run(_root(ctx), model, version, stage, reason, branch, push, pr))
 
 
 @cli.command()
@@ -465,9 +465,9 @@ def archive(
     ctx: click.Context, model: str, version: int, reason: str | None, branch: str | None, push: bool, pr: bool
 ) -> None:
     """Move VERSION of MODEL to the archive stage, in one commit."""
-    from registry.commands import write as cmd
+    from registry.commands import archive as cmd
 
-    ctx.exit(cmd.archive(_root(ctx), model, version, reason, cmd.branch_option(branch), push, pr))
+    ctx.exit(cmd.run(_root(ctx), model, version, reason, branch, push, pr))
 
 
 @cli.command()
@@ -494,9 +494,9 @@ def rollback(
     protected aliases follow. A version may return from the archive stage
     only to a stage it held before; the stage's gate still applies.
     """
-    from registry.commands import write as cmd
+    from registry.commands import rollback as cmd
 
-    ctx.exit(cmd.rollback(_root(ctx), model, to, stage, reason, cmd.branch_option(branch), push, pr))
+    ctx.exit(cmd.run(_root(ctx), model, to, stage, reason, branch, push, pr))
 
 
 @cli.group()
@@ -514,9 +514,9 @@ def alias_set(
     ctx: click.Context, model: str, name: str, version: int, branch: str | None, push: bool, pr: bool
 ) -> None:
     """Point ALIAS of MODEL at VERSION (its gate, if protected, must hold)."""
-    from registry.commands import write as cmd
+    from registry.commands import alias as cmd
 
-    ctx.exit(cmd.alias_set(_root(ctx), model, name, version, cmd.branch_option(branch), push, pr))
+    ctx.exit(cmd.run_set(_root(ctx), model, name, version, branch, push, pr))
 
 
 @alias.command("rm")
@@ -526,9 +526,9 @@ def alias_set(
 @click.pass_context
 def alias_rm(ctx: click.Context, model: str, name: str, branch: str | None, push: bool, pr: bool) -> None:
     """Remove ALIAS from MODEL."""
-    from registry.commands import write as cmd
+    from registry.commands import alias as cmd
 
-    ctx.exit(cmd.alias_rm(_root(ctx), model, name, cmd.branch_option(branch), push, pr))
+    ctx.exit(cmd.run_rm(_root(ctx), model, name, branch, push, pr))
 
 
 @cli.group()
@@ -546,9 +546,9 @@ def tag_set(
     ctx: click.Context, target: str, key: str, value: str, branch: str | None, push: bool, pr: bool
 ) -> None:
     """Set tag KEY to VALUE on a model (MODEL) or a version (MODEL/N)."""
-    from registry.commands import write as cmd
+    from registry.commands import tag as cmd
 
-    ctx.exit(cmd.tag_set(_root(ctx), target, key, value, cmd.branch_option(branch), push, pr))
+    ctx.exit(cmd.run_set(_root(ctx), target, key, value, branch, push, pr))
 
 
 @tag.command("rm")
@@ -558,9 +558,9 @@ def tag_set(
 @click.pass_context
 def tag_rm(ctx: click.Context, target: str, key: str, branch: str | None, push: bool, pr: bool) -> None:
     """Remove tag KEY from a model (MODEL) or a version (MODEL/N)."""
-    from registry.commands import write as cmd
+    from registry.commands import tag as cmd
 
-    ctx.exit(cmd.tag_rm(_root(ctx), target, key, cmd.branch_option(branch), push, pr))
+    ctx.exit(cmd.run_rm(_root(ctx), target, key, branch, push, pr))
 
 
 @cli.command()
@@ -570,9 +570,9 @@ def tag_rm(ctx: click.Context, target: str, key: str, branch: str | None, push: 
 @click.pass_context
 def rename(ctx: click.Context, old: str, new: str, reason: str | None) -> None:
     """Rename model OLD to NEW (git mv, one commit); OLD keeps resolving as a former name."""
-    from registry.commands import write as cmd
+    from registry.commands import rename as cmd
 
-    ctx.exit(cmd.rename(_root(ctx), old, new, reason))
+    ctx.exit(cmd.run(_root(ctx), old, new, reason))
 
 
 @cli.command()
@@ -582,9 +582,9 @@ def rename(ctx: click.Context, old: str, new: str, reason: str | None) -> None:
 @click.pass_context
 def describe(ctx: click.Context, target: str, text: str, branch: str | None, push: bool, pr: bool) -> None:
     """Replace the Markdown description of a model or a version (@file.md reads a file)."""
-    from registry.commands import write as cmd
+    from registry.commands import describe as cmd
 
-    ctx.exit(cmd.describe(_root(ctx), target, text, cmd.branch_option(branch), push, pr))
+    ctx.exit(cmd.run(_root(ctx), target, text, branch, push, pr))
 
 
 @cli.command()
