@@ -46,7 +46,7 @@ _KINDS = {
 }
 
 
-def pull(root: Path, ref: str, dest: Path | None = None) -> Path:
+def pull(root: Path, ref: str, dest: Path | str | None = None) -> Path:
     """Fetch the artifact of the version ``ref`` names (``models:/name@alias``,
     ``name/3``, ``name:production``...), verify its md5 and size against the
     record and put it at its work-tree path, and at ``dest`` when given (a
@@ -68,7 +68,7 @@ def pull(root: Path, ref: str, dest: Path | None = None) -> Path:
     name = rel.rsplit("/", 1)[1]
     targets = [(_work_tree_target(root, rel), rel)]
     if dest is not None:
-        wanted = _dest_target(dest, name)
+        wanted = _dest_target(Path(dest), name)
         if os.path.abspath(wanted) != os.path.abspath(targets[0][0]):
             targets.insert(0, (wanted, str(wanted)))
     with contextlib.ExitStack() as cleanup:
