@@ -1,7 +1,17 @@
 """The ``registry`` command line: parses arguments and dispatches, nothing more.
 
-Exit codes are decided here, in one place: 0 ok, 1 a problem the user can
-fix (or problems found by ``check``), 2 usage or internal error, 130 Ctrl-C.
+Exit codes are decided here, in one place (:func:`main` and :func:`exit_code`):
+
+====  ==========================================================================
+0     ok
+1     problems found (``check``, ``codeowners --check``), or a problem the user
+      can fix (a :class:`~registry.errors.RegistryError`), with a one-line message
+2     a usage error: click's (an unknown option, a bad argument) or a
+      :class:`~registry.errors.UsageError`
+3     a bug (an unexpected exception): one line on stderr names the log file
+      that holds the traceback
+130   Ctrl-C
+====  ==========================================================================
 """
 
 from __future__ import annotations
@@ -105,7 +115,8 @@ def check(
     """Validate records, names, versions, aliases, lineage, artifacts and policy.
 
     Prints one line per problem, `path:line: rule: message`. Exit 0 when
-    clean, 1 when problems were found, 2 on usage or internal errors.
+    clean, 1 when problems were found, 2 on a usage error, 3 on an internal
+    error (a bug).
 
     With PATHS (files or folders, relative to the current folder) the whole
     registry is still checked, since rules look across records, but only the
@@ -589,17 +600,30 @@ def describe(ctx: click.Context, target: str, text: str, branch: str | None, pus
 
 @cli.command()
 @click.argument("name", type=click.Choice(list(schemas.NAMES)))
-def schema(name: str) -> None:
+@click.pass_context
+def schema(ctx: click.Context, name: str) -> None:
     """Print the JSON Schema of registry.yaml, model.yaml or a version record."""
     from registry.commands import schema as cmd
 
-    sys.exit(cmd.run(name))
+    ctx.exit(cmd.run(name))
 
 
-def _log_crash() -> str:
+OK = 0
+"""Done as asked (``check``: no problems)."""
+FAILED = 1
+"""Problems found, or a :class:`~registry.errors.RegistryError`."""
+USAGE = 2
+"""click's usage errors and :class:`~registry.errors.UsageError`."""
+BUG = 3
+"""An unexpected exception; its traceback goes to a log file."""
+INTERRUPTED = 130
+"""Ctrl-C: 128 + SIGINT, as a shell reports a process that SIGINT stopped."""
+
+
+def _log_crash(exc: BaseException) -> str:
     fd, path = tempfile.mkstemp(prefix="registry-crash-", suffix=".log")
     with os.fdopen(fd, "w") as fh:
-        fh.write(traceback.format_exc())
+        fh.write("".join(traceback.format_exception(exc)))
     return path
 
 
@@ -609,36 +633,41 @@ def _safe(message: str) -> str:
     return terminal(message)
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the CLI and translate exceptions into exit codes."""
-    from registry.errors import RegistryError
+def exit_code(exc: BaseException) -> int:
+    """Tell the user why a command stopped (one line on stderr) and return its exit code."""
+    from registry.errors import RegistryError, UsageError
 
+    if isinstance(exc, click.exceptions.Exit):  # ctx.exit(code), --help, --version
+        return exc.exit_code
+    if isinstance(exc, click.exceptions.Abort):  # click's form of Ctrl-C
+        click.echo("aborted", err=True)
+        return INTERRUPTED
+    if isinstance(exc, KeyboardInterrupt):
+        click.echo("interrupted", err=True)
+        return INTERRUPTED
+    if isinstance(exc, click.ClickException):
+        exc.show()
+        return USAGE
+    if isinstance(exc, BrokenPipeError):  # the reader went away (registry list | head)
+        sys.stderr.close()
+        return OK
+    if isinstance(exc, RegistryError):
+        click.echo(f"registry: {_safe(str(exc))}", err=True)  # a message may quote record text
+        return USAGE if isinstance(exc, UsageError) else FAILED
+    path = _log_crash(exc)  # a bug: keep the trace, show one line
+    click.echo(
+        f"registry: internal error: {type(exc).__name__}: {_safe(str(exc))} (details in {path})", err=True
+    )
+    return BUG
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; a command's own code (``ctx.exit``), or :func:`exit_code` of what stopped it."""
     try:
         result = cli.main(args=argv, prog_name="registry", standalone_mode=False)
-        return result if isinstance(result, int) else 0
-    except click.exceptions.Exit as exc:
-        return exc.exit_code
-    except click.ClickException as exc:
-        exc.show()
-        return 2
-    except click.exceptions.Abort:
-        click.echo("aborted", err=True)
-        return 130
-    except KeyboardInterrupt:
-        click.echo("interrupted", err=True)
-        return 130
-    except BrokenPipeError:
-        sys.stderr.close()
-        return 0
-    except RegistryError as exc:
-        click.echo(f"registry: {_safe(str(exc))}", err=True)  # a message may quote record text
-        return exc.exit_code
-    except Exception as exc:  # a bug: keep the trace, show one line
-        path = _log_crash()
-        click.echo(
-            f"registry: internal error: {type(exc).__name__}: {_safe(str(exc))} (details in {path})", err=True
-        )
-        return 2
+    except (Exception, KeyboardInterrupt) as exc:
+        return exit_code(exc)
+    return result if isinstance(result, int) else OK
 
 
 if __name__ == "__main__":

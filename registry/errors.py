@@ -15,7 +15,10 @@ from typing import Self
 
 
 class RegistryError(Exception):
-    """A problem the user can fix: exit 1 with a one-line message."""
+    """A problem the user can fix: exit 1 with a one-line message.
+
+    ``exit_code`` is the code ``registry.cli`` exits with for it, for
+    programs that report errors as the command line does."""
 
     exit_code = 1
 
