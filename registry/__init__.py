@@ -5,10 +5,15 @@
 >>> reg.get("models:/fraud-detector@champion").number
 >>> version = reg.register("fraud-detector", "model.onnx", metrics={"f1": 0.91}, push=True)
 >>> reg.promote("fraud-detector", version.number, "staging", reason="nightly candidate")
+
+Each change is one commit, made by the function of the same name in
+:mod:`registry.write`; the methods take that function's arguments, less the
+registry's root. Every error is a :class:`registry.errors.RegistryError`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,7 +27,35 @@ __version__ = "0.1.0"
 
 
 class Registry:
-    """Read access to a registry at a path, optionally as of a git revision."""
+    """The registry at ``path`` (a work tree), or as it was at git revision ``rev``.
+
+    Reads load what they need on first use. Changes (:meth:`register`,
+    :meth:`promote`, ...) are one commit each, checked as ``registry check``
+    checks a pull request, and are made to the work tree: a Registry made
+    with ``rev`` only reads.
+
+    Every change takes ``branch`` and ``push``:
+
+    - ``branch`` None commits on the current branch; True commits on a new
+      branch named after the change (``registry/promote-scorer-v2-to-production``),
+      a string on a new branch of that name. The work tree and the current
+      branch are then left exactly as they were.
+    - ``push`` pushes the branch committed to (to ``origin``) afterwards.
+
+    and may raise, besides the errors each method names:
+
+    - ``UsageError``: this Registry reads a revision, or a name or branch
+      name is not valid.
+    - ``WriteRefused``: the change was not made and nothing changed (the
+      records of the model have problems to fix first, uncommitted edits of
+      the files it would write, git in the middle of a merge, a branch that
+      exists already, a result that would fail ``registry check``).
+    - ``LockTimeout``: another registry write held the repository's lock
+      for longer than ``REGISTRY_LOCK_TIMEOUT`` seconds (default 60).
+    - ``GitError``: git refused (a hook, a rejected push).
+    - ``Unfinished``: the commit was made, but the work tree could not be
+      brought to it; the next registry command finishes it.
+    """
 
     def __init__(self, path: str | Path = ".", rev: str | None = None) -> None:
         self._root = Path(path)
@@ -40,13 +73,28 @@ class Registry:
 
     @property
     def models(self) -> dict[str, RegisteredModel]:
+        """Every model, with its versions, by name."""
         return self._loaded.models
 
     @property
     def config(self) -> Config:
+        """The registry's settings (``registry.yaml``): stages, transitions, policy."""
         return self._loaded.config
 
+    # -- reads -----------------------------------------------------------------
+
     def model(self, name: str) -> RegisteredModel:
+        """The model called ``name`` (now, or before a rename), with its versions.
+
+        Args:
+            name: the model's name, or one of its ``former_names``.
+
+        Returns:
+            The model and its versions.
+
+        Raises:
+            NotFound: no model has or had that name.
+        """
         from registry.refs import find_model
 
         return find_model(self._loaded, name)
@@ -54,19 +102,43 @@ class Registry:
     def search(
         self, filter_text: str = "", order_by: list[str] | None = None, max_results: int | None = None
     ) -> list[Version]:
-        """Versions matching an MLflow-style filter, e.g. ``"metrics.f1 > 0.9 AND stage = 'production'"``."""
+        """The versions that match an MLflow-style filter.
+
+        Args:
+            filter_text: e.g. ``"metrics.f1 > 0.9 AND stage = 'production'"``;
+                beyond MLflow also ``OR``, ``NOT``, parentheses, ``alias`` and
+                ``created_at`` (see :mod:`registry.search`). Empty: every version.
+            order_by: keys such as ``"metrics.f1 DESC"``; ties, and everything
+                without keys, in name order and newest version first.
+            max_results: return at most this many versions.
+
+        Returns:
+            The matching versions, in that order.
+
+        Raises:
+            SearchError: a malformed filter or order-by clause, or
+                ``max_results`` below 1 (a UsageError).
+        """
         from registry.search import search
 
         return [v for _, v in search(self._loaded.models, filter_text, order_by or [], max_results)]
 
-    def pull(self, ref: str, dest: str | Path | None = None) -> Path:
-        """Fetch the artifact of ``ref`` through DVC, md5-verified; return its local path."""
-        from registry.commands.pull import pull
-
-        return pull(self._root, ref, Path(dest) if dest is not None else None)
-
     def get(self, ref: str) -> Version:
-        """The version a reference names: ``models:/name@alias``, ``name/3``, ``name:production``..."""
+        """The version a reference names.
+
+        Args:
+            ref: ``models:/name@alias``, ``models:/name/3``,
+                ``models:/name/production`` (or ``latest``), or the short
+                forms ``name@alias``, ``name/3``, ``name:production``.
+
+        Returns:
+            The version's record.
+
+        Raises:
+            UsageError: ``ref`` is malformed, or names a model but no version.
+            NotFound: the model, version or alias does not exist, or no
+                version is in that stage.
+        """
         from registry.errors import UsageError
         from registry.refs import load_for, parse_ref, resolve
 
@@ -77,7 +149,35 @@ class Registry:
             raise UsageError(f"{ref!r} names a model, not a version: add /N, @alias or :stage")
         return version
 
-    # -- changes: each is one commit (see registry.write); they return its id --
+    def pull(self, ref: str, dest: Path | str | None = None) -> Path:
+        """Fetch a version's artifact through DVC, verified against its record.
+
+        The record and its ``.dvc`` pointer are read from the work tree;
+        the bytes come from DVC's cache or its default remote, are checked
+        against the record's md5 and size, and only then are put at the
+        artifact's path in the work tree (and at ``dest``).
+
+        Args:
+            ref: the version, as :meth:`get` takes it.
+            dest: also put the artifact here: a file, or a folder to put it in.
+
+        Returns:
+            Where the verified file is: ``dest``'s file, else the work-tree path.
+
+        Raises:
+            UsageError: ``ref`` is malformed or names no version.
+            NotFound: the model, version or alias does not exist.
+            PointerRefused: the ``.dvc`` pointer breaks a rule of ``registry check``.
+            ArtifactMismatch: the bytes are not the record's (a corrupt cache
+                or remote object, or the remote lacks it); nothing was written.
+            DestinationError: a destination that cannot take the file.
+            DvcError: DVC is missing or failed.
+        """
+        from registry.pull import pull
+
+        return pull(self._root, ref, dest)
+
+    # -- changes: each is one commit (see registry.write) -------------------------
 
     def _writable(self) -> Path:
         if self._rev is not None:
@@ -87,50 +187,368 @@ class Registry:
         self._whole = None  # what was loaded is about to be out of date
         return self._root
 
-    def register(self, model: str, artifact: str | Path, **options: Any) -> Version:
-        """The next version of ``model`` (created on first use), its artifact
-        tracked by DVC; options as :func:`registry.write.register`."""
+    def register(
+        self,
+        model: str,
+        artifact: Path | str,
+        *,
+        metrics: Mapping[str, float] | None = None,
+        params: Mapping[str, Any] | None = None,
+        tags: Mapping[str, str] | None = None,
+        description: str | None = None,
+        parents: Sequence[tuple[str, int]] = (),
+        data: Sequence[str] = (),
+        code_dir: Path | str | None = None,
+        code_commit: str | None = None,
+        code_repo: str | None = None,
+        code_path: str | None = None,
+        run_id: str | None = None,
+        stage: str | None = None,
+        push: bool = False,
+        branch: str | bool | None = None,
+    ) -> Version:
+        """Register ``artifact`` as the next version of ``model``, in one commit.
+
+        The model is made on first use. The file is put in DVC's cache and
+        at ``models/<model>/artifacts/<N>/`` beside its ``.dvc`` pointer, the
+        record gets DVC's md5 and size, and the result is checked before it
+        is committed.
+
+        Args:
+            model: the model's name (lowercase letters, digits, ``.``, ``_``
+                and ``-``, at most 64 characters).
+            artifact: the file to register (weights, an ONNX file, a pickle...).
+            metrics: numbers to record, e.g. ``{"f1": 0.91}``.
+            params: the training parameters (numbers, text, booleans).
+            tags: the version's tags.
+            description: Markdown.
+            parents: the versions this one was fine-tuned from, as (model, N).
+            data: datasets, as paths in this repository (DVC-tracked or not);
+                their name, path and md5 go into the lineage.
+            code_dir: the training code's git checkout; its HEAD and origin
+                become the lineage's code commit and repository (unless it is
+                this repository).
+            code_commit: the training code's commit, instead of ``code_dir``'s HEAD.
+            code_repo: the training code's repository URL.
+            code_path: the training script, inside the code repository.
+            run_id: the training run (an MLflow run id, say).
+            stage: the version's first stage (default: the registry's first
+                stage); transitions apply.
+            push: upload the artifact to the DVC remote, and with ``branch``
+                push the branch to ``origin``.
+            branch: None to commit on the current branch; True for a new
+                branch named after the change, or a string for a new branch
+                of that name. The work tree is then left alone and the bytes
+                go to DVC's cache only.
+
+        Returns:
+            The new version, read from the commit made (also on a new branch).
+
+        Raises:
+            UsageError: an invalid model name, no such file, a record that
+                would be invalid, or this Registry reads a revision.
+            WriteRefused, LockTimeout, GitError, Unfinished: as every change
+                (see :class:`Registry`).
+            DvcError: DVC is missing, or failed (``push`` without a remote).
+        """
         from registry import write
 
-        commit, number = write.register(self._writable(), model, artifact, **options)
+        commit, number = write.register(
+            self._writable(),
+            model,
+            artifact,
+            metrics=metrics,
+            params=params,
+            tags=tags,
+            description=description,
+            parents=parents,
+            data=data,
+            code_dir=code_dir,
+            code_commit=code_commit,
+            code_repo=code_repo,
+            code_path=code_path,
+            run_id=run_id,
+            stage=stage,
+            push=push,
+            branch=branch,
+        )
         return Registry(self._root, commit).get(f"models:/{model}/{number}")  # also when on a new branch
 
-    def promote(self, model: str, version: int, stage: str, **options: Any) -> str:
+    def promote(
+        self,
+        model: str,
+        version: int,
+        stage: str,
+        *,
+        reason: str | None = None,
+        branch: str | bool | None = None,
+        push: bool = False,
+    ) -> str:
+        """Move a version to ``stage``, in one commit.
+
+        The transition must be allowed and the stage's gate must hold.
+        When the stage holds one version (production, by default), its
+        previous holder is archived in the same commit and the protected
+        aliases that pointed at it move to this version.
+
+        Args:
+            model: the model's name.
+            version: the version's number.
+            stage: one of the registry's stages.
+            reason: why; recorded in the commit's ``Reason`` trailer.
+            branch: where the commit goes (see :class:`Registry`).
+            push: push the branch afterwards.
+
+        Returns:
+            The commit's id.
+
+        Raises:
+            UsageError: ``stage`` is not a stage of this registry.
+            NotFound: the model or version does not exist.
+            WriteRefused: the version is in ``stage`` already, the transition
+                is not allowed, or the gate does not hold; and as every
+                change, with LockTimeout, GitError, Unfinished (see :class:`Registry`).
+        """
         from registry import write
 
-        return write.promote(self._writable(), model, version, stage, **options)
+        return write.promote(self._writable(), model, version, stage, reason=reason, branch=branch, push=push)
 
-    def archive(self, model: str, version: int, **options: Any) -> str:
+    def archive(
+        self,
+        model: str,
+        version: int,
+        *,
+        reason: str | None = None,
+        branch: str | bool | None = None,
+        push: bool = False,
+    ) -> str:
+        """Move a version to the registry's archive stage, in one commit.
+
+        Args:
+            model: the model's name.
+            version: the version's number.
+            reason: why; recorded in the commit's ``Reason`` trailer.
+            branch: where the commit goes (see :class:`Registry`).
+            push: push the branch afterwards.
+
+        Returns:
+            The commit's id.
+
+        Raises:
+            NotFound: the model or version does not exist.
+            WriteRefused: it is archived already, or may not go there from its
+                stage; and as every change, with LockTimeout, GitError,
+                Unfinished (see :class:`Registry`).
+        """
         from registry import write
 
-        return write.archive(self._writable(), model, version, **options)
+        return write.archive(self._writable(), model, version, reason=reason, branch=branch, push=push)
 
-    def rollback(self, model: str, **options: Any) -> str:
+    def rollback(
+        self,
+        model: str,
+        *,
+        to: int | None = None,
+        stage: str | None = None,
+        reason: str | None = None,
+        branch: str | bool | None = None,
+        push: bool = False,
+    ) -> str:
+        """Put back the version that held ``stage`` before the current one, in one commit.
+
+        The current holder is archived and the protected aliases follow. A
+        version may return from the archive stage only to a stage it held
+        before; the stage's gate still applies.
+
+        Args:
+            model: the model's name.
+            to: the version to put back (default: the previous holder, found
+                in the history of HEAD).
+            stage: the stage to roll back; by default the live stage
+                (``Config.live_stage``: production unless registry.yaml says otherwise).
+            reason: why; recorded in the commit's ``Reason`` trailer.
+            branch: where the commit goes (see :class:`Registry`).
+            push: push the branch afterwards.
+
+        Returns:
+            The commit's id.
+
+        Raises:
+            UsageError: ``stage`` is not a stage of this registry.
+            NotFound: the model or version ``to`` does not exist.
+            WriteRefused: no earlier holder in the history, ``to`` holds the
+                stage already, or its gate does not hold; and as every
+                change, with LockTimeout, GitError, Unfinished (see :class:`Registry`).
+        """
         from registry import write
 
-        return write.rollback(self._writable(), model, **options)
+        return write.rollback(
+            self._writable(), model, to=to, stage=stage, reason=reason, branch=branch, push=push
+        )
 
-    def set_alias(self, model: str, alias: str, version: int, **options: Any) -> str:
+    def set_alias(
+        self, model: str, alias: str, version: int, *, branch: str | bool | None = None, push: bool = False
+    ) -> str:
+        """Point ``alias`` of ``model`` at a version, in one commit.
+
+        Args:
+            model: the model's name.
+            alias: the alias (``champion``, ``challenger``...: lowercase
+                letters, digits, ``_`` and ``-``).
+            version: the version's number.
+            branch: where the commit goes (see :class:`Registry`).
+            push: push the branch afterwards.
+
+        Returns:
+            The commit's id.
+
+        Raises:
+            UsageError: ``alias`` is not a valid alias name.
+            NotFound: the model or version does not exist.
+            WriteRefused: the alias points there already, or the alias is
+                protected and its gate does not hold for the version; and as
+                every change, with LockTimeout, GitError, Unfinished (see :class:`Registry`).
+        """
         from registry import write
 
-        return write.set_alias(self._writable(), model, alias, version, **options)
+        return write.set_alias(self._writable(), model, alias, version, branch=branch, push=push)
 
-    def delete_alias(self, model: str, alias: str, **options: Any) -> str:
+    def delete_alias(
+        self, model: str, alias: str, *, branch: str | bool | None = None, push: bool = False
+    ) -> str:
+        """Remove ``alias`` from ``model``, in one commit.
+
+        Args:
+            model: the model's name.
+            alias: the alias to remove.
+            branch: where the commit goes (see :class:`Registry`).
+            push: push the branch afterwards.
+
+        Returns:
+            The commit's id.
+
+        Raises:
+            NotFound: the model does not exist or has no such alias.
+            WriteRefused, LockTimeout, GitError, Unfinished: as every change
+                (see :class:`Registry`).
+        """
         from registry import write
 
-        return write.delete_alias(self._writable(), model, alias, **options)
+        return write.delete_alias(self._writable(), model, alias, branch=branch, push=push)
 
-    def set_tag(self, model: str, version: int | None, key: str, value: str, **options: Any) -> str:
+    def set_tag(
+        self,
+        model: str,
+        version: int | None,
+        key: str,
+        value: str,
+        *,
+        branch: str | bool | None = None,
+        push: bool = False,
+    ) -> str:
+        """Set tag ``key`` to ``value`` on a model or one of its versions, in one commit.
+
+        Args:
+            model: the model's name.
+            version: the version's number; None tags the model itself.
+            key: the tag's name.
+            value: its value.
+            branch: where the commit goes (see :class:`Registry`).
+            push: push the branch afterwards.
+
+        Returns:
+            The commit's id.
+
+        Raises:
+            NotFound: the model or version does not exist.
+            WriteRefused: the tag has that value already; and as every
+                change, with LockTimeout, GitError, Unfinished (see :class:`Registry`).
+        """
         from registry import write
 
-        return write.set_tag(self._writable(), model, version, key, value, **options)
+        return write.set_tag(self._writable(), model, version, key, value, branch=branch, push=push)
 
-    def delete_tag(self, model: str, version: int | None, key: str, **options: Any) -> str:
+    def delete_tag(
+        self,
+        model: str,
+        version: int | None,
+        key: str,
+        *,
+        branch: str | bool | None = None,
+        push: bool = False,
+    ) -> str:
+        """Remove tag ``key`` from a model or one of its versions, in one commit.
+
+        Args:
+            model: the model's name.
+            version: the version's number; None for the model's own tag.
+            key: the tag's name.
+            branch: where the commit goes (see :class:`Registry`).
+            push: push the branch afterwards.
+
+        Returns:
+            The commit's id.
+
+        Raises:
+            NotFound: the model, the version or the tag does not exist.
+            WriteRefused, LockTimeout, GitError, Unfinished: as every change
+                (see :class:`Registry`).
+        """
         from registry import write
 
-        return write.delete_tag(self._writable(), model, version, key, **options)
+        return write.delete_tag(self._writable(), model, version, key, branch=branch, push=push)
 
-    def describe(self, model: str, version: int | None, text: str, **options: Any) -> str:
+    def describe(
+        self,
+        model: str,
+        version: int | None,
+        text: str,
+        *,
+        branch: str | bool | None = None,
+        push: bool = False,
+    ) -> str:
+        """Replace the Markdown description of a model or one of its versions, in one commit.
+
+        Args:
+            model: the model's name.
+            version: the version's number; None describes the model itself.
+            text: the new description (Markdown).
+            branch: where the commit goes (see :class:`Registry`).
+            push: push the branch afterwards.
+
+        Returns:
+            The commit's id.
+
+        Raises:
+            NotFound: the model or version does not exist.
+            WriteRefused: the description is that text already; and as every
+                change, with LockTimeout, GitError, Unfinished (see :class:`Registry`).
+        """
         from registry import write
 
-        return write.describe(self._writable(), model, version, text, **options)
+        return write.describe(self._writable(), model, version, text, branch=branch, push=push)
+
+    def rename(self, old: str, new: str, *, reason: str | None = None) -> str:
+        """Rename model ``old`` to ``new`` (its folder moves), in one commit.
+
+        ``old`` goes into the model's ``former_names``, so ``models:/old@champion``
+        and other models' lineage that names it keep resolving.
+
+        Args:
+            old: the model's name.
+            new: its new name.
+            reason: why; recorded in the commit's ``Reason`` trailer.
+
+        Returns:
+            The commit's id.
+
+        Raises:
+            UsageError: either name is not a valid model name.
+            NotFound: no model is called ``old``.
+            WriteRefused: ``new`` is taken (also as a former name), or the
+                model's records have problems to fix first; and as every
+                change, with LockTimeout, GitError, Unfinished (see :class:`Registry`).
+        """
+        from registry import write
+
+        return write.rename(self._writable(), old, new, reason=reason)

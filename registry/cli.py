@@ -1,7 +1,17 @@
 """The ``registry`` command line: parses arguments and dispatches, nothing more.
 
-Exit codes are decided here, in one place: 0 ok, 1 a problem the user can
-fix (or problems found by ``check``), 2 usage or internal error, 130 Ctrl-C.
+Exit codes are decided here, in one place (:func:`main` and :func:`exit_code`):
+
+====  ==========================================================================
+0     ok
+1     problems found (``check``, ``codeowners --check``), or a problem the user
+      can fix (a :class:`~registry.errors.RegistryError`), with a one-line message
+2     a usage error: click's (an unknown option, a bad argument) or a
+      :class:`~registry.errors.UsageError`
+3     a bug (an unexpected exception): one line on stderr names the log file
+      that holds the traceback
+130   Ctrl-C
+====  ==========================================================================
 """
 
 from __future__ import annotations
@@ -112,7 +122,8 @@ def check(
     """Validate records, names, versions, aliases, lineage, artifacts and policy.
 
     Prints one line per problem, `path:line: rule: message`. Exit 0 when
-    clean, 1 when problems were found, 2 on usage or internal errors.
+    clean, 1 when problems were found, 2 on a usage error, 3 on an internal
+    error (a bug).
 
     With PATHS (files or folders, relative to the current folder) the whole
     registry is still checked, since rules look across records, but only the
@@ -431,9 +442,9 @@ def register(ctx: click.Context, /, model: str, artifact: str, **options: Any) -
     models/MODEL/artifacts/N/, tracks it with DVC, fills the record's md5 and
     size from DVC's own hash, checks the result and commits.
     """
-    from registry.commands import write as cmd
+    from registry.commands import register as cmd
 
-    ctx.exit(cmd.register(_root(ctx), model, artifact, **options))
+    ctx.exit(cmd.run(_root(ctx), model, artifact, **options))
 
 
 @cli.command()
@@ -459,9 +470,9 @@ def promote(
     holds one version (production, by default) its previous holder is
     archived in the same commit, and protected aliases that followed it move.
     """
-    from registry.commands import write as cmd
+    from registry.commands import promote as cmd
 
-    ctx.exit(cmd.promote(_root(ctx), model, version, stage, reason, cmd.branch_option(branch), push, pr))
+    ctx.exit(cmd.run(_root(ctx), model, version, stage, reason, branch, push, pr))
 
 
 @cli.command()
@@ -474,9 +485,9 @@ def archive(
     ctx: click.Context, model: str, version: int, reason: str | None, branch: str | None, push: bool, pr: bool
 ) -> None:
     """Move VERSION of MODEL to the archive stage, in one commit."""
-    from registry.commands import write as cmd
+    from registry.commands import archive as cmd
 
-    ctx.exit(cmd.archive(_root(ctx), model, version, reason, cmd.branch_option(branch), push, pr))
+    ctx.exit(cmd.run(_root(ctx), model, version, reason, branch, push, pr))
 
 
 @cli.command()
@@ -506,9 +517,9 @@ def rollback(
     protected aliases follow. A version may return from the archive stage
     only to a stage it held before; the stage's gate still applies.
     """
-    from registry.commands import write as cmd
+    from registry.commands import rollback as cmd
 
-    ctx.exit(cmd.rollback(_root(ctx), model, to, stage, reason, cmd.branch_option(branch), push, pr))
+    ctx.exit(cmd.run(_root(ctx), model, to, stage, reason, branch, push, pr))
 
 
 @cli.group()
@@ -526,9 +537,9 @@ def alias_set(
     ctx: click.Context, model: str, name: str, version: int, branch: str | None, push: bool, pr: bool
 ) -> None:
     """Point ALIAS of MODEL at VERSION (its gate, if protected, must hold)."""
-    from registry.commands import write as cmd
+    from registry.commands import alias as cmd
 
-    ctx.exit(cmd.alias_set(_root(ctx), model, name, version, cmd.branch_option(branch), push, pr))
+    ctx.exit(cmd.run_set(_root(ctx), model, name, version, branch, push, pr))
 
 
 @alias.command("rm")
@@ -538,9 +549,9 @@ def alias_set(
 @click.pass_context
 def alias_rm(ctx: click.Context, model: str, name: str, branch: str | None, push: bool, pr: bool) -> None:
     """Remove ALIAS from MODEL."""
-    from registry.commands import write as cmd
+    from registry.commands import alias as cmd
 
-    ctx.exit(cmd.alias_rm(_root(ctx), model, name, cmd.branch_option(branch), push, pr))
+    ctx.exit(cmd.run_rm(_root(ctx), model, name, branch, push, pr))
 
 
 @cli.group()
@@ -558,9 +569,9 @@ def tag_set(
     ctx: click.Context, target: str, key: str, value: str, branch: str | None, push: bool, pr: bool
 ) -> None:
     """Set tag KEY to VALUE on a model (MODEL) or a version (MODEL/N)."""
-    from registry.commands import write as cmd
+    from registry.commands import tag as cmd
 
-    ctx.exit(cmd.tag_set(_root(ctx), target, key, value, cmd.branch_option(branch), push, pr))
+    ctx.exit(cmd.run_set(_root(ctx), target, key, value, branch, push, pr))
 
 
 @tag.command("rm")
@@ -570,9 +581,9 @@ def tag_set(
 @click.pass_context
 def tag_rm(ctx: click.Context, target: str, key: str, branch: str | None, push: bool, pr: bool) -> None:
     """Remove tag KEY from a model (MODEL) or a version (MODEL/N)."""
-    from registry.commands import write as cmd
+    from registry.commands import tag as cmd
 
-    ctx.exit(cmd.tag_rm(_root(ctx), target, key, cmd.branch_option(branch), push, pr))
+    ctx.exit(cmd.run_rm(_root(ctx), target, key, branch, push, pr))
 
 
 @cli.command()
@@ -582,9 +593,9 @@ def tag_rm(ctx: click.Context, target: str, key: str, branch: str | None, push: 
 @click.pass_context
 def rename(ctx: click.Context, old: str, new: str, reason: str | None) -> None:
     """Rename model OLD to NEW (git mv, one commit); OLD keeps resolving as a former name."""
-    from registry.commands import write as cmd
+    from registry.commands import rename as cmd
 
-    ctx.exit(cmd.rename(_root(ctx), old, new, reason))
+    ctx.exit(cmd.run(_root(ctx), old, new, reason))
 
 
 @cli.command()
@@ -594,24 +605,37 @@ def rename(ctx: click.Context, old: str, new: str, reason: str | None) -> None:
 @click.pass_context
 def describe(ctx: click.Context, target: str, text: str, branch: str | None, push: bool, pr: bool) -> None:
     """Replace the Markdown description of a model or a version (@file.md reads a file)."""
-    from registry.commands import write as cmd
+    from registry.commands import describe as cmd
 
-    ctx.exit(cmd.describe(_root(ctx), target, text, cmd.branch_option(branch), push, pr))
+    ctx.exit(cmd.run(_root(ctx), target, text, branch, push, pr))
 
 
 @cli.command()
 @click.argument("name", type=click.Choice(list(schemas.NAMES)))
-def schema(name: str) -> None:
+@click.pass_context
+def schema(ctx: click.Context, name: str) -> None:
     """Print the JSON Schema of registry.yaml, model.yaml or a version record."""
     from registry.commands import schema as cmd
 
-    sys.exit(cmd.run(name))
+    ctx.exit(cmd.run(name))
 
 
-def _log_crash() -> str:
+OK = 0
+"""Done as asked (``check``: no problems)."""
+FAILED = 1
+"""Problems found, or a :class:`~registry.errors.RegistryError`."""
+USAGE = 2
+"""click's usage errors and :class:`~registry.errors.UsageError`."""
+BUG = 3
+"""An unexpected exception; its traceback goes to a log file."""
+INTERRUPTED = 130
+"""Ctrl-C: 128 + SIGINT, as a shell reports a process that SIGINT stopped."""
+
+
+def _log_crash(exc: BaseException) -> str:
     fd, path = tempfile.mkstemp(prefix="registry-crash-", suffix=".log")
     with os.fdopen(fd, "w") as fh:
-        fh.write(traceback.format_exc())
+        fh.write("".join(traceback.format_exception(exc)))
     return path
 
 
@@ -621,36 +645,41 @@ def _safe(message: str) -> str:
     return terminal(message)
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the CLI and translate exceptions into exit codes."""
-    from registry.errors import RegistryError
+def exit_code(exc: BaseException) -> int:
+    """Tell the user why a command stopped (one line on stderr) and return its exit code."""
+    from registry.errors import RegistryError, UsageError
 
+    if isinstance(exc, click.exceptions.Exit):  # ctx.exit(code), --help, --version
+        return exc.exit_code
+    if isinstance(exc, click.exceptions.Abort):  # click's form of Ctrl-C
+        click.echo("aborted", err=True)
+        return INTERRUPTED
+    if isinstance(exc, KeyboardInterrupt):
+        click.echo("interrupted", err=True)
+        return INTERRUPTED
+    if isinstance(exc, click.ClickException):
+        exc.show()
+        return USAGE
+    if isinstance(exc, BrokenPipeError):  # the reader went away (registry list | head)
+        sys.stderr.close()
+        return OK
+    if isinstance(exc, RegistryError):
+        click.echo(f"registry: {_safe(str(exc))}", err=True)  # a message may quote record text
+        return USAGE if isinstance(exc, UsageError) else FAILED
+    path = _log_crash(exc)  # a bug: keep the trace, show one line
+    click.echo(
+        f"registry: internal error: {type(exc).__name__}: {_safe(str(exc))} (details in {path})", err=True
+    )
+    return BUG
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; a command's own code (``ctx.exit``), or :func:`exit_code` of what stopped it."""
     try:
         result = cli.main(args=argv, prog_name="registry", standalone_mode=False)
-        return result if isinstance(result, int) else 0
-    except click.exceptions.Exit as exc:
-        return exc.exit_code
-    except click.ClickException as exc:
-        exc.show()
-        return 2
-    except click.exceptions.Abort:
-        click.echo("aborted", err=True)
-        return 130
-    except KeyboardInterrupt:
-        click.echo("interrupted", err=True)
-        return 130
-    except BrokenPipeError:
-        sys.stderr.close()
-        return 0
-    except RegistryError as exc:
-        click.echo(f"registry: {_safe(str(exc))}", err=True)  # a message may quote record text
-        return exc.exit_code
-    except Exception as exc:  # a bug: keep the trace, show one line
-        path = _log_crash()
-        click.echo(
-            f"registry: internal error: {type(exc).__name__}: {_safe(str(exc))} (details in {path})", err=True
-        )
-        return 2
+    except (Exception, KeyboardInterrupt) as exc:
+        return exit_code(exc)
+    return result if isinstance(result, int) else OK
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from registry import layout
 from registry.check.rules import Rule
+from registry.errors import MarkerError as MarkerError
 from registry.problems import ERROR, WARNING, Problem
 from registry.records import Model, name_problem, valid_name
 
@@ -54,10 +55,6 @@ _HANDLES = {
     GITLAB: re.compile(r"@[A-Za-z0-9_][A-Za-z0-9_.-]{0,254}(?:/[A-Za-z0-9_][A-Za-z0-9_.-]{0,254}){0,20}"),
 }
 _BARE_HANDLE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*(?:/[A-Za-z0-9][A-Za-z0-9_.-]*)?")
-
-
-class MarkerError(ValueError):
-    """The file's BEGIN and END markers are not one well-formed pair."""
 
 
 @dataclass(frozen=True)

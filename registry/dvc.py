@@ -2,7 +2,8 @@
 
 Read paths never import DVC (it costs ~0.4 s); only ``init`` and the
 commands that move artifact bytes (``pull``, ``register``) run it, as a
-subprocess, so its failures come back as one clear message. DVC never
+subprocess through :mod:`registry.proc`, so its failures come back as one
+clear message (:class:`DvcError`). DVC never
 writes the work tree: ``pull`` fetches into the cache and places verified
 copies itself.
 """
@@ -12,15 +13,11 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
-from registry.errors import RegistryError
-
-
-class DvcError(RegistryError):
-    """DVC is missing or a DVC command failed."""
+from registry import proc
+from registry.errors import DvcError as DvcError
 
 
 def _command() -> str:
@@ -29,18 +26,21 @@ def _command() -> str:
         return str(beside)
     found = shutil.which("dvc")
     if found is None:
-        raise DvcError("DVC is not installed: pip install 'git-model-registry[dvc]' (or pip install dvc)")
+        raise DvcError(
+            "DVC is not installed: pip install 'git-model-registry[dvc]' (or pip install dvc)",
+            argv=["dvc"],
+            returncode=proc.NOT_FOUND,
+        )
     return found
 
 
 def run(args: list[str], root: Path) -> str:
-    cmd = [_command(), *args]
-    env = {**os.environ, "DVC_NO_ANALYTICS": "1"}
-    proc = subprocess.run(cmd, cwd=root, capture_output=True, text=True, env=env)
-    if proc.returncode != 0:
-        detail = (proc.stderr or proc.stdout).strip().splitlines()
-        raise DvcError(f"dvc {' '.join(args)} failed: {' '.join(detail[-3:]) or f'exit {proc.returncode}'}")
-    return proc.stdout
+    """Run ``dvc ARGS`` in ``root``; its standard output. DVC runs git itself,
+    so it gets the runner's environment: no ``GIT_DIR`` or ``GIT_INDEX_FILE``
+    of a hook that runs the registry."""
+    env = proc.environment(DVC_NO_ANALYTICS="1")
+    done = proc.run([_command(), *args], root, env=env, error=DvcError)
+    return done.stdout.decode("utf-8", "surrogateescape")
 
 
 def require() -> None:

@@ -4,9 +4,11 @@ logged in, otherwise the URL that opens one in the browser."""
 from __future__ import annotations
 
 import shutil
-import subprocess
 from pathlib import Path
 from urllib.parse import quote, urlsplit
+
+from registry import proc
+from registry.errors import CommandFailed
 
 
 def is_gitlab(forge: str) -> bool:
@@ -52,9 +54,13 @@ def open_pull_request(root: Path, forge: str | None, base: str, branch: str, tit
         exe = shutil.which(tool)
         if exe is None:
             continue
-        proc = subprocess.run([exe, *args], cwd=root, capture_output=True, text=True, timeout=120)
-        if proc.returncode == 0:
-            return f"opened: {proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else branch}"
+        try:
+            done = proc.run([exe, *args], root, check=False, timeout=120)
+        except CommandFailed:  # it could not start, or hung: the URL below still works
+            continue
+        out = done.stdout.decode("utf-8", "replace").strip()
+        if done.returncode == 0:
+            return f"opened: {out.splitlines()[-1] if out else branch}"
     if forge:
         return f"open a pull request: {pull_request_url(forge, base, branch)}"
     return f"pushed {branch}; open a pull request into {base} on your forge (set `forge:` in registry.yaml for a link)"

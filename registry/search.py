@@ -33,30 +33,12 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from registry.errors import UsageError
+from registry.errors import SearchError as SearchError
 from registry.records import RegisteredModel, Version, parse_time
 
 Literal = str | float | datetime
 Actual = str | int | float | bool | datetime | tuple[str, ...] | None
 Hit = tuple[RegisteredModel, Version]
-
-
-class SearchError(UsageError):
-    """A malformed filter or order-by clause; ``position`` is a 0-based offset into ``text``."""
-
-    def __init__(self, message: str, position: int | None = None, text: str = "") -> None:
-        super().__init__(message)
-        self.message = message
-        self.position = position
-        self.text = text
-
-    def __str__(self) -> str:
-        if self.position is None or not self.text:
-            return self.message
-        start = self.text.rfind("\n", 0, self.position) + 1
-        end = self.text.find("\n", self.position)
-        line = "".join(c if c.isprintable() else " " for c in self.text[start : None if end < 0 else end])
-        return f"{self.message}\n  {line}\n  {' ' * (self.position - start)}^"
 
 
 def _where(text: str, pos: int) -> str:

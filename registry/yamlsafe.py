@@ -24,12 +24,12 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from registry.errors import YamlError as YamlError
 from registry.limits import MAX_BYTES, MAX_DEPTH, MAX_INT, MAX_INT_DIGITS, MAX_NODES, Oversized
 
 try:
@@ -90,18 +90,6 @@ _SPECIAL = {
     ".NaN": math.nan,
     ".NAN": math.nan,
 }
-
-
-@dataclass(frozen=True)
-class YamlError(Exception):
-    """A document that cannot be read; ``rule`` names the check that failed."""
-
-    rule: str
-    message: str
-    line: int | None = None
-
-    def __str__(self) -> str:
-        return self.message
 
 
 class _Loader(_Parser):

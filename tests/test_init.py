@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from registry import yamlsafe
-from registry.commands.init import files
 from registry.records import Config
+from registry.write.init import files
 from tests.builder import DVC, cli
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from registry import Registry
-from registry.commands.pull import ArtifactMismatch
+from registry.pull import ArtifactMismatch
 from tests.builder import RegistryBuilder, cli, dvc
 
 

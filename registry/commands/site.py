@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -12,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from registry import proc
 from registry.errors import RegistryError, UsageError
 
 
@@ -49,9 +49,9 @@ def _mkdocs(args: list[str], root: Path) -> int:
 
     if find_spec("mkdocs") is None or find_spec("material") is None:
         raise RegistryError("the catalog needs MkDocs and Material: pip install 'git-model-registry[site]'")
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    env = proc.environment(NO_MKDOCS_2_WARNING="1")
     # -P: the registry folder is not put on sys.path (it may hold a folder called registry/, as this project does)
-    proc = subprocess.Popen(
+    child = subprocess.Popen(
         [sys.executable, "-P", "-m", "mkdocs", *args],
         cwd=root,
         env=env,
@@ -62,16 +62,16 @@ def _mkdocs(args: list[str], root: Path) -> int:
     def stop(_signum: int, _frame: object) -> None:
         # As Ctrl-C: MkDocs then stops its server and removes its temporary folders;
         # if it has not stopped 10 s later, it is terminated.
-        proc.send_signal(signal.SIGINT)
-        timer = threading.Timer(10, proc.terminate)
+        child.send_signal(signal.SIGINT)
+        timer = threading.Timer(10, child.terminate)
         timer.daemon = True
         timer.start()
 
     previous = signal.signal(signal.SIGTERM, stop)
     try:
-        return proc.wait()
+        return child.wait()
     except KeyboardInterrupt:
-        proc.wait()  # it had the Ctrl-C too
+        child.wait()  # it had the Ctrl-C too
         raise
     finally:
         signal.signal(signal.SIGTERM, previous)

@@ -1,60 +1,40 @@
-"""Every call to git goes through this module.
+"""Every call to git goes through this package, and through :func:`run` here.
 
 Reads use plumbing only (``ls-tree``, ``ls-files``, ``cat-file --batch``),
-never a checkout. Errors carry the command, its exit code and its stderr.
-Variables such as ``GIT_DIR`` or ``GIT_INDEX_FILE`` that a hook or a parent
-git may have set are removed, so the repository we are pointed at is the
-one we read.
+never a checkout. Errors are :class:`~registry.errors.GitError`, carrying
+the command, its exit code and its stderr. Variables such as ``GIT_DIR`` or
+``GIT_INDEX_FILE`` that a hook or a parent git may have set are removed
+(:func:`registry.proc.environment`), so the repository we are pointed at is
+the one we read; ``LC_ALL=C`` keeps git's messages in the English that
+callers match.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
-import os
 import re
-import subprocess
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import NamedTuple
 
+from registry import proc
 from registry.errors import GitError, UsageError
-
-_KEEP_PREFIXES = (
-    "GIT_AUTHOR_",
-    "GIT_COMMITTER_",
-    "GIT_CONFIG",
-    "GIT_SSH",
-    "GIT_SSL_",
-    "GIT_ASKPASS",
-    "GIT_TERMINAL_PROMPT",
-    "GIT_EXEC_PATH",
-    "GIT_HTTP_",
-    "GIT_TRACE",
-    "GIT_NO_REPLACE_OBJECTS",  # the user's view of history (git --no-replace-objects): keep it
-)
 
 
 def _env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_") or k.startswith(_KEEP_PREFIXES)}
-    env["LC_ALL"] = "C"
-    return env
+    """:func:`registry.proc.environment`, with git's messages in English (callers match them)."""
+    return proc.environment(LC_ALL="C")
 
 
 def run(
     args: Iterable[str], cwd: Path | str, *, stdin: bytes | None = None, index: Path | None = None
 ) -> bytes:
     """Run git; ``index`` points it at another index file than the repository's."""
-    cmd = ["git", *args]
     env = _env()
     if index is not None:
         env["GIT_INDEX_FILE"] = str(index)
-    try:
-        proc = subprocess.run(cmd, cwd=cwd, input=stdin, capture_output=True, env=env)
-    except FileNotFoundError:
-        raise GitError(cmd, 127, "git is not installed or not on PATH") from None
-    if proc.returncode != 0:
-        raise GitError(cmd, proc.returncode, proc.stderr.decode("utf-8", "replace").strip())
-    return proc.stdout
+    return proc.run(["git", *args], cwd, env=env, input=stdin, error=GitError).stdout
 
 
 def _bulk(args: list[str], cwd: Path, stdin: bytes | None = None) -> bytes:
@@ -70,7 +50,6 @@ def _started(args: list[str], cwd: Path, stdin: bytes | None = None) -> Callable
     waits for it and gives its output."""
     import tempfile
 
-    cmd = ["git", *args]
     try:
         out = tempfile.TemporaryFile(prefix="registry-git-")  # noqa: SIM115 - closed by done() below
         given = tempfile.TemporaryFile(prefix="registry-git-")  # noqa: SIM115
@@ -80,18 +59,16 @@ def _started(args: list[str], cwd: Path, stdin: bytes | None = None) -> Callable
     try:
         given.write(stdin or b"")
         given.seek(0)
-        proc = subprocess.Popen(cmd, cwd=cwd, stdin=given, stdout=out, stderr=subprocess.PIPE, env=_env())
-    except FileNotFoundError:
+        started = proc.start(["git", *args], cwd, env=_env(), stdin=given, stdout=out, error=GitError)
+    except BaseException:
         out.close()
-        raise GitError(cmd, 127, "git is not installed or not on PATH") from None
+        raise
     finally:
         given.close()
 
     def done() -> bytes:
         with out:
-            _, err = proc.communicate()
-            if proc.returncode != 0:
-                raise GitError(cmd, proc.returncode, err.decode("utf-8", "replace").strip())
+            started.finish()
             out.seek(0)
             return out.read()
 
@@ -194,17 +171,15 @@ def worktree_index(
     every folder (20,000 artifact folders in a large registry), so the loader
     looks for them itself, where records live, in ``meanwhile``."""
     status_cmd = ["git", "status", "--porcelain=v1", "-z", "--untracked-files=no", "--no-renames", "--"]
-    status_cmd += paths
-    status = subprocess.Popen(
-        status_cmd, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env()
-    )
+    status = proc.start([*status_cmd, *paths], root, env=_env(), error=GitError)
     try:
         entries = ls_files(root, paths, keep)
         extra = meanwhile(entries) if meanwhile is not None else set()
-    finally:
-        out, err = status.communicate()
-    if status.returncode != 0:
-        raise GitError(status_cmd, status.returncode, err.decode("utf-8", "replace").strip())
+    except BaseException:
+        with contextlib.suppress(GitError):
+            status.finish()
+        raise
+    out = status.finish()
     changed: set[str] = set()
     deleted: set[str] = set()
     for item in _split_z(out):
@@ -226,110 +201,9 @@ def changed_paths(root: Path, base: str, commit: str | None, paths: list[str]) -
     return set(_split_z(run(cmd, root)))
 
 
-# -- writing ---------------------------------------------------------------
-
-
-def init(root: Path, branch: str) -> None:
-    """``git init`` in the existing folder ``root``, its first branch named ``branch``."""
-    run(["init", "--quiet", f"--initial-branch={branch}"], root)
-
-
-def empty_index(root: Path) -> None:
-    """Remove every entry from the index (for a repository with no commit yet)."""
-    run(["read-tree", "--empty"], root)
-
-
-def git_dir(root: Path) -> Path:
-    out = run(["rev-parse", "--git-dir"], root).decode().strip()
-    return (root / out).resolve()
-
-
-def operation_in_progress(root: Path) -> str | None:
-    """The name of a merge, rebase, cherry-pick, revert or bisect under way, if any."""
-    gd = git_dir(root)
-    for marker, name in (
-        ("MERGE_HEAD", "a merge"),
-        ("rebase-merge", "a rebase"),
-        ("rebase-apply", "a rebase or git am"),
-        ("CHERRY_PICK_HEAD", "a cherry-pick"),
-        ("REVERT_HEAD", "a revert"),
-        ("BISECT_LOG", "a bisect"),
-    ):
-        if (gd / marker).exists():
-            return name
-    return None
-
-
-def index_lock(root: Path) -> Path | None:
-    lock = git_dir(root) / "index.lock"
-    return lock if lock.exists() else None
-
-
-def head_commit(root: Path) -> str | None:
-    try:
-        return run(["rev-parse", "--verify", "--quiet", "HEAD^{commit}"], root).decode().strip()
-    except GitError:
-        return None
-
-
-def uncommitted(root: Path, paths: list[str]) -> list[str]:
-    """Of ``paths``, those whose index or work tree differs from HEAD (or that are untracked)."""
-    out = run(["status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames", "--", *paths], root)
-    return sorted({item[3:] for item in _split_z(out)})
-
-
-def unstage(root: Path, paths: list[str]) -> None:
-    """Put the index entries of ``paths`` back as HEAD has them."""
-    if head_commit(root) is None:
-        run(["rm", "--cached", "--quiet", "--ignore-unmatch", "--", *paths], root)
-    else:
-        run(["reset", "--quiet", "HEAD", "--", *paths], root)
-
-
-def identity_email(root: Path) -> str | None:
-    """The email git would record as the author here, if one is configured."""
-    try:
-        ident = run(["var", "GIT_AUTHOR_IDENT"], root).decode().strip()
-    except GitError:
-        return None
-    start, end = ident.find("<"), ident.find(">")
-    return ident[start + 1 : end] if 0 <= start < end else None
-
-
-def remote_url(root: Path) -> str | None:
-    try:
-        return run(["config", "--get", "remote.origin.url"], root).decode().strip() or None
-    except GitError:
-        return None
-
-
-def create_branch(root: Path, name: str, commit: str) -> None:
-    """Point new branch ``name`` at ``commit``; refuse if it exists."""
-    run(["check-ref-format", "--branch", name], root)
-    run(["update-ref", f"refs/heads/{name}", commit, ""], root)
-
-
-def branch_exists(root: Path, name: str) -> bool:
-    try:
-        run(["rev-parse", "--verify", "--quiet", f"refs/heads/{name}"], root)
-    except GitError:
-        return False
-    return True
-
-
-def current_branch(root: Path) -> str | None:
-    try:
-        return run(["symbolic-ref", "--quiet", "--short", "HEAD"], root).decode().strip() or None
-    except GitError:
-        return None
-
-
-def push_branch(root: Path, name: str, remote: str = "origin") -> None:
-    run(["push", "--quiet", "--set-upstream", remote, f"refs/heads/{name}:refs/heads/{name}"], root)
-
-
-# The history reader and the commit builder live in their own modules; their
-# names are this module's, so every caller says ``git.log``, ``git.build_commit``.
+# The repository's state, the history reader and the commit builder live in
+# their own modules; their names are this module's, so every caller says
+# ``git.head_commit``, ``git.log``, ``git.build_commit``.
 from registry.git.commits import (
     EMPTY_TREE as EMPTY_TREE,
     Entry as Entry,
@@ -356,4 +230,25 @@ from registry.git.log import (
     mainline_roots as mainline_roots,
     parents as parents,
     paths_of as paths_of,
+)
+from registry.git.repo import (
+    branch_exists as branch_exists,
+    branches_at as branches_at,
+    commit_body as commit_body,
+    commit_subject as commit_subject,
+    create_branch as create_branch,
+    current_branch as current_branch,
+    empty_index as empty_index,
+    git_dir as git_dir,
+    head_commit as head_commit,
+    head_ref as head_ref,
+    identity_email as identity_email,
+    index_lock as index_lock,
+    init_repo as init_repo,
+    operation_in_progress as operation_in_progress,
+    push_branch as push_branch,
+    remote_url as remote_url,
+    require as require,
+    uncommitted as uncommitted,
+    unstage as unstage,
 )

@@ -8,7 +8,7 @@ import contextlib
 import os
 from pathlib import Path
 
-from registry.errors import GitError
+from registry.errors import GitError, RefMoved as RefMoved
 from registry.git import run
 
 
@@ -149,10 +149,6 @@ def same_tree(root: Path, a: str, b: str) -> bool:
     return out[0] == out[1]
 
 
-class RefMoved(GitError):
-    """HEAD was not where the change was built on: someone else committed meanwhile."""
-
-
 def move_head(root: Path, new: str, old: str | None, reason: str) -> None:
     """Move HEAD (its branch) from ``old`` (None: HEAD is unborn) to ``new``,
     atomically, only if it is still at ``old`` (git's compare-and-swap)."""
@@ -161,7 +157,7 @@ def move_head(root: Path, new: str, old: str | None, reason: str) -> None:
         run(cmd, root)
     except GitError as exc:
         if "but expected" in exc.stderr or "already exists" in exc.stderr:
-            raise RefMoved(exc.cmd, exc.code, exc.stderr) from None
+            raise RefMoved(str(exc), argv=exc.argv, returncode=exc.returncode, stderr=exc.stderr) from None
         raise  # a lock file of another git command, say: git's own message names it
 
 

@@ -271,7 +271,7 @@ class CatFile:
             parts = data[at:end].split() if end >= 0 else []
             if len(parts) != 3:
                 header = data[at:end] if end >= 0 else b"(nothing)"
-                raise UnreadableObject(
+                raise UnreadableObject.of_object(
                     ["git", *self._args], 128, f"cannot read object {obj}: {header.decode().strip()}", obj
                 )
             size = int(parts[2])

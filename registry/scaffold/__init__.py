@@ -4,7 +4,7 @@ In a template, ``@NAME@`` (capitals and underscores between two ``@``) is
 replaced by a value; everything else is copied as it is, GitHub's
 ``${{ ... }}`` expressions included. The templates are named so that no
 forge mistakes them for this project's own CI (``gitlab-ci.yml``, not
-``.gitlab-ci.yml``); ``registry.commands.init`` says where each one goes.
+``.gitlab-ci.yml``); ``registry.write.init`` says where each one goes.
 """
 
 from __future__ import annotations

@@ -20,14 +20,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from registry import git, layout
-from registry.errors import GitError, RegistryError, UsageError
+from registry.errors import GitError, UsageError, WriteRefused as WriteRefused
 from registry.problems import ERROR
 from registry.write import txn
 from registry.write.lock import write_lock
-
-
-class WriteRefused(RegistryError):
-    """The change was not made; nothing was changed."""
 
 
 @dataclass(frozen=True)

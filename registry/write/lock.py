@@ -28,15 +28,11 @@ from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 from registry import git
-from registry.errors import RegistryError
+from registry.errors import LockTimeout as LockTimeout
 
 LOCK_NAME = "registry-write.lock"
 DEFAULT_TIMEOUT = 60.0
 """Seconds a writer waits for another before giving up (``REGISTRY_LOCK_TIMEOUT``)."""
-
-
-class LockTimeout(RegistryError):
-    """Another registry write held the lock for longer than the wait allows."""
 
 
 _held: dict[str, int] = {}  # lock path -> depth, in this process

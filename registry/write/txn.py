@@ -39,14 +39,10 @@ from pathlib import Path
 from typing import Any
 
 from registry import git
-from registry.errors import GitError, RegistryError
+from registry.errors import GitError, Unfinished as Unfinished
 
 JOURNAL = "registry-txn.json"
 TMP_DIR = "registry-tmp"
-
-
-class Unfinished(RegistryError):
-    """The change is committed, but the work tree could not be brought to it yet."""
 
 
 @dataclass(frozen=True)
@@ -183,10 +179,7 @@ def _remove_own_git_locks(root: Path, journal: Path, plan: Plan) -> None:
         return
     gd = git.git_dir(root)
     candidates = [gd / "index.lock", gd / "HEAD.lock"]
-    try:
-        branch = git.run(["symbolic-ref", "-q", "HEAD"], root).decode().strip()
-    except GitError:
-        branch = ""
+    branch = git.head_ref(root) or ""
     if branch.startswith("refs/heads/"):
         candidates.append(git.common_dir(root) / f"{branch}.lock")
     for lock in candidates:

@@ -1,0 +1,240 @@
+"""A version's artifact bytes, fetched through DVC and md5-verified (``registry pull``, ``Registry.pull``).
+
+Nothing reaches DVC before its pointer passes the checker's artifact rules
+(one output, the plain file name the record names, md5 and size agreeing),
+and nothing reaches a destination before it is whole and verified:
+``dvc fetch`` puts the object in the DVC cache, a wrong object is deleted
+from the cache, and each destination (the work tree, and ``dest`` when
+given) gets a temporary file beside it, verified and then moved into place.
+A temporary file is named ``.<file>.registry-pull-<pid>-<random>``, which
+the loader ignores; one left by a process that died is removed by the next
+pull into that folder. Only nothing or a regular file is ever replaced.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import re
+import stat
+import tempfile
+from pathlib import Path
+
+from registry import dvc, layout
+from registry.check.tree import artifact_problems
+from registry.errors import (
+    ArtifactMismatch as ArtifactMismatch,
+    DestinationError as DestinationError,
+    PointerRefused as PointerRefused,
+    RegistryError,
+    UsageError,
+)
+from registry.load import LoadedRegistry
+from registry.problems import locate
+from registry.records import Artifact
+from registry.refs import load_for, parse_ref, resolve
+
+_TEMP_RE = re.compile(r"\A\..+\.registry-pull-([0-9]{1,12})-[A-Za-z0-9_]+\Z")
+_KINDS = {
+    stat.S_IFDIR: "a folder",
+    stat.S_IFIFO: "a FIFO",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFLNK: "a symlink",
+}
+
+
+def pull(root: Path, ref: str, dest: Path | str | None = None) -> Path:
+    """Fetch the artifact of the version ``ref`` names (``models:/name@alias``,
+    ``name/3``, ``name:production``...), verify its md5 and size against the
+    record and put it at its work-tree path, and at ``dest`` when given (a
+    file, or a folder to put it in). Returns where it was asked for: ``dest``'s
+    file, else the work-tree path."""
+    parsed = parse_ref(ref)
+    reg = load_for(root, parsed)
+    rm, version = resolve(reg, parsed)
+    if version is None:
+        raise UsageError(f"{ref!r} names a model, not a version: add /N, @alias or :stage")
+    rel = layout.artifact_file(rm.name, version.artifact.path)
+    pointer = layout.pointer_file(rm.name, version.artifact.path)
+    if not reg.snapshot.probe(pointer):
+        raise RegistryError(f"{pointer} does not exist; run `registry check`")
+    _obey_the_checker(reg, rm.name, version.number)
+    art = version.artifact
+    if art.md5.endswith(".dir"):
+        raise RegistryError(f"{rel} is a folder artifact, which this version of registry cannot pull")
+    name = rel.rsplit("/", 1)[1]
+    targets = [(_work_tree_target(root, rel), rel)]
+    if dest is not None:
+        wanted = _dest_target(Path(dest), name)
+        if os.path.abspath(wanted) != os.path.abspath(targets[0][0]):
+            targets.insert(0, (wanted, str(wanted)))
+    with contextlib.ExitStack() as cleanup:
+        staged = []
+        for target, shown in targets:
+            tmp = _stage(target.parent, target.name)
+            cleanup.callback(tmp.unlink, missing_ok=True)
+            staged.append((tmp, target, shown))
+        cached, fetched = _fetch(root, rel, pointer, art, version.path)
+        _copy_verified(root, cached, fetched, [tmp for tmp, _, _ in staged], rel, art, version.path)
+        for tmp, _, shown in staged:
+            _verify_copy(tmp, art, shown)
+        for tmp, target, shown in staged:
+            try:
+                os.replace(tmp, target)
+            except OSError as exc:
+                verb = "replace" if os.path.lexists(target) else "write"
+                raise DestinationError(f"cannot {verb} {shown}: {exc.strerror}") from None
+    return targets[0][0]
+
+
+def _obey_the_checker(reg: LoadedRegistry, model: str, number: int) -> None:
+    """Refuse, naming the first problem as ``registry check`` prints it, a
+    pointer that check would refuse: DVC must never act on it."""
+    found = artifact_problems(reg, model, number)
+    if found:
+        first = locate(found, reg.snapshot.read_available)[0]
+        raise PointerRefused(f"{first}; nothing was pulled (see `registry check`)")
+
+
+def _kind(mode: int) -> str:
+    return _KINDS.get(stat.S_IFMT(mode), "not a regular file")
+
+
+def _plain_target(path: Path, shown: str) -> None:
+    """Refuse unless ``path`` holds nothing or a regular file, in a folder that exists."""
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        if not path.parent.is_dir():
+            raise DestinationError(f"cannot write {shown}: the folder {path.parent} does not exist") from None
+        return
+    except OSError as exc:
+        raise DestinationError(f"cannot write {shown}: {exc.strerror}") from None
+    if not stat.S_ISREG(mode):
+        raise DestinationError(
+            f"cannot write {shown}: it is not a regular file ({_kind(mode)}); remove it first"
+        )
+
+
+def _work_tree_target(root: Path, rel: str) -> Path:
+    """The artifact's work-tree path, reached through no symlink."""
+    parts = rel.split("/")
+    for i in range(1, len(parts)):
+        folder = "/".join(parts[:i])
+        if os.path.islink(root / folder):
+            raise DestinationError(
+                f"cannot write {rel}: {folder} is a symlink; the registry holds no symlinks"
+            )
+    target = root / rel
+    _plain_target(target, rel)
+    return target
+
+
+def _dest_target(dest: Path, name: str) -> Path:
+    """The file ``dest`` names: itself, ``dest/<name>`` for a folder, the file a symlink points to."""
+    target = dest / name if dest.is_dir() else dest
+    if os.path.islink(target):
+        if not target.is_file():
+            raise DestinationError(f"cannot write {target}: it is a symlink to no regular file")
+        target = Path(os.path.realpath(target))
+    _plain_target(target, str(target))
+    return target
+
+
+def _stage(folder: Path, name: str) -> Path:
+    """An empty temporary file in ``folder``, after removing those of dead pulls."""
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                match = _TEMP_RE.match(entry.name)
+                if match and entry.is_file(follow_symlinks=False) and not dvc.pid_alive(int(match.group(1))):
+                    with contextlib.suppress(OSError):  # best effort: another user's, say
+                        os.unlink(entry.path)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}.registry-pull-{os.getpid()}-")
+    except OSError as exc:
+        raise DestinationError(f"cannot write in {folder}: {exc.strerror}") from None
+    os.close(fd)
+    return Path(tmp)
+
+
+def _remote(root: Path) -> str:
+    """The default remote, for messages: ``remote 'store' (/srv/dvc)``."""
+    try:
+        found = dvc.default_remote(root)
+    except dvc.DvcError:
+        found = None
+    return f"remote {found[0]!r} ({found[1]})" if found else "the DVC remote (none is set as default)"
+
+
+def _fetch(root: Path, rel: str, pointer: str, art: Artifact, record: str) -> tuple[Path, bool]:
+    """The cache object of ``art``, and whether this pull fetched it from the
+    default remote (else it was in the cache already)."""
+    cached = dvc.object_path(root, art.md5)
+    if os.path.lexists(cached):
+        return cached, False
+    dvc.fetch(root, pointer)
+    if not cached.is_file():
+        raise ArtifactMismatch(
+            f"{rel}: {_remote(root)} has no object with md5 {art.md5} ({art.size:,} bytes), which "
+            f"{record} names; push it from a clone that has the file (dvc push {pointer})"
+        )
+    return cached, True
+
+
+def _copy_verified(
+    root: Path, cached: Path, fetched: bool, temps: list[Path], rel: str, art: Artifact, record: str
+) -> None:
+    """Copy the cache object into every temporary file, hashing as it is
+    read; bytes that are not the record's are deleted from the cache."""
+    digest = hashlib.md5()  # noqa: S324 - DVC's content address, not security
+    size = 0
+    try:
+        src = open(cached, "rb")  # noqa: SIM115 - closed by the stack below
+    except OSError as exc:
+        raise dvc.DvcError(f"cannot read {cached} in the DVC cache: {exc.strerror}") from None
+    with src, contextlib.ExitStack() as stack:
+        outs = [(stack.enter_context(open(tmp, "wb")), tmp) for tmp in temps]
+        for chunk in iter(lambda: src.read(1 << 20), b""):
+            digest.update(chunk)
+            size += len(chunk)
+            for out, tmp in outs:
+                try:
+                    out.write(chunk)
+                except OSError as exc:
+                    raise DestinationError(f"cannot write in {tmp.parent}: {exc.strerror}") from None
+    md5 = digest.hexdigest()
+    if (md5, size) == (art.md5, art.size):
+        mask = os.umask(0)
+        os.umask(mask)
+        for tmp in temps:
+            os.chmod(tmp, 0o666 & ~mask)
+        return
+    try:
+        cached.unlink(missing_ok=True)
+        gone = True
+    except OSError:
+        gone = False
+    found = f"{size:,} bytes with md5 {md5} as object {art.md5}"
+    wanted = f"but {record} says {art.size:,} bytes with md5 {art.md5}"
+    if fetched:
+        kept = "the bad copy is gone from the local cache" if gone else f"delete {cached} too"
+        raise ArtifactMismatch(
+            f"{rel}: {_remote(root)} holds corrupt bytes: {found}, {wanted}. Nothing was written and "
+            f"{kept}; delete that object from the remote and push it again from a clone with good bytes "
+            f"(dvc push {rel}.dvc)"
+        )
+    kept = "the corrupt object is deleted" if gone else f"delete {cached}"
+    raise ArtifactMismatch(
+        f"{rel}: the local DVC cache held corrupt bytes: {found}, {wanted}. Nothing was written and "
+        f"{kept}; pull again to fetch it from {_remote(root)}"
+    )
+
+
+def _verify_copy(tmp: Path, art: Artifact, shown: str) -> None:
+    if dvc.md5_of(tmp) != (art.md5, art.size):
+        raise ArtifactMismatch(
+            f"{shown}: the copy written does not read back as md5 {art.md5}; check the disk"
+        )
