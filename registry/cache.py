@@ -185,7 +185,7 @@ class ParseCache:
         where = str(self.path)
         if where not in _WARNED:
             _WARNED.add(where)
-            _log.warning("registry: warning: parse cache %s: %s", where, text)
+            _log.warning("parse cache %s: %s", where, text)
 
     def _drop(self, table: str, key: str, why: str) -> None:
         """Forget one entry that cannot be trusted; its file is parsed again."""

@@ -17,6 +17,7 @@ Exit codes are decided here, in one place (:func:`main` and :func:`exit_code`):
 from __future__ import annotations
 
 import functools
+import logging
 import os
 import sys
 import tempfile
@@ -65,7 +66,7 @@ def _read_options(func: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(func)
     def with_at(*args: Any, at: str | None, **kwargs: Any) -> Any:
         if at is not None:
-            from registry.when import rev_at
+            from registry.refs import rev_at
 
             ctx = click.get_current_context()
             kwargs["rev"] = rev_at(_root(ctx, kwargs.get("rev")), at, kwargs.get("rev"))
@@ -673,8 +674,22 @@ def exit_code(exc: BaseException) -> int:
     return BUG
 
 
+class _Notices(logging.Handler):
+    """The core's notices (``logging.getLogger("registry")``) as ``registry: ...``
+    lines on stderr, and its warnings as ``registry: warning: ...``."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        kind = "warning: " if record.levelno >= logging.WARNING else ""
+        click.echo(f"registry: {kind}{record.getMessage()}", err=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; a command's own code (``ctx.exit``), or :func:`exit_code` of what stopped it."""
+    notices = logging.getLogger("registry")
+    if not any(isinstance(h, _Notices) for h in notices.handlers):
+        notices.addHandler(_Notices(logging.INFO))
+        notices.setLevel(logging.INFO)
+        notices.propagate = False
     try:
         result = cli.main(args=argv, prog_name="registry", standalone_mode=False)
     except (Exception, KeyboardInterrupt) as exc:

@@ -12,9 +12,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from registry import git
 from registry.errors import NotFound, UsageError
 from registry.load import LoadedRegistry, load
 from registry.records import RegisteredModel, Version, valid_name
+from registry.when import EARLIEST, parse_when, utc
 
 ALIAS_RE = re.compile(r"\A[a-z][a-z0-9_-]{0,63}\Z")
 _STAGE_RE = re.compile(r"\A[A-Za-z][A-Za-z0-9_-]{0,31}\Z")
@@ -161,3 +163,13 @@ def load_for(root: Path, ref: Ref, rev: str | None = None) -> LoadedRegistry:
     if ref.model not in reg.models:
         reg = load(root, rev)
     return reg
+
+
+def rev_at(root: Path, text: str, rev: str | None = None) -> str:
+    """``--at``: the commit of the current branch (or ``rev``) that was current at ``text``."""
+    when = parse_when(text)
+    commit = git.commit_at(root, when, rev or "HEAD")
+    if commit is None:
+        moment = utc(when).strftime("%Y-%m-%d %H:%M:%SZ") if when >= EARLIEST else text
+        raise UsageError(f"--at {text}: {rev or 'this branch'} has no commit at or before {moment}")
+    return commit

@@ -11,7 +11,6 @@ every view of history (the terminal, JSON, the catalog) is total.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 from registry.errors import UsageError
 
@@ -55,18 +54,6 @@ def parse_when(text: str, *, end_of_day: bool = False) -> int:
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return int(when.timestamp())
-
-
-def rev_at(root: Path, text: str, rev: str | None = None) -> str:
-    """The commit of the current branch (or ``rev``) that was current at ``text``."""
-    from registry import git
-
-    when = parse_when(text)
-    commit = git.commit_at(root, when, rev or "HEAD")
-    if commit is None:
-        moment = utc(when).strftime("%Y-%m-%d %H:%M:%SZ") if when >= EARLIEST else text
-        raise UsageError(f"--at {text}: {rev or 'this branch'} has no commit at or before {moment}")
-    return commit
 
 
 _MINUTES: dict[int, str] = {}

@@ -30,9 +30,9 @@ from __future__ import annotations
 import contextlib
 import errno
 import json
+import logging
 import os
 import shutil
-import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,6 +43,9 @@ from registry.errors import GitError, Unfinished as Unfinished
 
 JOURNAL = "registry-txn.json"
 TMP_DIR = "registry-tmp"
+
+log = logging.getLogger("registry")
+"""Notices for the user; the command line prints them as ``registry: ...``."""
 
 
 @dataclass(frozen=True)
@@ -146,10 +149,11 @@ def recover(root: Path) -> None:
             if head != plan.old:  # the ref moved: the change was made
                 left = finish(root, plan)
                 note = f"; left as they are (changed since): {', '.join(left)}" if left else ""
-                print(
-                    f"registry: finished updating the work tree for {plan.new[:10]} ({plan.subject}), "
-                    f"a write that was interrupted after its commit{note}",
-                    file=sys.stderr,
+                log.info(
+                    "finished updating the work tree for %s (%s), a write that was interrupted after its commit%s",
+                    plan.new[:10],
+                    plan.subject,
+                    note,
                 )
         journal.unlink(missing_ok=True)
     tmp = git.git_dir(root) / TMP_DIR
@@ -189,9 +193,7 @@ def _remove_own_git_locks(root: Path, journal: Path, plan: Plan) -> None:
             continue
         if since - 1 <= made <= since + 60:
             lock.unlink(missing_ok=True)
-            print(
-                f"registry: removed {lock}, left by the interrupted write {plan.subject!r}", file=sys.stderr
-            )
+            log.info("removed %s, left by the interrupted write %r", lock, plan.subject)
 
 
 def repair_if_interrupted(root: Path) -> None:
