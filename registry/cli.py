@@ -17,7 +17,6 @@ Exit codes are decided here, in one place (:func:`main` and :func:`exit_code`):
 from __future__ import annotations
 
 import functools
-import logging
 import os
 import sys
 import tempfile
@@ -37,8 +36,28 @@ _AT_HELP = (
 )
 
 
+def _show_notices() -> None:
+    """Print the core's notices (``logging.getLogger("registry")``) as
+    ``registry: ...`` lines on stderr, and its warnings as ``registry:
+    warning: ...``. Installed by every command that opens a registry, the
+    only ones that can have notices (``--version`` does not load logging)."""
+    import logging
+
+    class Notices(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            kind = "warning: " if record.levelno >= logging.WARNING else ""
+            click.echo(f"registry: {kind}{record.getMessage()}", err=True)
+
+    notices = logging.getLogger("registry")
+    if not any(type(h).__name__ == "Notices" for h in notices.handlers):
+        notices.addHandler(Notices(logging.INFO))
+        notices.setLevel(logging.INFO)
+        notices.propagate = False
+
+
 def _root(ctx: click.Context, rev: str | None = None) -> Path:
     """The registry to work on; a clear error when there is none here."""
+    _show_notices()
     from registry.commands.output import find_root
     from registry.errors import RegistryError, UsageError
     from registry.load import is_registry
@@ -390,6 +409,7 @@ def init(ctx: click.Context, directory: str | None, forge: str | None, remote: s
     from registry.commands import init as cmd
 
     given = ctx.obj.get("repo") if ctx.obj else None
+    _show_notices()
     ctx.exit(cmd.run(Path(given) if given else Path.cwd(), directory, forge, remote))
 
 
@@ -674,22 +694,8 @@ def exit_code(exc: BaseException) -> int:
     return BUG
 
 
-class _Notices(logging.Handler):
-    """The core's notices (``logging.getLogger("registry")``) as ``registry: ...``
-    lines on stderr, and its warnings as ``registry: warning: ...``."""
-
-    def emit(self, record: logging.LogRecord) -> None:
-        kind = "warning: " if record.levelno >= logging.WARNING else ""
-        click.echo(f"registry: {kind}{record.getMessage()}", err=True)
-
-
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; a command's own code (``ctx.exit``), or :func:`exit_code` of what stopped it."""
-    notices = logging.getLogger("registry")
-    if not any(isinstance(h, _Notices) for h in notices.handlers):
-        notices.addHandler(_Notices(logging.INFO))
-        notices.setLevel(logging.INFO)
-        notices.propagate = False
     try:
         result = cli.main(args=argv, prog_name="registry", standalone_mode=False)
     except (Exception, KeyboardInterrupt) as exc:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from registry import codeowners
+from registry import codeowners, layout
 from registry.check.rules import Rule
 from registry.errors import RegistryError
 from registry.load import LoadedRegistry, load, printable
@@ -74,7 +74,11 @@ def _diff(old: str | None, new: str, shown: str) -> str:
 def _unreadable(reg: LoadedRegistry) -> list[str]:
     """model.yaml files that exist but could not be read: their owners are unknown."""
     return sorted(
-        {p.path for p in reg.problems if p.path.endswith("/model.yaml") and p.rule != "missing-model-file"}
+        {
+            p.path
+            for p in reg.problems
+            if p.path.endswith("/" + layout.MODEL_FILE) and p.rule != Rule.MISSING_MODEL_FILE
+        }
     )
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from registry import layout
 from registry.commands.output import terminal
 from registry.errors import UsageError
 from registry.history import Event, events, phrase, shallow_warning
@@ -63,7 +64,7 @@ def render(found: list[Event]) -> str:
         if e.merged_by is not None and e.merged_by.email != e.author.email:
             via += f" merged by {e.merged_by.email or e.merged_by.name}"
         reason = f"  ({e.reason})" if e.reason else ""
-        model = e.model or "registry.yaml"
+        model = e.model or layout.REGISTRY_FILE
         lines.append(f"{when}  {e.commit[:10]}  {model}  {phrase(e)}  by {who}{via}{reason}")
     return "\n".join(lines)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from registry import git
+from registry import git, layout
 from registry.load import printable
 
 
@@ -37,7 +37,7 @@ def find_root(start: Path) -> Path:
     else the git work tree, else ``start`` itself."""
     start = start.resolve()
     for folder in (start, *start.parents):
-        if (folder / "registry.yaml").is_file():
+        if (folder / layout.REGISTRY_FILE).is_file():
             return folder
     top = git.toplevel(start)
     return top if top is not None else start

@@ -7,6 +7,7 @@ import hashlib
 import pickle
 from typing import Any
 
+from registry import layout
 from registry.history import Event
 from registry.lineage import Graph
 from registry.records import RegisteredModel
@@ -35,7 +36,7 @@ class Inputs:
             (
                 templates_digest(env),
                 directory_urls,
-                reg.blob("registry.yaml"),
+                reg.blob(layout.REGISTRY_FILE),
                 sorted((name, sorted(rm.versions), rm.model.former_names) for name, rm in reg.models.items()),
             )
         )

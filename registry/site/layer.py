@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from registry import layout
 from registry.errors import RegistryError
 from registry.site import collect
 from registry.site.jobs import PageMemo
@@ -124,7 +125,7 @@ class RegistryLayer:
         return unsplice(output, segments[1]) if segments else output
 
     def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
-        for watched in (self._root / "models", self._root / "registry.yaml", self._root / "site_templates"):
+        for watched in (*(self._root / p for p in layout.ROOTS), self._root / "site_templates"):
             if watched.exists():
                 server.watch(str(watched))
         return server

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from registry import git
+from registry import git, layout
 from registry.errors import NotFound, UsageError
 from registry.load import load
 from registry.records import name_problem
@@ -31,17 +31,17 @@ def rename(root: Path | str, old: str, new: str, *, reason: str | None = None) -
     if old not in reg.models:
         raise NotFound(f"no model named {old!r}")
     taken = reg.find_model(new)
-    if taken is not None or (root / "models" / new).exists():
+    if taken is not None or (root / layout.model_dir(new)).exists():
         owner = f" (a former name of {taken.name})" if taken is not None and taken.name != new else ""
         raise WriteRefused(f"model name {new!r} is taken{owner}")
     rm = reg.models[old]
-    if any(p.path.startswith(f"models/{old}/") for p in reg.problems):
-        raise WriteRefused(f"fix models/{old}/ first; run `registry check`")
-    old_dir, new_dir = f"models/{old}", f"models/{new}"
+    old_dir, new_dir = layout.model_dir(old), layout.model_dir(new)
+    if any(p.path.startswith(f"{old_dir}/") for p in reg.problems):
+        raise WriteRefused(f"fix {old_dir}/ first; run `registry check`")
     preflight(root, [old_dir])
     tracked = git.ls_files(root, [old_dir])
-    model_yaml = f"{new_dir}/model.yaml"
-    doc = Document((root / old_dir / "model.yaml").read_text(encoding="utf-8"))
+    model_yaml = layout.model_file(new)
+    doc = Document((root / layout.model_file(old)).read_text(encoding="utf-8"))
     former = list(rm.model.former_names)
     if old not in former:
         former.append(old)
