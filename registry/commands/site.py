@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from registry import proc
-from registry.errors import RegistryError, UsageError
+from registry.errors import CommandFailed, RegistryError, UsageError
 
 
 def default_config(root: Path, docs: Path) -> str:
@@ -94,8 +94,9 @@ def build(root: Path, out: Path | None, strict: bool) -> int:
             + (["--strict"] if strict else [])
         )
         code = _mkdocs(args, root)
-    if code != 0:
-        raise RegistryError(f"mkdocs build failed (exit {code})")
+    if code != 0:  # its output went to the terminal as it ran: the error keeps the command and code
+        argv = ["mkdocs", *args]
+        raise CommandFailed(f"mkdocs build failed (exit {code})", argv=argv, returncode=code)
     return 0
 
 
