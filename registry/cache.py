@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 # Bump when the parser, the facts or the cached shape change.
-FORMAT = 9
+FORMAT = 10
 _BULK = 2_000  # above this many keys, one table scan beats point look-ups
 _SEAL = 16  # bytes of digest before each value
 
@@ -122,7 +122,7 @@ def fits(kind: str, entry: Any) -> bool:
             and all(type(p) is tuple and len(p) == 2 for p in facts[4])
         )
     if kind == "dvc":
-        return type(facts) is tuple and len(facts) == 3
+        return type(facts) is tuple and len(facts) in (3, 4)
     return type(facts) is dict and kind in ("model", "registry")
 
 

@@ -435,7 +435,7 @@ def _change_options(
 
 @cli.command()
 @click.argument("model")
-@click.argument("artifact", type=click.Path(exists=True, dir_okay=False))
+@click.argument("artifact", type=click.Path(exists=True))
 @click.option("--metrics-file", metavar="F", help="Metrics as JSON or YAML (MLflow's metrics.json too).")
 @click.option("--params-file", metavar="F", help="Params as JSON or YAML.")
 @click.option("--metric", multiple=True, metavar="K=V", help="A metric; repeatable.")
@@ -457,11 +457,12 @@ def _change_options(
 )
 @click.pass_context
 def register(ctx: click.Context, /, model: str, artifact: str, **options: Any) -> None:
-    """Register ARTIFACT as the next version of MODEL, in one commit.
+    """Register ARTIFACT (a file or a folder) as the next version of MODEL, in one commit.
 
-    Creates the model on first use, copies the file to
-    models/MODEL/artifacts/N/, tracks it with DVC, fills the record's md5 and
-    size from DVC's own hash, checks the result and commits.
+    Creates the model on first use, copies the artifact to
+    models/MODEL/artifacts/N/, tracks it with DVC (a folder as one output, as
+    `dvc add` makes it), fills the record's md5 and size (and a folder's file
+    count) from DVC's own hash, checks the result and commits.
     """
     from registry.commands import register as cmd
 

@@ -14,10 +14,11 @@ import hashlib
 import os
 import shutil
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from registry import proc
-from registry.errors import DvcError as DvcError
+from registry.errors import DvcError as DvcError, UsageError
 
 
 def _command() -> str:
@@ -102,22 +103,19 @@ def cache_dir(root: Path) -> Path:
     return root / run(["cache", "dir"], root).strip()
 
 
-def store(root: Path, source: Path) -> tuple[str, int, Path]:
-    """Put a file in DVC's cache (``files/md5/xx/...``, read-only), as
-    ``dvc add`` does; return its md5, size and place in the cache.
-
-    ``dvc add`` first builds the graph of every ``.dvc`` file in the
-    repository (a minute with 20,000 of them); a registry adds one file
-    that no other output overlaps, so none of that is needed. With
-    :func:`pointer_text` the result is what ``dvc add`` leaves, and
-    ``dvc pull``, ``dvc push`` and ``dvc status`` read it as their own.
-    The file is read once: hashed as it is copied, so the hash is of the
-    bytes the cache holds even if the source changes meanwhile."""
+def _objects(root: Path) -> Path:
     if not (root / ".dvc").is_dir():
         raise DvcError(f"{root} is not a DVC repository: run `dvc init` there (and add a remote)")
     objects = cache_dir(root) / "files" / "md5"
     objects.mkdir(parents=True, exist_ok=True)
     remove_stale_incoming(objects)
+    return objects
+
+
+def _cache_file(objects: Path, source: Path) -> tuple[str, int, Path]:
+    """Copy one file into the cache, hashed as it is copied (so the hash is of
+    the bytes the cache holds even if the source changes meanwhile); its md5,
+    size and place in the cache. Memory stays at one 1 MiB buffer."""
     tmp = objects / f".incoming.{os.getpid()}.tmp"
     digest = hashlib.md5()  # noqa: S324 - DVC's content address, not security
     size = 0
@@ -136,6 +134,108 @@ def store(root: Path, source: Path) -> tuple[str, int, Path]:
     finally:
         tmp.unlink(missing_ok=True)
     return md5, size, cached
+
+
+def store(root: Path, source: Path) -> tuple[str, int, Path]:
+    """Put a file in DVC's cache (``files/md5/xx/...``, read-only), as
+    ``dvc add`` does; return its md5, size and place in the cache.
+
+    ``dvc add`` first builds the graph of every ``.dvc`` file in the
+    repository (a minute with 20,000 of them); a registry adds one file
+    that no other output overlaps, so none of that is needed. With
+    :func:`pointer_text` the result is what ``dvc add`` leaves, and
+    ``dvc pull``, ``dvc push`` and ``dvc status`` read it as their own."""
+    return _cache_file(_objects(root), source)
+
+
+MAX_FOLDER_FILES = 100_000
+"""The most files one folder artifact may hold (a manifest stays a few MB)."""
+
+
+@dataclass(frozen=True)
+class Stored:
+    """A folder put in DVC's cache: the ``.dir`` manifest's md5, the total
+    size, and each file's relative path, md5 and place in the cache."""
+
+    md5: str
+    size: int
+    files: tuple[tuple[str, str, Path], ...]
+
+    @property
+    def nfiles(self) -> int:
+        return len(self.files)
+
+
+def folder_files(source: Path) -> list[tuple[str, Path]]:
+    """(relative path, path) of every file in a folder artifact, sorted; a
+    clear error for what a folder artifact cannot hold. Nothing is followed
+    through a symlink, and nothing but regular files is kept."""
+    import stat
+
+    found: list[tuple[str, Path]] = []
+    for dirpath, dirnames, filenames in os.walk(source, followlinks=False):
+        here = Path(dirpath)
+        for name in sorted(dirnames + filenames):
+            full = here / name
+            rel = full.relative_to(source).as_posix()
+            shown = rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            if rel != shown or not all(c.isprintable() for c in rel) or "\\" in rel:
+                raise UsageError(
+                    f"{source}/{shown!r}: a file name in a folder artifact must be printable UTF-8"
+                )
+            mode = os.lstat(full).st_mode
+            if stat.S_ISLNK(mode):
+                raise UsageError(
+                    f"{source}/{rel} is a symlink: a folder artifact holds files only (copy what it points to)"
+                )
+            if stat.S_ISDIR(mode):
+                continue
+            if not stat.S_ISREG(mode):
+                raise UsageError(
+                    f"{source}/{rel} is not a regular file (a socket, FIFO or device): remove it first"
+                )
+            found.append((rel, full))
+            if len(found) > MAX_FOLDER_FILES:
+                raise UsageError(
+                    f"{source} holds more than {MAX_FOLDER_FILES:,} files; a folder artifact holds at most that"
+                )
+    if not found:
+        raise UsageError(f"{source} is an empty folder: there is nothing to register")
+    return sorted(found)
+
+
+def store_folder(root: Path, source: Path) -> Stored:
+    """Put a folder in DVC's cache as ``dvc add`` does: each file as an object,
+    then the ``.dir`` manifest, built and hashed by DVC's own data library
+    (``dvc_data``), so that its bytes and md5 are the ones ``dvc add`` makes."""
+    from dvc_data.hashfile.hash_info import HashInfo
+    from dvc_data.hashfile.meta import Meta
+    from dvc_data.hashfile.tree import Tree
+
+    files = folder_files(source)
+    objects = _objects(root)
+    tree = Tree()  # type: ignore[no-untyped-call]
+    stored = []
+    total = 0
+    for rel, full in files:
+        md5, size, cached = _cache_file(objects, full)
+        tree.add(tuple(rel.split("/")), Meta(size=size), HashInfo("md5", md5))
+        stored.append((rel, md5, cached))
+        total += size
+    tree.digest()
+    manifest = tree.hash_info.value
+    assert manifest is not None and manifest.endswith(".dir")
+    cached = objects / manifest[:2] / manifest[2:]
+    if not cached.is_file():
+        tmp = objects / f".incoming.{os.getpid()}.tmp"
+        try:
+            tmp.write_bytes(tree.as_bytes())
+            os.chmod(tmp, 0o444)
+            cached.parent.mkdir(exist_ok=True)
+            os.replace(tmp, cached)
+        finally:
+            tmp.unlink(missing_ok=True)
+    return Stored(manifest, total, tuple(stored))
 
 
 def pid_alive(pid: int) -> bool:
@@ -163,17 +263,20 @@ def remove_stale_incoming(objects: Path) -> None:
             leftover.unlink(missing_ok=True)
 
 
-def pointer_text(name: str, md5: str, size: int) -> str:
-    """The ``.dvc`` file of one output called ``name``, in DVC 3's format."""
-    return f"outs:\n- md5: {md5}\n  size: {size}\n  hash: md5\n  path: {name}\n"
+def pointer_text(name: str, md5: str, size: int, nfiles: int | None = None) -> str:
+    """The ``.dvc`` file of one output called ``name``, in DVC 3's format
+    (``nfiles`` for a folder, as ``dvc add`` writes it)."""
+    count = f"  nfiles: {nfiles}\n" if nfiles is not None else ""
+    return f"outs:\n- md5: {md5}\n  size: {size}\n{count}  hash: md5\n  path: {name}\n"
 
 
-def push_object(root: Path, md5: str, size: int) -> None:
-    """Upload one cached object to the default remote, by hash: through a
-    temporary pointer, so the output need not be in the work tree."""
+def push_object(root: Path, md5: str, size: int, nfiles: int | None = None) -> None:
+    """Upload one cached object (a folder: its manifest and files) to the
+    default remote, by hash: through a temporary pointer, so the output need
+    not be in the work tree."""
     name = f".registry-push-{os.getpid()}-{md5[:12]}"
     tmp = root / f"{name}.dvc"
-    tmp.write_text(pointer_text(name, md5, size), encoding="utf-8")
+    tmp.write_text(pointer_text(name, md5, size, nfiles), encoding="utf-8")
     try:
         push(root, tmp.name)
     finally:

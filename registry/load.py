@@ -47,6 +47,8 @@ class DvcOut(NamedTuple):
     md5: str
     size: int
     path: str
+    nfiles: int | None = None
+    """For a folder (md5 ending in ``.dir``): how many files its manifest lists."""
 
 
 @dataclass
@@ -269,7 +271,7 @@ def _load(
                 assert model is not None and number is not None
                 versions.setdefault(model, {})[number] = Version(model, number, path, data, fetcher(path))
             elif kind == "dvc":
-                dvc[path] = DvcOut._make(data)
+                dvc[path] = DvcOut(*data)
         except (ValueError, KeyError, TypeError) as exc:
             if kind == "registry":
                 config_ok = False

@@ -51,6 +51,7 @@ def first_output(data: bytes, shown: str) -> tuple[str, int]:
 
 
 _POINTER_KEYS = ("md5", "size", "hash", "path")
+"""The keys of an artifact's output; a folder's has ``nfiles`` too."""
 _MD5 = re.compile(r"\A[0-9a-f]{32}(\.dir)?\Z")
 
 
@@ -89,15 +90,21 @@ def _shape(doc: Any) -> Entry:
         bad("the output is not a mapping of md5, size, hash and path", ("outs", 0))
         return None, found
     for key in out:
-        if key not in _POINTER_KEYS:
+        if key not in _POINTER_KEYS and key != "nfiles":
             bad(
                 f"unexpected key {str(key)!r} in the output; it holds only {', '.join(_POINTER_KEYS)}",
                 ("outs", 0, key) if isinstance(key, str) else ("outs", 0),
                 key=True,
             )
     md5, size, kind, path = (out.get(key) for key in _POINTER_KEYS)
+    nfiles = out.get("nfiles")
+    folder = isinstance(md5, str) and md5.endswith(".dir")
     if not isinstance(md5, str) or not _MD5.match(md5):
-        bad("md5 must be 32 lowercase hex digits", ("outs", 0, "md5"))
+        bad("md5 must be 32 lowercase hex digits (and .dir for a folder)", ("outs", 0, "md5"))
+    if folder and (not isinstance(nfiles, int) or isinstance(nfiles, bool) or nfiles < 1):
+        bad("a folder's output has nfiles, its number of files, as `dvc add` writes it", ("outs", 0))
+    elif not folder and "nfiles" in out:
+        bad("nfiles belongs to a folder's output (an md5 ending in .dir)", ("outs", 0, "nfiles"), key=True)
     if not isinstance(size, int) or isinstance(size, bool) or size < 0:
         bad("size must be a whole number of bytes", ("outs", 0, "size"))
     if "hash" not in out:
@@ -118,4 +125,4 @@ def _shape(doc: Any) -> Entry:
         )
     if found:
         return None, found
-    return (md5, size, path), []
+    return ((md5, size, path, nfiles) if folder else (md5, size, path)), []

@@ -165,6 +165,16 @@ def _check_artifact(
             f"artifact.size is {size} but {dvc_path} says {out.size}",
             ("artifact", "size"),
         )
+    if out.nfiles is not None or md5.endswith(".dir"):
+        art = reg.models[model].versions[number].raw.get("artifact") or {}
+        nfiles = art.get("nfiles") if isinstance(art, dict) else None  # a folder: read its whole record
+        if nfiles != out.nfiles:
+            yield Problem(
+                path,
+                Rule.ARTIFACT_MISMATCH,
+                f"artifact.nfiles is {nfiles} but {dvc_path} says {out.nfiles}",
+                ("artifact", "nfiles") if nfiles is not None else ("artifact",),
+            )
 
 
 def artifact_problems(reg: LoadedRegistry, model: str, number: int) -> list[Problem]:

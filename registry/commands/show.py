@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from registry import layout
 from registry.commands.output import fmt_metric, table, terminal
 from registry.errors import UsageError
 from registry.records import RegisteredModel, Version
@@ -43,11 +44,21 @@ def render_version(rm: RegisteredModel, v: Version) -> str:
                 shown = ", ".join(f"{c.get('name', '?')}: {c.get('type')}" for c in cols)
                 lines.append(f"  {part}: {shown}")
     art = v.artifact
-    lines += [
-        "artifact:",
-        f"  path:  models/{rm.name}/{art.path}  ({art.size:,} bytes, md5 {art.md5})",
-        f"  pull:  registry pull models:/{rm.name}/{v.number}",
-    ]
+    where = layout.artifact_file(rm.name, art.path)
+    if art.md5.endswith(".dir"):
+        raw = v.raw.get("artifact")
+        nfiles = raw.get("nfiles") if isinstance(raw, dict) else None
+        lines += [
+            "artifact:",
+            f"  path:  {where}/  (a folder: {nfiles} files, {art.size:,} bytes, md5 {art.md5})",
+            f"  pull:  dvc pull {layout.pointer_file(rm.name, art.path)}",
+        ]
+    else:
+        lines += [
+            "artifact:",
+            f"  path:  {where}  ({art.size:,} bytes, md5 {art.md5})",
+            f"  pull:  registry pull models:/{rm.name}/{v.number}",
+        ]
     lin = v.lineage
     if lin.code or lin.data or lin.run or lin.parents:
         lines.append("lineage:")

@@ -134,7 +134,8 @@ def register(
     branch: str | bool | None = None,
 ) -> tuple[str, int]:
     """Add the next version of ``model`` (creating the model on first use):
-    put the artifact in DVC's cache and under ``models/<model>/artifacts/<N>/``
+    put the artifact (a file, or a folder as one DVC output, exactly as
+    ``dvc add`` makes it) in DVC's cache and under ``models/<model>/artifacts/<N>/``
     with its ``.dvc`` pointer, write the record, check and commit. Returns
     (commit id, N).
 
@@ -147,8 +148,11 @@ def register(
     why = name_problem(model)
     if why is not None:
         raise UsageError(f"{model!r} is not a valid model name: it {why}")
-    if not source.is_file():
-        raise UsageError(f"{source}: no such file (register takes one artifact file)")
+    folder = source.is_dir() and not source.is_symlink()
+    if folder:
+        dvc.folder_files(source)  # refused before anything is written: empty, symlinks, sockets...
+    elif not source.is_file():
+        raise UsageError(f"{source}: no such file or folder (register takes an artifact file or folder)")
     reg = load(root, only=[model])
     rm = reg.models.get(model)
     number = max(rm.versions, default=0) + 1 if rm else 1
@@ -195,15 +199,24 @@ def register(
         record["lineage"] = lineage
     _validate(record)
 
-    md5, size, cached = dvc.store(root, source)
+    nfiles: int | None = None
+    if folder:
+        stored = dvc.store_folder(root, source)
+        md5, size, nfiles = stored.md5, stored.size, stored.nfiles
+        copies = tuple(txn.Copy(f"{art_path}/{rel}", str(cached)) for rel, _, cached in stored.files)
+    else:
+        md5, size, cached = dvc.store(root, source)
+        copies = (txn.Copy(art_path, str(cached)),)
     if push:
-        dvc.push_object(root, md5, size)
+        dvc.push_object(root, md5, size, nfiles)
     record["artifact"] = {"path": art_rel, "md5": md5, "size": size}
+    if nfiles is not None:
+        record["artifact"]["nfiles"] = nfiles
     # An editor's schema hint, where the registry keeps the schemas at that path (`registry schema`)
     hinted = (root / "registry" / "schemas" / "version.schema.json").is_file()
     files = {
         record_path: (_VERSION_SCHEMA if hinted else "") + _dump(record),
-        pointer_path: dvc.pointer_text(source.name, md5, size),
+        pointer_path: dvc.pointer_text(source.name, md5, size, nfiles),
         ignore_path: f"/{source.name}\n",
     }
     if rm is None:
@@ -217,7 +230,7 @@ def register(
     if on_branch:
         name = branch if isinstance(branch, str) else None
         return apply_on_branch(root, change, name, push=push), number
-    return apply(root, change, copies=(txn.Copy(art_path, str(cached)),)), number
+    return apply(root, change, copies=copies), number
 
 
 def _dump(record: Mapping[str, Any]) -> str:

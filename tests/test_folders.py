@@ -1,0 +1,162 @@
+"""Folder artifacts (an MLflow model, a Hugging Face checkpoint): one DVC
+output, exactly what `dvc add` makes, checked and pushed like a file."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from registry import write
+from registry.errors import UsageError
+from tests.builder import DVC, RegistryBuilder, cli, dvc
+
+M = "models/clf"
+
+
+@pytest.fixture
+def repo(empty_repo: RegistryBuilder, tmp_path: Path) -> RegistryBuilder:
+    empty_repo.init_dvc(tmp_path / "remote")
+    empty_repo.write("registry.yaml", "{}\n")
+    empty_repo.commit("a registry")
+    return empty_repo
+
+
+def mlflow_like(where: Path) -> Path:
+    """A folder laid out as `mlflow.sklearn.save_model` writes one."""
+    folder = where / "model"
+    (folder / "extra").mkdir(parents=True)
+    (folder / "MLmodel").write_text("flavors:\n  sklearn: {pickled_model: model.pkl}\n", encoding="utf-8")
+    (folder / "model.pkl").write_bytes(bytes(range(256)) * 40)
+    (folder / "requirements.txt").write_text("scikit-learn==1.5.0\n", encoding="utf-8")
+    (folder / "extra" / "empty").write_bytes(b"")
+    return folder
+
+
+def dvc_add_reference(folder: Path, where: Path) -> tuple[str, dict[str, bytes]]:
+    """The pointer and cache objects that real `dvc add` makes of a copy of ``folder``."""
+    ref = where / "dvc-add"
+    ref.mkdir()
+    subprocess.run(["git", "init", "-q"], cwd=ref, check=True)
+    dvc(ref, "init", "-q")
+    shutil.copytree(folder, ref / folder.name)
+    dvc(ref, "add", "-q", folder.name)
+    objects = ref / ".dvc" / "cache" / "files" / "md5"
+    return (ref / f"{folder.name}.dvc").read_text(encoding="utf-8"), {
+        p.relative_to(objects).as_posix(): p.read_bytes() for p in objects.rglob("*") if p.is_file()
+    }
+
+
+def test_a_folder_is_what_dvc_add_makes_of_it(repo: RegistryBuilder, tmp_path: Path) -> None:
+    folder = mlflow_like(tmp_path)
+    pointer, objects = dvc_add_reference(folder, tmp_path)
+    _, number = write.register(repo.root, "clf", folder, metrics={"acc": 0.9})
+    assert number == 1
+    assert repo.read(f"{M}/artifacts/1/model.dvc") == pointer
+    cache = repo.root / ".dvc" / "cache" / "files" / "md5"
+    ours = {p.relative_to(cache).as_posix(): p.read_bytes() for p in cache.rglob("*") if p.is_file()}
+    assert ours == objects
+    assert repo.read(f"{M}/artifacts/1/.gitignore") == "/model\n"
+    record = repo.read(f"{M}/versions/1.yaml")
+    md5 = pointer.split("md5: ", 1)[1].split("\n", 1)[0]
+    assert f"md5: {md5}" in record and "nfiles: 4" in record and md5.endswith(".dir")
+    # the work tree has the folder, as `dvc add` leaves it
+    for rel in ("MLmodel", "model.pkl", "requirements.txt", "extra/empty"):
+        assert (repo.root / M / "artifacts/1/model" / rel).read_bytes() == (folder / rel).read_bytes()
+    assert repo.check() == []
+    status = subprocess.run([DVC, "status"], cwd=repo.root, capture_output=True, text=True, check=True)
+    assert "up to date" in status.stdout, status.stdout
+
+
+def test_a_pushed_folder_pulls_with_dvc_in_a_fresh_clone(repo: RegistryBuilder, tmp_path: Path) -> None:
+    folder = mlflow_like(tmp_path)
+    write.register(repo.root, "clf", folder, push=True)
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", str(repo.root), str(clone)], check=True)
+    dvc(clone, "pull", "-q", f"{M}/artifacts/1/model.dvc")
+    for path in folder.rglob("*"):
+        if path.is_file():
+            rel = path.relative_to(folder)
+            assert (clone / M / "artifacts/1/model" / rel).read_bytes() == path.read_bytes()
+    status = subprocess.run([DVC, "status"], cwd=clone, capture_output=True, text=True, check=True)
+    assert "up to date" in status.stdout, status.stdout
+
+
+def test_a_second_version_that_shares_files_reuses_their_objects(
+    repo: RegistryBuilder, tmp_path: Path
+) -> None:
+    first = mlflow_like(tmp_path / "a")
+    write.register(repo.root, "clf", first)
+    second = mlflow_like(tmp_path / "b")
+    (second / "model.pkl").write_bytes(b"retrained")
+    write.register(repo.root, "clf", second)
+    cache = repo.root / ".dvc" / "cache" / "files" / "md5"
+    files = [p for p in cache.rglob("*") if p.is_file() and not p.name.endswith(".dir")]
+    # MLmodel, requirements.txt, the empty file once each; two model.pkl
+    assert len(files) == 5
+    assert repo.check() == []
+
+
+def _state(repo: RegistryBuilder) -> tuple[str, str]:
+    return repo.git("rev-parse", "HEAD").strip(), repo.git("status", "--porcelain", "--ignored")
+
+
+def _nothing_written(repo: RegistryBuilder, before: tuple[str, str]) -> None:
+    assert _state(repo) == before
+    assert not (repo.root / M).exists()
+
+
+@pytest.mark.parametrize("kind", ["empty", "symlink", "fifo", "dir-symlink"])
+def test_what_a_folder_artifact_cannot_hold_is_refused(
+    repo: RegistryBuilder, tmp_path: Path, kind: str
+) -> None:
+    folder = tmp_path / "model"
+    folder.mkdir()
+    if kind != "empty":
+        (folder / "weights.bin").write_bytes(b"w")
+    if kind == "symlink":
+        (folder / "link").symlink_to(folder / "weights.bin")
+    elif kind == "dir-symlink":
+        (folder / "sub").symlink_to(tmp_path, target_is_directory=True)
+    elif kind == "fifo":
+        os.mkfifo(folder / "pipe")
+    head = _state(repo)
+    expected = {
+        "empty": "empty folder",
+        "symlink": "is a symlink",
+        "dir-symlink": "is a symlink",
+        "fifo": "not a regular file",
+    }[kind]
+    with pytest.raises(UsageError, match=expected):
+        write.register(repo.root, "clf", folder)
+    _nothing_written(repo, head)
+    proc = cli(repo.root, "register", "clf", str(folder))
+    assert proc.returncode == 2 and expected in proc.stderr, proc.stderr
+    _nothing_written(repo, head)
+
+
+def test_the_checker_reads_a_folders_pointer(repo: RegistryBuilder, tmp_path: Path) -> None:
+    write.register(repo.root, "clf", mlflow_like(tmp_path))
+    pointer = f"{M}/artifacts/1/model.dvc"
+    repo.edit(pointer, "nfiles: 4", "nfiles: 5")
+    assert {(p.rule, p.path) for p in repo.check()} == {("artifact-mismatch", f"{M}/versions/1.yaml")}
+    repo.edit(pointer, "  nfiles: 5\n", "")
+    assert {(p.rule, p.path) for p in repo.check()} == {("artifact-dvc", pointer)}
+    repo.edit(f"{M}/versions/1.yaml", ", nfiles: 4", "")
+    rules = {p.rule for p in repo.check()}
+    assert "schema" in rules
+
+
+def test_show_and_the_catalog_say_it_is_a_folder(repo: RegistryBuilder, tmp_path: Path) -> None:
+    write.register(repo.root, "clf", mlflow_like(tmp_path))
+    proc = cli(repo.root, "show", "clf/1")
+    assert proc.returncode == 0, proc.stderr
+    assert "(a folder: 4 files, 10,307 bytes, md5 " in proc.stdout
+    assert f"dvc pull {M}/artifacts/1/model.dvc" in proc.stdout
+    out = tmp_path / "site"
+    proc = cli(repo.root, "site", "generate", "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert "a folder of 4 files, 10307 bytes" in (out / "models" / "clf" / "index.md").read_text(encoding="utf-8")
