@@ -64,7 +64,9 @@ def pull(root: Path, ref: str, dest: Path | str | None = None) -> Path:
     _obey_the_checker(reg, rm.name, version.number)
     art = version.artifact
     if art.md5.endswith(".dir"):
-        raise RegistryError(f"{rel} is a folder artifact, which this version of registry cannot pull")
+        raw = version.raw.get("artifact")
+        nfiles = raw.get("nfiles") if isinstance(raw, dict) else None
+        return _pull_folder(root, rel, pointer, art, nfiles, version.path, dest)
     name = rel.rsplit("/", 1)[1]
     targets = [(_work_tree_target(root, rel), rel)]
     if dest is not None:
@@ -238,3 +240,128 @@ def _verify_copy(tmp: Path, art: Artifact, shown: str) -> None:
         raise ArtifactMismatch(
             f"{shown}: the copy written does not read back as md5 {art.md5}; check the disk"
         )
+
+
+# -- folders ------------------------------------------------------------------
+
+
+def _folder_target(path: Path, shown: str) -> None:
+    """Refuse unless ``path`` holds nothing or a real folder (replaced whole), in a folder that exists."""
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        if not path.parent.is_dir():
+            raise DestinationError(f"cannot write {shown}: the folder {path.parent} does not exist") from None
+        return
+    if not stat.S_ISDIR(mode):
+        raise DestinationError(f"cannot write the folder {shown}: it is {_kind(mode)}; remove it first")
+
+
+def _pull_folder(
+    root: Path,
+    rel: str,
+    pointer: str,
+    art: Artifact,
+    nfiles: int | None,
+    record: str,
+    dest: Path | str | None,
+) -> Path:
+    """A folder artifact: its manifest read and checked before anything is
+    written, every file copied from the cache and verified (md5, and the
+    folder's total size and count), the folder assembled in a temporary
+    sibling of each destination and moved into place whole."""
+    from registry.check.pointer import read_manifest
+
+    name = rel.rsplit("/", 1)[1]
+    for i in range(1, rel.count("/") + 1):  # the work tree's folders, reached through no symlink
+        if os.path.islink(root / "/".join(rel.split("/")[:i])):
+            raise DestinationError(f"cannot write {rel}: {'/'.join(rel.split('/')[:i])} is a symlink")
+    targets = [(root / rel, rel)]
+    if dest is not None:
+        dest = Path(dest)
+        wanted = dest / name if dest.is_dir() and not dest.is_symlink() else dest
+        if os.path.abspath(wanted) != os.path.abspath(targets[0][0]):
+            targets.insert(0, (wanted, str(wanted)))
+    for target, shown in targets:
+        _folder_target(target, shown)
+    manifest, fetched = _fetch(root, rel, pointer, art, record)
+    with open(manifest, "rb") as fh:
+        data = fh.read(MAX_MANIFEST_READ)
+    entries = read_manifest(data, art.md5, nfiles, dvc.MAX_FOLDER_FILES)
+    cache = dvc.cache_dir(root)
+    if fetched is False and not all(dvc.object_in(cache, md5).is_file() for _, md5 in entries):
+        dvc.fetch(root, pointer)  # the manifest was cached, some of its files were not
+    with contextlib.ExitStack() as cleanup:
+        staged = []
+        for target, shown in targets:
+            _remove_dead_temps(target.parent)
+            tmp = Path(
+                tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.registry-pull-{os.getpid()}-")
+            )
+            cleanup.callback(_remove_tree, tmp)
+            staged.append((tmp, target, shown))
+        total = 0
+        for path, md5 in entries:
+            cached = dvc.object_in(cache, md5)
+            if not cached.is_file():
+                raise ArtifactMismatch(
+                    f"{rel}: {path} (md5 {md5}) is neither in the DVC cache nor on {_remote(root)}; "
+                    f"push it from a clone that has the folder (dvc push {pointer})"
+                )
+            files = []
+            for tmp, _, _ in staged:
+                (tmp / path).parent.mkdir(parents=True, exist_ok=True)
+                files.append(tmp / path)
+            one = Artifact(path, md5, os.lstat(cached).st_size)
+            _copy_verified(root, cached, False, files, f"{rel}/{path}", one, record)
+            total += one.size
+        if total != art.size:
+            raise ArtifactMismatch(f"{rel}: its files hold {total:,} bytes, but {record} says {art.size:,}")
+        for tmp, target, shown in staged:
+            _swap_in(tmp, target, shown)
+    return targets[0][0]
+
+
+MAX_MANIFEST_READ = 64 << 20
+
+_TEMP_DIR_RE = re.compile(r"\A\..+\.registry-(?:pull|old)-([0-9]{1,12})-[A-Za-z0-9_]+\Z")
+
+
+def _remove_dead_temps(folder: Path) -> None:
+    """Remove the temporary folders that pulls killed midway left here."""
+    try:
+        with os.scandir(folder) as entries:
+            found = [e for e in entries if e.is_dir(follow_symlinks=False)]
+    except OSError:
+        return
+    for entry in found:
+        match = _TEMP_DIR_RE.match(entry.name)
+        if match and not dvc.pid_alive(int(match.group(1))):
+            _remove_tree(Path(entry.path))
+
+
+def _remove_tree(path: Path) -> None:
+    import shutil
+
+    if path.exists() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def _swap_in(tmp: Path, target: Path, shown: str) -> None:
+    """Put the assembled folder at ``target``: an old folder there is moved
+    aside first and removed after, so ``target`` is never a half folder."""
+    old = None
+    try:
+        if os.path.lexists(target):
+            old = Path(
+                tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.registry-old-{os.getpid()}-")
+            )
+            os.rename(target, old / target.name)
+        os.rename(tmp, target)
+    except OSError as exc:
+        if old is not None and not os.path.lexists(target) and os.path.lexists(old / target.name):
+            os.rename(old / target.name, target)
+        raise DestinationError(f"cannot write {shown}: {exc.strerror}") from None
+    finally:
+        if old is not None:
+            _remove_tree(old)

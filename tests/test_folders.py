@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from registry import write
+from registry import Registry, write
 from registry.errors import UsageError
 from tests.builder import DVC, RegistryBuilder, cli, dvc
 
@@ -155,8 +155,135 @@ def test_show_and_the_catalog_say_it_is_a_folder(repo: RegistryBuilder, tmp_path
     proc = cli(repo.root, "show", "clf/1")
     assert proc.returncode == 0, proc.stderr
     assert "(a folder: 4 files, 10,307 bytes, md5 " in proc.stdout
-    assert f"dvc pull {M}/artifacts/1/model.dvc" in proc.stdout
+    assert "pull:  registry pull models:/clf/1" in proc.stdout
     out = tmp_path / "site"
     proc = cli(repo.root, "site", "generate", "--out", str(out))
     assert proc.returncode == 0, proc.stderr
-    assert "a folder of 4 files, 10307 bytes" in (out / "models" / "clf" / "index.md").read_text(encoding="utf-8")
+    assert "a folder of 4 files, 10307 bytes" in (out / "models" / "clf" / "index.md").read_text(
+        encoding="utf-8"
+    )
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_registry_pull_of_a_folder_in_a_fresh_clone(repo: RegistryBuilder, tmp_path: Path) -> None:
+    folder = mlflow_like(tmp_path)
+    write.register(repo.root, "clf", folder, push=True)
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", str(repo.root), str(clone)], check=True)
+    proc = cli(clone, "pull", "clf/1")
+    assert proc.returncode == 0, proc.stderr
+    assert _files(clone / M / "artifacts/1/model") == _files(folder)
+    status = subprocess.run([DVC, "status"], cwd=clone, capture_output=True, text=True, check=True)
+    assert "up to date" in status.stdout, status.stdout
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    got = Registry(clone).pull("models:/clf/1", elsewhere)
+    assert got == elsewhere / "model" and _files(got) == _files(folder)
+    # a second pull replaces the folder whole: a stray file in it is gone
+    (got / "stray").write_bytes(b"x")
+    Registry(clone).pull("models:/clf/1", elsewhere)
+    assert _files(got) == _files(folder)
+    assert [p.name for p in elsewhere.iterdir()] == ["model"]
+
+
+def _hostile(repo: RegistryBuilder, entries: object) -> None:
+    """A version whose manifest lists ``entries``: the record and pointer agree with it."""
+    import hashlib
+    import json
+
+    data = json.dumps(entries, sort_keys=True).encode()
+    md5 = hashlib.md5(data).hexdigest() + ".dir"
+    objects = repo.root / ".dvc" / "cache" / "files" / "md5"
+    (objects / md5[:2]).mkdir(parents=True, exist_ok=True)
+    (objects / md5[:2] / md5[2:]).write_bytes(data)
+    n = len(entries) if isinstance(entries, list) else 1
+    repo.write(f"{M}/model.yaml", "{}\n")
+    repo.write(
+        f"{M}/versions/1.yaml",
+        "created_at: 2026-11-01T00:00:00Z\ncreated_by: a@example.com\nstage: none\n"
+        f"artifact: {{path: artifacts/1/model, md5: {md5}, size: 1, nfiles: {n}}}\n",
+    )
+    repo.write(
+        f"{M}/artifacts/1/model.dvc",
+        f"outs:\n- md5: {md5}\n  size: 1\n  nfiles: {n}\n  hash: md5\n  path: model\n",
+    )
+    repo.commit("a hostile manifest")
+
+
+ONE = "0cc175b9c0f1b6a831c399e269772661"  # md5 of b"a"
+
+
+@pytest.mark.parametrize(
+    ("entries", "why"),
+    [
+        ([{"md5": ONE, "relpath": "../evil"}], "not a plain path"),
+        ([{"md5": ONE, "relpath": "/tmp/evil"}], "not a plain path"),
+        ([{"md5": ONE, "relpath": "a/./b"}], "not a plain path"),
+        ([{"md5": ONE, "relpath": "a\\\\..\\\\b"}], "not a plain path"),
+        ([{"md5": ONE, "relpath": "x"}, {"md5": ONE, "relpath": "x"}], "twice"),
+        ([{"md5": ONE, "relpath": "Model.bin"}, {"md5": ONE, "relpath": "model.bin"}], "twice"),
+        ([{"md5": ONE, "relpath": "a"}, {"md5": ONE, "relpath": "a/b"}], "both as a file and as a folder"),
+        ({"md5": ONE, "relpath": "x"}, "not a list"),
+        ([{"md5": "nothex", "relpath": "x"}], "not a file's md5"),
+    ],
+    ids=[
+        "dotdot",
+        "absolute",
+        "dot",
+        "backslash",
+        "duplicate",
+        "case",
+        "file-and-folder",
+        "not-a-list",
+        "bad-md5",
+    ],
+)
+def test_a_hostile_manifest_writes_nothing(
+    repo: RegistryBuilder, tmp_path: Path, entries: object, why: str
+) -> None:
+    _hostile(repo, entries)
+    objects = repo.root / ".dvc" / "cache" / "files" / "md5"
+    (objects / ONE[:2]).mkdir(exist_ok=True)
+    (objects / ONE[:2] / ONE[2:]).write_bytes(b"a")
+    dest = tmp_path / "dest"
+    dest.mkdir()
+    proc = cli(repo.root, "pull", "clf/1", "-o", str(dest))
+    assert proc.returncode == 1 and why in proc.stderr, proc.stderr
+    assert list(dest.iterdir()) == []
+    assert not (repo.root / M / "artifacts/1/model").exists()
+    assert [p.name for p in (repo.root / M / "artifacts/1").iterdir()] == ["model.dvc"]
+    assert not (tmp_path / "evil").exists() and not Path("/tmp/evil").exists()
+
+
+def test_a_killed_pull_leaves_no_half_folder(repo: RegistryBuilder, tmp_path: Path) -> None:
+    import signal
+    import sys
+    import time
+
+    big = tmp_path / "big"
+    big.mkdir()
+    for i in range(300):
+        (big / f"shard-{i:03}.bin").write_bytes(os.urandom(1 << 18))
+    write.register(repo.root, "clf", big, push=True)
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", str(repo.root), str(clone)], check=True)
+    dvc(clone, "fetch", "-q", f"{M}/artifacts/1/big.dvc")  # in the cache: the pull copies only
+    parent = clone / M / "artifacts/1"
+    child = subprocess.Popen([sys.executable, "-P", "-m", "registry", "pull", "clf/1"], cwd=clone)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and child.poll() is None:
+        temps = [p for p in parent.iterdir() if ".registry-pull-" in p.name and p.is_dir()]
+        if temps and any(temps[0].iterdir()):
+            break
+        time.sleep(0.005)
+    assert child.poll() is None, "the pull ended before it could be killed"
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    assert not (parent / "big").exists()  # no half folder
+    proc = cli(clone, "pull", "clf/1")
+    assert proc.returncode == 0, proc.stderr
+    assert _files(parent / "big") == _files(big)
+    assert sorted(p.name for p in parent.iterdir()) == [".gitignore", "big", "big.dvc"]

@@ -10,7 +10,7 @@ from typing import Any
 
 from registry.cache import Entry, ProblemTuple
 from registry.check.rules import Rule
-from registry.errors import RegistryError
+from registry.errors import ArtifactMismatch, PointerRefused, RegistryError
 
 _FAST = re.compile(
     r"\Aouts:\n- md5: ([0-9a-f]{32})\n  size: ([0-9]{1,15})\n  hash: md5\n  path: ([A-Za-z0-9_][A-Za-z0-9._-]*)\n\Z"
@@ -126,3 +126,76 @@ def _shape(doc: Any) -> Entry:
     if found:
         return None, found
     return ((md5, size, path, nfiles) if folder else (md5, size, path)), []
+
+
+MAX_MANIFEST_BYTES = 64 << 20
+"""A folder's manifest larger than this is refused unread (100,000 entries take ~8 MB)."""
+
+
+def read_manifest(data: bytes, md5: str, nfiles: int | None, max_files: int) -> list[tuple[str, str]]:
+    """(relative path, md5) of every file a folder's ``.dir`` manifest lists,
+    sorted; a clear error for a manifest that is not what ``dvc add`` writes
+    or that could write outside its folder: the manifest's own md5, JSON of
+    ``{"md5", "relpath"}`` entries, a count that agrees with ``nfiles`` and
+    stays within ``max_files``, and relative paths with no ``..``, no
+    absolute path, no duplicate, no two that differ only in case, and none
+    that is another's folder."""
+    import hashlib
+    import json
+
+    if len(data) > MAX_MANIFEST_BYTES:
+        raise PointerRefused(
+            f"the manifest {md5} is {len(data):,} bytes; at most {MAX_MANIFEST_BYTES:,} are read"
+        )
+    actual = hashlib.md5(data).hexdigest() + ".dir"  # noqa: S324 - DVC's content address
+    if actual != md5:
+        raise ArtifactMismatch(f"the manifest in the DVC cache hashes to {actual}, not {md5}: it is corrupt")
+    try:
+        entries = json.loads(data)
+    except ValueError:
+        raise PointerRefused(f"the manifest {md5} is not JSON") from None
+    if not isinstance(entries, list):
+        raise PointerRefused(f"the manifest {md5} is not a list of files")
+    if len(entries) > max_files:
+        raise PointerRefused(
+            f"the manifest {md5} lists {len(entries):,} files; at most {max_files:,} are pulled"
+        )
+    if nfiles is not None and len(entries) != nfiles:
+        raise PointerRefused(f"the manifest {md5} lists {len(entries)} files, but the record says {nfiles}")
+    out: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for entry in entries:
+        rel = entry.get("relpath") if isinstance(entry, dict) else None
+        obj = entry.get("md5") if isinstance(entry, dict) else None
+        if (
+            not isinstance(rel, str)
+            or not isinstance(obj, str)
+            or not _MD5.match(obj)
+            or obj.endswith(".dir")
+        ):
+            raise PointerRefused(
+                f"the manifest {md5} has an entry that is not a file's md5 and relpath: {entry!r:.80}"
+            )
+        parts = rel.split("/")
+        if (
+            not rel
+            or rel.startswith("/")
+            or "\\" in rel
+            or any(p in ("", ".", "..") for p in parts)
+            or not rel.isprintable()
+        ):
+            raise PointerRefused(
+                f"the manifest {md5} names {rel!r}, which is not a plain path inside the folder"
+            )
+        folded = rel.casefold()
+        if folded in seen:
+            raise PointerRefused(f"the manifest {md5} names {rel!r} twice (or twice but for case)")
+        seen.add(folded)
+        out.append((rel, obj))
+    folders = {
+        "/".join(rel.casefold().split("/")[:i]) for rel, _ in out for i in range(1, rel.count("/") + 1)
+    }
+    clash = sorted(rel for rel, _ in out if rel.casefold() in folders)
+    if clash:
+        raise PointerRefused(f"the manifest {md5} names {clash[0]!r} both as a file and as a folder")
+    return sorted(out)

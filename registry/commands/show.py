@@ -51,7 +51,7 @@ def render_version(rm: RegisteredModel, v: Version) -> str:
         lines += [
             "artifact:",
             f"  path:  {where}/  (a folder: {nfiles} files, {art.size:,} bytes, md5 {art.md5})",
-            f"  pull:  dvc pull {layout.pointer_file(rm.name, art.path)}",
+            f"  pull:  registry pull models:/{rm.name}/{v.number}",
         ]
     else:
         lines += [
