@@ -105,8 +105,9 @@ def _kind(mode: int) -> str:
     return _KINDS.get(stat.S_IFMT(mode), "not a regular file")
 
 
-def _plain_target(path: Path, shown: str) -> None:
-    """Refuse unless ``path`` holds nothing or a regular file, in a folder that exists."""
+def _plain_target(path: Path, shown: str, folder: bool = False) -> None:
+    """Refuse unless ``path`` holds nothing or a regular file (with ``folder``:
+    a real folder, replaced whole), in a folder that exists."""
     try:
         mode = os.lstat(path).st_mode
     except FileNotFoundError:
@@ -115,6 +116,10 @@ def _plain_target(path: Path, shown: str) -> None:
         return
     except OSError as exc:
         raise DestinationError(f"cannot write {shown}: {exc.strerror}") from None
+    if folder:
+        if not stat.S_ISDIR(mode):
+            raise DestinationError(f"cannot write the folder {shown}: it is {_kind(mode)}; remove it first")
+        return
     if not stat.S_ISREG(mode):
         raise DestinationError(
             f"cannot write {shown}: it is not a regular file ({_kind(mode)}); remove it first"
@@ -245,18 +250,6 @@ def _verify_copy(tmp: Path, art: Artifact, shown: str) -> None:
 # -- folders ------------------------------------------------------------------
 
 
-def _folder_target(path: Path, shown: str) -> None:
-    """Refuse unless ``path`` holds nothing or a real folder (replaced whole), in a folder that exists."""
-    try:
-        mode = os.lstat(path).st_mode
-    except FileNotFoundError:
-        if not path.parent.is_dir():
-            raise DestinationError(f"cannot write {shown}: the folder {path.parent} does not exist") from None
-        return
-    if not stat.S_ISDIR(mode):
-        raise DestinationError(f"cannot write the folder {shown}: it is {_kind(mode)}; remove it first")
-
-
 def _pull_folder(
     root: Path,
     rel: str,
@@ -283,7 +276,7 @@ def _pull_folder(
         if os.path.abspath(wanted) != os.path.abspath(targets[0][0]):
             targets.insert(0, (wanted, str(wanted)))
     for target, shown in targets:
-        _folder_target(target, shown)
+        _plain_target(target, shown, folder=True)
     manifest, fetched = _fetch(root, rel, pointer, art, record)
     with open(manifest, "rb") as fh:
         data = fh.read(MAX_MANIFEST_READ)
