@@ -1,0 +1,241 @@
+"""The commands that change the registry, each one commit: init, register,
+promote, archive, rollback, alias, tag, rename and describe."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Any
+
+import click
+
+from registry.cli.group import change_options, cli, registry_root, show_notices
+
+
+@cli.command()
+@click.argument("directory", metavar="[DIR]", required=False)
+@click.option(
+    "--forge",
+    type=click.Choice(["github", "gitlab"]),
+    help="Whose CI to write (default: github; on an existing registry, the forge whose CI it has).",
+)
+@click.option(
+    "--remote",
+    metavar="URL",
+    help="The default DVC remote: a folder or a URL such as s3://bucket/path "
+    "(default: the folder DIR-dvc-storage beside DIR).",
+)
+@click.pass_context
+def init(ctx: click.Context, directory: str | None, forge: str | None, remote: str | None) -> None:
+    """Make DIR (default: the current folder) a new registry, in one commit.
+
+    Writes registry.yaml, an empty models/, the catalog's mkdocs.yml, a
+    README, .gitignore and the forge's CI, and sets up git and DVC with a
+    default remote. DIR must be empty (an empty git repository will do).
+    Run on a registry, it adds the files of init's that are missing,
+    overwrites nothing and commits nothing.
+    """
+    from registry.commands import init as cmd
+
+    given = ctx.obj.get("repo") if ctx.obj else None
+    show_notices()
+    ctx.exit(cmd.run(Path(given) if given else Path.cwd(), directory, forge, remote))
+
+
+@cli.command()
+@click.argument("model")
+@click.argument("artifact", type=click.Path(exists=True))
+@click.option("--metrics-file", metavar="F", help="Metrics as JSON or YAML (MLflow's metrics.json too).")
+@click.option("--params-file", metavar="F", help="Params as JSON or YAML.")
+@click.option("--metric", multiple=True, metavar="K=V", help="A metric; repeatable.")
+@click.option("--param", multiple=True, metavar="K=V", help="A param; repeatable.")
+@click.option("--tag", multiple=True, metavar="K=V", help="A tag of the version; repeatable.")
+@click.option("--description", metavar="TEXT|@FILE", help="Markdown; @file.md reads a file.")
+@click.option("--parent", multiple=True, metavar="MODEL/N", help="A version this one was fine-tuned from.")
+@click.option(
+    "--data", multiple=True, metavar="PATH", help="A dataset in this repository (DVC-tracked or not)."
+)
+@click.option("--code", metavar="DIR", help="The training code's git checkout (default: the current folder).")
+@click.option("--code-commit", metavar="SHA", help="The training code's commit (default: HEAD of --code).")
+@click.option("--code-repo", metavar="URL", help="The training code's repository (default: its origin).")
+@click.option("--code-path", metavar="PATH", help="The training script, inside the code repository.")
+@click.option("--run-id", metavar="ID", help="The training run (MLflow run id, say).")
+@click.option("--stage", help="Start in this stage instead of the first one (transitions apply).")
+@functools.partial(
+    change_options, push_help="Upload the artifact to the DVC remote (and push the --branch to origin)."
+)
+@click.pass_context
+def register(ctx: click.Context, /, model: str, artifact: str, **options: Any) -> None:
+    """Register ARTIFACT (a file or a folder) as the next version of MODEL, in one commit.
+
+    Creates the model on first use, copies the artifact to
+    models/MODEL/artifacts/N/, tracks it with DVC (a folder as one output, as
+    `dvc add` makes it), fills the record's md5 and size (and a folder's file
+    count) from DVC's own hash, checks the result and commits.
+    """
+    from registry.commands import register as cmd
+
+    ctx.exit(cmd.run(registry_root(ctx), model, artifact, **options))
+
+
+@cli.command()
+@click.argument("model")
+@click.argument("version", type=click.IntRange(min=1))
+@click.argument("stage")
+@click.option("--reason", help="Why; recorded in the commit's Reason trailer.")
+@change_options
+@click.pass_context
+def promote(
+    ctx: click.Context,
+    model: str,
+    version: int,
+    stage: str,
+    reason: str | None,
+    branch: str | None,
+    push: bool,
+    pr: bool,
+) -> None:
+    """Move VERSION of MODEL to STAGE, in one commit.
+
+    The transition and the stage's gate are checked first. When the stage
+    holds one version (production, by default) its previous holder is
+    archived in the same commit, and protected aliases that followed it move.
+    """
+    from registry.commands import promote as cmd
+
+    ctx.exit(cmd.run(registry_root(ctx), model, version, stage, reason, branch, push, pr))
+
+
+@cli.command()
+@click.argument("model")
+@click.argument("version", type=click.IntRange(min=1))
+@click.option("--reason", help="Why; recorded in the commit's Reason trailer.")
+@change_options
+@click.pass_context
+def archive(
+    ctx: click.Context, model: str, version: int, reason: str | None, branch: str | None, push: bool, pr: bool
+) -> None:
+    """Move VERSION of MODEL to the archive stage, in one commit."""
+    from registry.commands import archive as cmd
+
+    ctx.exit(cmd.run(registry_root(ctx), model, version, reason, branch, push, pr))
+
+
+@cli.command()
+@click.argument("model")
+@click.option("--to", "to", type=click.IntRange(min=1), metavar="N", help="The version to put back.")
+@click.option(
+    "--stage",
+    help="The stage to roll back (default: the live stage, production unless registry.yaml says otherwise).",
+)
+@click.option("--reason", help="Why; recorded in the commit's Reason trailer.")
+@change_options
+@click.pass_context
+def rollback(
+    ctx: click.Context,
+    model: str,
+    to: int | None,
+    stage: str | None,
+    reason: str | None,
+    branch: str | None,
+    push: bool,
+    pr: bool,
+) -> None:
+    """Put back the previous holder of the live stage (production) of MODEL, in one commit.
+
+    The version that held the stage before the current one (found in git's
+    history), or --to N, returns to it; the current holder is archived and
+    protected aliases follow. A version may return from the archive stage
+    only to a stage it held before; the stage's gate still applies.
+    """
+    from registry.commands import rollback as cmd
+
+    ctx.exit(cmd.run(registry_root(ctx), model, to, stage, reason, branch, push, pr))
+
+
+@cli.group()
+def alias() -> None:
+    """Point an alias (champion, challenger...) at a version, or remove it."""
+
+
+@alias.command("set")
+@click.argument("model")
+@click.argument("name", metavar="ALIAS")
+@click.argument("version", type=click.IntRange(min=1))
+@change_options
+@click.pass_context
+def alias_set(
+    ctx: click.Context, model: str, name: str, version: int, branch: str | None, push: bool, pr: bool
+) -> None:
+    """Point ALIAS of MODEL at VERSION (its gate, if protected, must hold)."""
+    from registry.commands import alias as cmd
+
+    ctx.exit(cmd.run_set(registry_root(ctx), model, name, version, branch, push, pr))
+
+
+@alias.command("rm")
+@click.argument("model")
+@click.argument("name", metavar="ALIAS")
+@change_options
+@click.pass_context
+def alias_rm(ctx: click.Context, model: str, name: str, branch: str | None, push: bool, pr: bool) -> None:
+    """Remove ALIAS from MODEL."""
+    from registry.commands import alias as cmd
+
+    ctx.exit(cmd.run_rm(registry_root(ctx), model, name, branch, push, pr))
+
+
+@cli.group()
+def tag() -> None:
+    """Set or remove a tag on a model or a version."""
+
+
+@tag.command("set")
+@click.argument("target", metavar="MODEL[/N]")
+@click.argument("key")
+@click.argument("value")
+@change_options
+@click.pass_context
+def tag_set(
+    ctx: click.Context, target: str, key: str, value: str, branch: str | None, push: bool, pr: bool
+) -> None:
+    """Set tag KEY to VALUE on a model (MODEL) or a version (MODEL/N)."""
+    from registry.commands import tag as cmd
+
+    ctx.exit(cmd.run_set(registry_root(ctx), target, key, value, branch, push, pr))
+
+
+@tag.command("rm")
+@click.argument("target", metavar="MODEL[/N]")
+@click.argument("key")
+@change_options
+@click.pass_context
+def tag_rm(ctx: click.Context, target: str, key: str, branch: str | None, push: bool, pr: bool) -> None:
+    """Remove tag KEY from a model (MODEL) or a version (MODEL/N)."""
+    from registry.commands import tag as cmd
+
+    ctx.exit(cmd.run_rm(registry_root(ctx), target, key, branch, push, pr))
+
+
+@cli.command()
+@click.argument("old")
+@click.argument("new")
+@click.option("--reason", help="Why; recorded in the commit's Reason trailer.")
+@click.pass_context
+def rename(ctx: click.Context, old: str, new: str, reason: str | None) -> None:
+    """Rename model OLD to NEW (git mv, one commit); OLD keeps resolving as a former name."""
+    from registry.commands import rename as cmd
+
+    ctx.exit(cmd.run(registry_root(ctx), old, new, reason))
+
+
+@cli.command()
+@click.argument("target", metavar="MODEL[/N]")
+@click.argument("text", metavar="TEXT|@FILE")
+@change_options
+@click.pass_context
+def describe(ctx: click.Context, target: str, text: str, branch: str | None, push: bool, pr: bool) -> None:
+    """Replace the Markdown description of a model or a version (@file.md reads a file)."""
+    from registry.commands import describe as cmd
+
+    ctx.exit(cmd.run(registry_root(ctx), target, text, branch, push, pr))
