@@ -185,10 +185,8 @@ def folder_files(source: Path) -> list[tuple[str, Path]]:
             full = here / name
             rel = full.relative_to(source).as_posix()
             shown = rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-            if rel != shown or not all(c.isprintable() for c in rel) or "\\" in rel:
-                raise UsageError(
-                    f"{source}/{shown!r}: a file name in a folder artifact must be printable UTF-8"
-                )
+            if rel != shown:
+                raise UsageError(f"{source}/{shown!r}: a file name in a folder artifact must be UTF-8")
             mode = os.lstat(full).st_mode
             if stat.S_ISLNK(mode):
                 raise UsageError(
@@ -207,6 +205,11 @@ def folder_files(source: Path) -> list[tuple[str, Path]]:
                 )
     if not found:
         raise UsageError(f"{source} is an empty folder: there is nothing to register")
+    from registry.check.pointer import paths_problem
+
+    why = paths_problem([rel for rel, _ in found])
+    if why is not None:
+        raise UsageError(f"{source} {why}; a folder artifact cannot hold it")
     return sorted(found)
 
 

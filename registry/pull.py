@@ -35,7 +35,8 @@ from registry.problems import locate
 from registry.records import Artifact
 from registry.refs import load_for, parse_ref, resolve
 
-_TEMP_RE = re.compile(r"\A\..+\.registry-pull-([0-9]{1,12})-[A-Za-z0-9_]+\Z")
+_TEMP_RE = re.compile(r"\A\..+\.registry-(?:pull|old)-([0-9]{1,12})-[A-Za-z0-9_]+\Z")
+"""A pull's temporary file or folder (``old``: a folder moved aside while its new one moves in)."""
 _KINDS = {
     stat.S_IFDIR: "a folder",
     stat.S_IFIFO: "a FIFO",
@@ -64,9 +65,7 @@ def pull(root: Path, ref: str, dest: Path | str | None = None) -> Path:
     _obey_the_checker(reg, rm.name, version.number)
     art = version.artifact
     if art.md5.endswith(".dir"):
-        raw = version.raw.get("artifact")
-        nfiles = raw.get("nfiles") if isinstance(raw, dict) else None
-        return _pull_folder(root, rel, pointer, art, nfiles, version.path, dest)
+        return _pull_folder(root, rel, pointer, art, version.nfiles, version.path, dest)
     name = rel.rsplit("/", 1)[1]
     targets = [(_work_tree_target(root, rel), rel)]
     if dest is not None:
@@ -126,8 +125,8 @@ def _plain_target(path: Path, shown: str, folder: bool = False) -> None:
         )
 
 
-def _work_tree_target(root: Path, rel: str) -> Path:
-    """The artifact's work-tree path, reached through no symlink."""
+def _work_tree_target(root: Path, rel: str, as_folder: bool = False) -> Path:
+    """The artifact's work-tree path (a file's, or with ``as_folder`` a folder's), reached through no symlink."""
     parts = rel.split("/")
     for i in range(1, len(parts)):
         folder = "/".join(parts[:i])
@@ -136,7 +135,7 @@ def _work_tree_target(root: Path, rel: str) -> Path:
                 f"cannot write {rel}: {folder} is a symlink; the registry holds no symlinks"
             )
     target = root / rel
-    _plain_target(target, rel)
+    _plain_target(target, rel, as_folder)
     return target
 
 
@@ -153,13 +152,8 @@ def _dest_target(dest: Path, name: str) -> Path:
 
 def _stage(folder: Path, name: str) -> Path:
     """An empty temporary file in ``folder``, after removing those of dead pulls."""
+    _remove_dead_temps(folder)
     try:
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                match = _TEMP_RE.match(entry.name)
-                if match and entry.is_file(follow_symlinks=False) and not dvc.pid_alive(int(match.group(1))):
-                    with contextlib.suppress(OSError):  # best effort: another user's, say
-                        os.unlink(entry.path)
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}.registry-pull-{os.getpid()}-")
     except OSError as exc:
         raise DestinationError(f"cannot write in {folder}: {exc.strerror}") from None
@@ -263,27 +257,24 @@ def _pull_folder(
     written, every file copied from the cache and verified (md5, and the
     folder's total size and count), the folder assembled in a temporary
     sibling of each destination and moved into place whole."""
-    from registry.check.pointer import read_manifest
+    from registry.check.pointer import MAX_MANIFEST_BYTES, read_manifest
 
     name = rel.rsplit("/", 1)[1]
-    for i in range(1, rel.count("/") + 1):  # the work tree's folders, reached through no symlink
-        if os.path.islink(root / "/".join(rel.split("/")[:i])):
-            raise DestinationError(f"cannot write {rel}: {'/'.join(rel.split('/')[:i])} is a symlink")
-    targets = [(root / rel, rel)]
+    targets = [(_work_tree_target(root, rel, as_folder=True), rel)]
     if dest is not None:
         dest = Path(dest)
         wanted = dest / name if dest.is_dir() and not dest.is_symlink() else dest
         if os.path.abspath(wanted) != os.path.abspath(targets[0][0]):
+            _plain_target(wanted, str(wanted), folder=True)
             targets.insert(0, (wanted, str(wanted)))
-    for target, shown in targets:
-        _plain_target(target, shown, folder=True)
     manifest, fetched = _fetch(root, rel, pointer, art, record)
     with open(manifest, "rb") as fh:
-        data = fh.read(MAX_MANIFEST_READ)
+        data = fh.read(MAX_MANIFEST_BYTES + 1)  # the reader refuses what is larger
     entries = read_manifest(data, art.md5, nfiles, dvc.MAX_FOLDER_FILES)
     cache = dvc.cache_dir(root)
     if fetched is False and not all(dvc.object_in(cache, md5).is_file() for _, md5 in entries):
         dvc.fetch(root, pointer)  # the manifest was cached, some of its files were not
+        fetched = True
     with contextlib.ExitStack() as cleanup:
         staged = []
         for target, shown in targets:
@@ -306,7 +297,7 @@ def _pull_folder(
                 (tmp / path).parent.mkdir(parents=True, exist_ok=True)
                 files.append(tmp / path)
             one = Artifact(path, md5, os.lstat(cached).st_size)
-            _copy_verified(root, cached, False, files, f"{rel}/{path}", one, record)
+            _copy_verified(root, cached, fetched, files, f"{rel}/{path}", one, record)
             total += one.size
         if total != art.size:
             raise ArtifactMismatch(f"{rel}: its files hold {total:,} bytes, but {record} says {art.size:,}")
@@ -315,22 +306,22 @@ def _pull_folder(
     return targets[0][0]
 
 
-MAX_MANIFEST_READ = 64 << 20
-
-_TEMP_DIR_RE = re.compile(r"\A\..+\.registry-(?:pull|old)-([0-9]{1,12})-[A-Za-z0-9_]+\Z")
-
-
 def _remove_dead_temps(folder: Path) -> None:
-    """Remove the temporary folders that pulls killed midway left here."""
+    """Remove the temporary files and folders that pulls killed midway left here."""
     try:
         with os.scandir(folder) as entries:
-            found = [e for e in entries if e.is_dir(follow_symlinks=False)]
+            found = [(e, e.is_dir(follow_symlinks=False)) for e in entries if _TEMP_RE.match(e.name)]
     except OSError:
         return
-    for entry in found:
-        match = _TEMP_DIR_RE.match(entry.name)
-        if match and not dvc.pid_alive(int(match.group(1))):
+    for entry, is_dir in found:
+        match = _TEMP_RE.match(entry.name)
+        if match is None or dvc.pid_alive(int(match.group(1))):
+            continue
+        if is_dir:
             _remove_tree(Path(entry.path))
+        else:
+            with contextlib.suppress(OSError):  # best effort: another user's, say
+                os.unlink(entry.path)
 
 
 def _remove_tree(path: Path) -> None:

@@ -109,7 +109,7 @@ def _nothing_written(repo: RegistryBuilder, before: tuple[str, str]) -> None:
     assert not (repo.root / M).exists()
 
 
-@pytest.mark.parametrize("kind", ["empty", "symlink", "fifo", "dir-symlink"])
+@pytest.mark.parametrize("kind", ["empty", "symlink", "fifo", "dir-symlink", "case"])
 def test_what_a_folder_artifact_cannot_hold_is_refused(
     repo: RegistryBuilder, tmp_path: Path, kind: str
 ) -> None:
@@ -123,12 +123,15 @@ def test_what_a_folder_artifact_cannot_hold_is_refused(
         (folder / "sub").symlink_to(tmp_path, target_is_directory=True)
     elif kind == "fifo":
         os.mkfifo(folder / "pipe")
+    elif kind == "case":  # one would be lost in a checkout on macOS or Windows
+        (folder / "Weights.bin").write_bytes(b"W")
     head = _state(repo)
     expected = {
         "empty": "empty folder",
         "symlink": "is a symlink",
         "dir-symlink": "is a symlink",
         "fifo": "not a regular file",
+        "case": "twice but for case",
     }[kind]
     with pytest.raises(UsageError, match=expected):
         write.register(repo.root, "clf", folder)

@@ -163,7 +163,6 @@ def read_manifest(data: bytes, md5: str, nfiles: int | None, max_files: int) -> 
     if nfiles is not None and len(entries) != nfiles:
         raise PointerRefused(f"the manifest {md5} lists {len(entries)} files, but the record says {nfiles}")
     out: list[tuple[str, str]] = []
-    seen: set[str] = set()
     for entry in entries:
         rel = entry.get("relpath") if isinstance(entry, dict) else None
         obj = entry.get("md5") if isinstance(entry, dict) else None
@@ -176,6 +175,21 @@ def read_manifest(data: bytes, md5: str, nfiles: int | None, max_files: int) -> 
             raise PointerRefused(
                 f"the manifest {md5} has an entry that is not a file's md5 and relpath: {entry!r:.80}"
             )
+        out.append((rel, obj))
+    why = paths_problem([rel for rel, _ in out])
+    if why is not None:
+        raise PointerRefused(f"the manifest {md5} {why}")
+    return sorted(out)
+
+
+def paths_problem(paths: list[str]) -> str | None:
+    """Why these relative paths cannot be one folder artifact's files, or
+    None: the one rule for a folder being registered and a manifest being
+    pulled. Each is a plain, printable path inside the folder (no ``..``, no
+    absolute path, no backslash); none is there twice, or twice but for case
+    (a checkout on macOS or Windows would lose one); none is another's folder."""
+    seen: set[str] = set()
+    for rel in paths:
         parts = rel.split("/")
         if (
             not rel
@@ -184,18 +198,13 @@ def read_manifest(data: bytes, md5: str, nfiles: int | None, max_files: int) -> 
             or any(p in ("", ".", "..") for p in parts)
             or not rel.isprintable()
         ):
-            raise PointerRefused(
-                f"the manifest {md5} names {rel!r}, which is not a plain path inside the folder"
-            )
+            return f"names {rel!r}, which is not a plain path inside the folder"
         folded = rel.casefold()
         if folded in seen:
-            raise PointerRefused(f"the manifest {md5} names {rel!r} twice (or twice but for case)")
+            return f"names {rel!r} twice (or twice but for case)"
         seen.add(folded)
-        out.append((rel, obj))
-    folders = {
-        "/".join(rel.casefold().split("/")[:i]) for rel, _ in out for i in range(1, rel.count("/") + 1)
-    }
-    clash = sorted(rel for rel, _ in out if rel.casefold() in folders)
+    folders = {"/".join(rel.split("/")[:i]) for rel in seen for i in range(1, rel.count("/") + 1)}
+    clash = sorted(rel for rel in paths if rel.casefold() in folders)
     if clash:
-        raise PointerRefused(f"the manifest {md5} names {clash[0]!r} both as a file and as a folder")
-    return sorted(out)
+        return f"names {clash[0]!r} both as a file and as a folder"
+    return None

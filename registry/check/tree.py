@@ -166,8 +166,7 @@ def _check_artifact(
             ("artifact", "size"),
         )
     if out.nfiles is not None or md5.endswith(".dir"):
-        art = reg.models[model].versions[number].raw.get("artifact") or {}
-        nfiles = art.get("nfiles") if isinstance(art, dict) else None  # a folder: read its whole record
+        nfiles = reg.models[model].versions[number].nfiles
         if nfiles != out.nfiles:
             yield Problem(
                 path,

@@ -46,11 +46,9 @@ def render_version(rm: RegisteredModel, v: Version) -> str:
     art = v.artifact
     where = layout.artifact_file(rm.name, art.path)
     if art.md5.endswith(".dir"):
-        raw = v.raw.get("artifact")
-        nfiles = raw.get("nfiles") if isinstance(raw, dict) else None
         lines += [
             "artifact:",
-            f"  path:  {where}/  (a folder: {nfiles} files, {art.size:,} bytes, md5 {art.md5})",
+            f"  path:  {where}/  (a folder: {v.nfiles} files, {art.size:,} bytes, md5 {art.md5})",
             f"  pull:  registry pull models:/{rm.name}/{v.number}",
         ]
     else:

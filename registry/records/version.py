@@ -183,6 +183,14 @@ class Version:
         return self.raw.get("params") or {}
 
     @property
+    def nfiles(self) -> int | None:
+        """A folder artifact's number of files (None for a file); read from the
+        whole record, which the facts the checker caches do not hold."""
+        art = self.raw.get("artifact")
+        count = art.get("nfiles") if isinstance(art, Mapping) else None
+        return count if isinstance(count, int) else None
+
+    @property
     def signature(self) -> Mapping[str, Any] | None:
         return self.raw.get("signature")
 
