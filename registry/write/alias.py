@@ -60,10 +60,7 @@ def delete_alias(
         have = ", ".join(sorted(rm.model.aliases)) or "none"
         raise NotFound(f"{rm.name} has no alias {alias!r} (aliases: {have})")
     doc = document(root, rm.model.path)
-    aliases = doc.mapping("aliases")
-    del aliases[alias]
-    if not aliases:
-        del doc.data["aliases"]
+    doc.drop("aliases", alias)
     return submit_edit(
         root,
         rm.name,

@@ -51,12 +51,8 @@ def delete_tag(
     root = Path(root)
     rm, path, what = record_path(root, model, version)
     doc = document(root, path)
-    tags = doc.data.get("tags")
-    if not tags or key not in tags:
+    if not doc.drop("tags", key):
         raise NotFound(f"{what} has no tag {key!r}")
-    del tags[key]
-    if not tags:
-        del doc.data["tags"]
     return submit_edit(
         root,
         rm.name,

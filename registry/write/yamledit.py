@@ -63,6 +63,17 @@ class Document:
             self.data[key] = node
         return node
 
+    def drop(self, key: str, entry: str) -> bool:
+        """Remove ``entry`` from the mapping at ``key`` (and the mapping, once
+        empty); whether it was there."""
+        found = self.data.get(key)
+        if not found or entry not in found:
+            return False
+        del found[entry]
+        if not found:
+            del self.data[key]
+        return True
+
     def text(self) -> str:
         out = io.StringIO()
         self._yaml.dump(self.data, out)
