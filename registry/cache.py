@@ -115,7 +115,8 @@ def fits(kind: str, entry: Any) -> bool:
     if kind == "version":
         return (
             type(facts) is tuple
-            and len(facts) == 5
+            and len(facts) == 6
+            and (facts[5] is None or type(facts[5]) is int)
             and type(facts[0]) is str
             and type(facts[1]) is str
             and type(facts[4]) is tuple

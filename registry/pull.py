@@ -65,7 +65,7 @@ def pull(root: Path, ref: str, dest: Path | str | None = None) -> Path:
     _obey_the_checker(reg, rm.name, version.number)
     art = version.artifact
     if art.md5.endswith(".dir"):
-        return _pull_folder(root, rel, pointer, art, version.nfiles, version.path, dest)
+        return _pull_folder(root, rel, pointer, art, art.nfiles, version.path, dest)
     name = rel.rsplit("/", 1)[1]
     targets = [(_work_tree_target(root, rel), rel)]
     if dest is not None:

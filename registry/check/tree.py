@@ -166,7 +166,7 @@ def _check_artifact(
             ("artifact", "size"),
         )
     if out.nfiles is not None or md5.endswith(".dir"):
-        nfiles = reg.models[model].versions[number].nfiles
+        nfiles = reg.models[model].versions[number].artifact.nfiles
         if nfiles != out.nfiles:
             yield Problem(
                 path,

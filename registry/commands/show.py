@@ -48,7 +48,7 @@ def render_version(rm: RegisteredModel, v: Version) -> str:
     if art.md5.endswith(".dir"):
         lines += [
             "artifact:",
-            f"  path:  {where}/  (a folder: {v.nfiles} files, {art.size:,} bytes, md5 {art.md5})",
+            f"  path:  {where}/  (a folder: {art.nfiles} files, {art.size:,} bytes, md5 {art.md5})",
             f"  pull:  registry pull models:/{rm.name}/{v.number}",
         ]
     else:

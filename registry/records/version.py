@@ -68,11 +68,13 @@ class Artifact:
     path: str
     md5: str
     size: int
+    nfiles: int | None = None
+    """A folder's number of files (its md5 ends in ``.dir``); None for a file."""
 
 
-VersionFacts = tuple[str, str, str, int, tuple[tuple[str, int], ...]]
-"""What the cross-file rules need of a version, cached per blob:
-(stage, artifact path, artifact md5, artifact size, ((parent model, parent version), ...))."""
+VersionFacts = tuple[str, str, str, int, tuple[tuple[str, int], ...], int | None]
+"""What the cross-file rules need of a version, cached per blob: (stage,
+artifact path, md5, size, ((parent model, parent version), ...), a folder's nfiles)."""
 
 
 def version_facts(raw: Mapping[str, Any]) -> VersionFacts:
@@ -84,6 +86,7 @@ def version_facts(raw: Mapping[str, Any]) -> VersionFacts:
         art["md5"],
         art["size"],
         tuple((p["model"], p["version"]) for p in parents),
+        art.get("nfiles"),
     )
 
 
@@ -115,13 +118,13 @@ class Version:
         facts: VersionFacts,
         fetch: Callable[[], Mapping[str, Any]],
     ) -> None:
-        stage, art_path, md5, size, parents = facts
+        stage, art_path, md5, size, parents, nfiles = facts
         init = object.__setattr__
         init(self, "model", model)
         init(self, "number", number)
         init(self, "path", path)
         init(self, "stage", stage)
-        init(self, "artifact", Artifact(art_path, md5, size))
+        init(self, "artifact", Artifact(art_path, md5, size, nfiles))
         init(self, "parents", tuple(ParentRef(m, n) for m, n in parents))
         init(self, "_fetch", fetch)
         init(self, "_lazy", {})
@@ -181,14 +184,6 @@ class Version:
     @property
     def params(self) -> Mapping[str, Scalar]:
         return self.raw.get("params") or {}
-
-    @property
-    def nfiles(self) -> int | None:
-        """A folder artifact's number of files (None for a file); read from the
-        whole record, which the facts the checker caches do not hold."""
-        art = self.raw.get("artifact")
-        count = art.get("nfiles") if isinstance(art, Mapping) else None
-        return count if isinstance(count, int) else None
 
     @property
     def signature(self) -> Mapping[str, Any] | None:
