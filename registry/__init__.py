@@ -149,7 +149,7 @@ class Registry:
             raise UsageError(f"{ref!r} names a model, not a version: add /N, @alias or :stage")
         return version
 
-    def pull(self, ref: str, dest: Path | str | None = None) -> Path:
+    def pull(self, ref: str, dest: Path | str | None = None, file: str | None = None) -> Path:
         """Fetch a version's artifact through DVC, verified against its record.
 
         The record and its ``.dvc`` pointer are read from the work tree;
@@ -160,12 +160,15 @@ class Registry:
         Args:
             ref: the version, as :meth:`get` takes it.
             dest: also put the artifact here: a file, or a folder to put it in.
+            file: only this file of a folder artifact (its path inside the
+                folder, e.g. ``"config.json"``), put at ``dest`` alone.
 
         Returns:
             Where the verified file is: ``dest``'s file, else the work-tree path.
 
         Raises:
-            UsageError: ``ref`` is malformed or names no version.
+            UsageError: ``ref`` is malformed or names no version; ``file``
+                without ``dest``, or a file the folder does not hold.
             NotFound: the model, version or alias does not exist.
             PointerRefused: the ``.dvc`` pointer breaks a rule of ``registry check``.
             ArtifactMismatch: the bytes are not the record's (a corrupt cache
@@ -175,7 +178,7 @@ class Registry:
         """
         from registry.pull import pull
 
-        return pull(self._root, ref, dest)
+        return pull(self._root, ref, dest, file)
 
     # -- changes: each is one commit (see registry.write) -------------------------
 
@@ -203,21 +206,27 @@ class Registry:
         code_repo: str | None = None,
         code_path: str | None = None,
         run_id: str | None = None,
+        signature: Mapping[str, Any] | None = None,
         stage: str | None = None,
         push: bool = False,
         branch: str | bool | None = None,
     ) -> Version:
         """Register ``artifact`` as the next version of ``model``, in one commit.
 
-        The model is made on first use. The file is put in DVC's cache and
-        at ``models/<model>/artifacts/<N>/`` beside its ``.dvc`` pointer, the
-        record gets DVC's md5 and size, and the result is checked before it
-        is committed.
+        The model is made on first use. The file or folder is put in DVC's
+        cache and at ``models/<model>/artifacts/<N>/`` beside its ``.dvc``
+        pointer (a folder as one output, as ``dvc add`` makes it), the record
+        gets DVC's md5 and size (and a folder's file count), and the result is
+        checked before it is committed. An MLflow model folder's ``MLmodel``
+        gives ``artifact.format`` (flavors, MLflow and Python versions), the
+        signature and the run; a Hugging Face ``config.json`` the model type
+        and architectures. Neither library is imported.
 
         Args:
             model: the model's name (lowercase letters, digits, ``.``, ``_``
                 and ``-``, at most 64 characters).
-            artifact: the file to register (weights, an ONNX file, a pickle...).
+            artifact: the file or folder to register (an ONNX file, a pickle,
+                an MLflow model folder, a Hugging Face checkpoint...).
             metrics: numbers to record, e.g. ``{"f1": 0.91}``.
             params: the training parameters (numbers, text, booleans).
             tags: the version's tags.
@@ -231,7 +240,11 @@ class Registry:
             code_commit: the training code's commit, instead of ``code_dir``'s HEAD.
             code_repo: the training code's repository URL.
             code_path: the training script, inside the code repository.
-            run_id: the training run (an MLflow run id, say).
+            run_id: the training run (an MLflow run id, say; default: an
+                MLflow model folder's ``run_id``).
+            signature: the inputs and outputs, as the record holds them
+                (``{"inputs": [{"name": "x", "type": "double"}], ...}``);
+                default: an MLflow model folder's signature.
             stage: the version's first stage (default: the registry's first
                 stage); transitions apply.
             push: upload the artifact to the DVC remote, and with ``branch``
@@ -268,6 +281,7 @@ class Registry:
             code_repo=code_repo,
             code_path=code_path,
             run_id=run_id,
+            signature=signature,
             stage=stage,
             push=push,
             branch=branch,

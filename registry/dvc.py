@@ -272,11 +272,26 @@ def remove_stale_incoming(objects: Path) -> None:
             leftover.unlink(missing_ok=True)
 
 
-def pointer_text(name: str, md5: str, size: int, nfiles: int | None = None) -> str:
+def pointer_text(name: str, md5: str, size: int | None, nfiles: int | None = None) -> str:
     """The ``.dvc`` file of one output called ``name``, in DVC 3's format
     (``nfiles`` for a folder, as ``dvc add`` writes it)."""
+    known = f"  size: {size}\n" if size is not None else ""
     count = f"  nfiles: {nfiles}\n" if nfiles is not None else ""
-    return f"outs:\n- md5: {md5}\n  size: {size}\n{count}  hash: md5\n  path: {name}\n"
+    return f"outs:\n- md5: {md5}\n{known}{count}  hash: md5\n  path: {name}\n"
+
+
+def fetch_object(root: Path, md5: str) -> None:
+    """Download one file object (by md5) from the default remote into the
+    cache, through a temporary pointer: one file of a folder, say, without
+    the rest (DVC's own fetch of a path inside a folder reads every ``.dvc``
+    file of the repository first)."""
+    name = f".registry-fetch-{os.getpid()}-{md5[:12]}"
+    tmp = root / f"{name}.dvc"
+    tmp.write_text(pointer_text(name, md5, None), encoding="utf-8")
+    try:
+        fetch(root, tmp.name)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def push_object(root: Path, md5: str, size: int, nfiles: int | None = None) -> None:

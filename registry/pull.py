@@ -47,12 +47,16 @@ _KINDS = {
 }
 
 
-def pull(root: Path, ref: str, dest: Path | str | None = None) -> Path:
+def pull(root: Path, ref: str, dest: Path | str | None = None, file: str | None = None) -> Path:
     """Fetch the artifact of the version ``ref`` names (``models:/name@alias``,
     ``name/3``, ``name:production``...), verify its md5 and size against the
     record and put it at its work-tree path, and at ``dest`` when given (a
     file, or a folder to put it in). Returns where it was asked for: ``dest``'s
-    file, else the work-tree path."""
+    file, else the work-tree path.
+
+    ``file`` (a path inside a folder artifact, as its manifest lists it) puts
+    that one file at ``dest`` only: a lone file in the work tree's folder
+    would be half a folder."""
     parsed = parse_ref(ref)
     reg = load_for(root, parsed)
     rm, version = resolve(reg, parsed)
@@ -64,6 +68,14 @@ def pull(root: Path, ref: str, dest: Path | str | None = None) -> Path:
         raise RegistryError(f"{pointer} does not exist; run `registry check`")
     _obey_the_checker(reg, rm.name, version.number)
     art = version.artifact
+    if file is not None:
+        if not art.md5.endswith(".dir"):
+            raise UsageError(
+                f"{rm.name}/{version.number}'s artifact is a file, not a folder: pull it without a file"
+            )
+        if dest is None:
+            raise UsageError("a file of a folder is put at a destination only (-o PATH)")
+        return _pull_one(root, rel, pointer, art, version.path, file, Path(dest))
     if art.md5.endswith(".dir"):
         return _pull_folder(root, rel, pointer, art, art.nfiles, version.path, dest)
     name = rel.rsplit("/", 1)[1]
@@ -257,8 +269,6 @@ def _pull_folder(
     written, every file copied from the cache and verified (md5, and the
     folder's total size and count), the folder assembled in a temporary
     sibling of each destination and moved into place whole."""
-    from registry.check.pointer import MAX_MANIFEST_BYTES, read_manifest
-
     name = rel.rsplit("/", 1)[1]
     targets = [(_work_tree_target(root, rel, as_folder=True), rel)]
     if dest is not None:
@@ -267,10 +277,7 @@ def _pull_folder(
         if os.path.abspath(wanted) != os.path.abspath(targets[0][0]):
             _plain_target(wanted, str(wanted), folder=True)
             targets.insert(0, (wanted, str(wanted)))
-    manifest, fetched = _fetch(root, rel, pointer, art, record)
-    with open(manifest, "rb") as fh:
-        data = fh.read(MAX_MANIFEST_BYTES + 1)  # the reader refuses what is larger
-    entries = read_manifest(data, art.md5, nfiles, dvc.MAX_FOLDER_FILES)
+    entries, fetched = _manifest(root, rel, pointer, art, record)
     cache = dvc.cache_dir(root)
     if fetched is False and not all(dvc.object_in(cache, md5).is_file() for _, md5 in entries):
         dvc.fetch(root, pointer)  # the manifest was cached, some of its files were not
@@ -304,6 +311,50 @@ def _pull_folder(
         for tmp, target, shown in staged:
             _swap_in(tmp, target, shown)
     return targets[0][0]
+
+
+def _pull_one(root: Path, rel: str, pointer: str, art: Artifact, record: str, file: str, dest: Path) -> Path:
+    """One file of a folder artifact, at ``dest``: the manifest is read and
+    checked as for the whole folder; the file is fetched alone (by its md5)
+    when the manifest is in the cache already, with the folder otherwise."""
+    entries = _manifest(root, rel, pointer, art, record)[0]
+    md5 = dict(entries).get(file.strip("/"))
+    if md5 is None:
+        listed = ", ".join(path for path, _ in entries[:5]) + (", ..." if len(entries) > 5 else "")
+        raise UsageError(f"{rel} has no file {file!r} (it holds {listed})")
+    target = _dest_target(dest, file.rsplit("/", 1)[-1])
+    cached = dvc.object_path(root, md5)
+    fetched = False
+    if not cached.is_file():
+        dvc.fetch_object(root, md5)
+        fetched = True
+    if not cached.is_file():
+        raise ArtifactMismatch(
+            f"{rel}: {file} (md5 {md5}) is not on {_remote(root)}; "
+            f"push it from a clone that has the folder (dvc push {pointer})"
+        )
+    with contextlib.ExitStack() as cleanup:
+        tmp = _stage(target.parent, target.name)
+        cleanup.callback(tmp.unlink, missing_ok=True)
+        one = Artifact(file, md5, os.lstat(cached).st_size)
+        _copy_verified(root, cached, fetched, [tmp], f"{rel}/{file}", one, record)
+        try:
+            os.replace(tmp, target)
+        except OSError as exc:
+            raise DestinationError(f"cannot write {target}: {exc.strerror}") from None
+    return target
+
+
+def _manifest(
+    root: Path, rel: str, pointer: str, art: Artifact, record: str
+) -> tuple[list[tuple[str, str]], bool]:
+    """A folder's checked manifest entries, and whether this pull fetched it."""
+    from registry.check.pointer import MAX_MANIFEST_BYTES, read_manifest
+
+    manifest, fetched = _fetch(root, rel, pointer, art, record)
+    with open(manifest, "rb") as fh:
+        data = fh.read(MAX_MANIFEST_BYTES + 1)  # the reader refuses what is larger
+    return read_manifest(data, art.md5, art.nfiles, dvc.MAX_FOLDER_FILES), fetched
 
 
 def _remove_dead_temps(folder: Path) -> None:

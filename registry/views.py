@@ -9,21 +9,38 @@ import json
 from datetime import UTC
 from typing import Any
 
+from registry import layout
 from registry.records import Config, RegisteredModel, Version
 
 DEFAULT_LIVE_STAGE = Config().live_stage
 """The live stage of a registry.yaml that names none (the first single-holder stage)."""
 
 
+def pull_command(rm: RegisteredModel, v: Version) -> str:
+    """The command that puts a version's artifact in the work tree."""
+    return f"registry pull models:/{rm.name}/{v.number}"
+
+
+def load_code(rm: RegisteredModel, v: Version) -> str | None:
+    """Python that loads a pulled folder artifact whose format is known."""
+    fmt = v.format
+    return fmt.load_code(layout.artifact_file(rm.name, v.artifact.path)) if fmt is not None else None
+
+
 def version_view(rm: RegisteredModel, v: Version) -> dict[str, Any]:
+    """A version's record, with its place, aliases, and how to pull (and
+    for a known folder format, load) its artifact."""
     data = dict(v.raw)
     data["created_at"] = v.created_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    load = load_code(rm, v)
     return {
         "model": rm.name,
         "version": v.number,
         "uri": f"models:/{rm.name}/{v.number}",
         "aliases": rm.aliases_of(v.number),
         "path": v.path,
+        "pull": pull_command(rm, v),
+        **({"load": load} if load is not None else {}),
         **{k: data[k] for k in sorted(data)},
     }
 

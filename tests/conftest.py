@@ -57,3 +57,12 @@ def reg(tmp_path: Path) -> RegistryBuilder:
 @pytest.fixture
 def empty_repo(tmp_path: Path) -> RegistryBuilder:
     return RegistryBuilder(tmp_path / "repo")
+
+
+@pytest.fixture
+def dvc_repo(empty_repo: RegistryBuilder, tmp_path: Path) -> RegistryBuilder:
+    """An empty registry, committed, with DVC and a folder remote at ``tmp_path/remote``."""
+    empty_repo.init_dvc(tmp_path / "remote")
+    empty_repo.write("registry.yaml", "{}\n")
+    empty_repo.commit("a registry")
+    return empty_repo

@@ -40,6 +40,7 @@ LAYERS: list[tuple[str, set[str]]] = [
         {
             "git",
             "dvc",
+            "formats",
             "forge",
             "cache",
             "snapshot",

@@ -18,11 +18,8 @@ M = "models/clf"
 
 
 @pytest.fixture
-def repo(empty_repo: RegistryBuilder, tmp_path: Path) -> RegistryBuilder:
-    empty_repo.init_dvc(tmp_path / "remote")
-    empty_repo.write("registry.yaml", "{}\n")
-    empty_repo.commit("a registry")
-    return empty_repo
+def repo(dvc_repo: RegistryBuilder) -> RegistryBuilder:
+    return dvc_repo
 
 
 def mlflow_like(where: Path) -> Path:
@@ -148,7 +145,7 @@ def test_the_checker_reads_a_folders_pointer(repo: RegistryBuilder, tmp_path: Pa
     assert {(p.rule, p.path) for p in repo.check()} == {("artifact-mismatch", f"{M}/versions/1.yaml")}
     repo.edit(pointer, "  nfiles: 5\n", "")
     assert {(p.rule, p.path) for p in repo.check()} == {("artifact-dvc", pointer)}
-    repo.edit(f"{M}/versions/1.yaml", ", nfiles: 4", "")
+    repo.edit(f"{M}/versions/1.yaml", "  nfiles: 4\n", "")
     rules = {p.rule for p in repo.check()}
     assert "schema" in rules
 
@@ -158,7 +155,7 @@ def test_show_and_the_catalog_say_it_is_a_folder(repo: RegistryBuilder, tmp_path
     proc = cli(repo.root, "show", "clf/1")
     assert proc.returncode == 0, proc.stderr
     assert "(a folder: 4 files, 10,307 bytes, md5 " in proc.stdout
-    assert "pull:  registry pull models:/clf/1" in proc.stdout
+    assert "pull:    registry pull models:/clf/1" in proc.stdout
     out = tmp_path / "site"
     proc = cli(repo.root, "site", "generate", "--out", str(out))
     assert proc.returncode == 0, proc.stderr

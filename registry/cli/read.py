@@ -268,8 +268,14 @@ def compare(ctx: click.Context, model: str, a: str, b: str, rev: str | None, as_
 @cli.command()
 @click.argument("uri", metavar="URI")
 @click.option("-o", "--output", metavar="PATH", help="Copy the verified artifact here (a file or a folder).")
+@click.option(
+    "--file",
+    "file",
+    metavar="RELPATH",
+    help="Only this file of a folder artifact, put at -o PATH (default: the current folder).",
+)
 @click.pass_context
-def pull(ctx: click.Context, uri: str, output: str | None) -> None:
+def pull(ctx: click.Context, uri: str, output: str | None, file: str | None) -> None:
     """Fetch a version's artifact through DVC and verify its md5 against the record.
 
     URI: models:/name/3, models:/name@champion, models:/name/production
@@ -277,7 +283,7 @@ def pull(ctx: click.Context, uri: str, output: str | None) -> None:
     """
     from registry.commands import pull as cmd
 
-    ctx.exit(cmd.run(registry_root(ctx), uri, output))
+    ctx.exit(cmd.run(registry_root(ctx), uri, output, file))
 
 
 @cli.command()

@@ -59,7 +59,12 @@ def init(ctx: click.Context, directory: str | None, forge: str | None, remote: s
 @click.option("--code-commit", metavar="SHA", help="The training code's commit (default: HEAD of --code).")
 @click.option("--code-repo", metavar="URL", help="The training code's repository (default: its origin).")
 @click.option("--code-path", metavar="PATH", help="The training script, inside the code repository.")
-@click.option("--run-id", metavar="ID", help="The training run (MLflow run id, say).")
+@click.option("--run-id", metavar="ID", help="The training run (default: an MLflow model folder's run_id).")
+@click.option(
+    "--signature",
+    metavar="F",
+    help="Inputs and outputs, as JSON or YAML, or an MLmodel file (default: the folder's MLmodel).",
+)
 @click.option("--stage", help="Start in this stage instead of the first one (transitions apply).")
 @functools.partial(
     change_options, push_help="Upload the artifact to the DVC remote (and push the --branch to origin)."
@@ -71,7 +76,9 @@ def register(ctx: click.Context, /, model: str, artifact: str, **options: Any) -
     Creates the model on first use, copies the artifact to
     models/MODEL/artifacts/N/, tracks it with DVC (a folder as one output, as
     `dvc add` makes it), fills the record's md5 and size (and a folder's file
-    count) from DVC's own hash, checks the result and commits.
+    count) from DVC's own hash, checks the result and commits. An MLflow model
+    folder's MLmodel gives the record its flavors, signature and run; a
+    Hugging Face config.json its architecture.
     """
     from registry.commands import register as cmd
 

@@ -9,6 +9,8 @@ import click
 from registry.pull import pull
 
 
-def run(root: Path, uri: str, dest: str | None) -> int:
-    click.echo(str(pull(root, uri, Path(dest) if dest else None)))
+def run(root: Path, uri: str, dest: str | None, file: str | None = None) -> int:
+    if file is not None and dest is None:
+        dest = "."  # one file of a folder goes where the user is, not into a half folder
+    click.echo(str(pull(root, uri, Path(dest) if dest else None, file)))
     return 0

@@ -50,12 +50,13 @@ def run(
     code_repo: str | None,
     code_path: str | None,
     run_id: str | None,
+    signature: str | None,
     stage: str | None,
     branch: str | None,
     push: bool,
     pr: bool,
 ) -> int:
-    from registry.write.register import read_values
+    from registry.write.register import read_signature, read_values
 
     metrics: dict[str, float] = dict(read_values(Path(metrics_file))) if metrics_file else {}
     for key, value in _pairs(metric, "metric"):
@@ -86,6 +87,7 @@ def run(
         code_repo=code_repo,
         code_path=code_path,
         run_id=run_id,
+        signature=read_signature(Path(signature)) if signature else None,
         stage=stage,
         push=push or pr,
         branch=target_branch(branch, pr),

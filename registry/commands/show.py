@@ -11,7 +11,7 @@ from registry.commands.output import fmt_metric, table, terminal
 from registry.errors import UsageError
 from registry.records import RegisteredModel, Version
 from registry.refs import load_for, parse_ref, resolve
-from registry.views import dumps, model_view, version_view
+from registry.views import dumps, load_code, model_view, pull_command, version_view
 
 
 def _mapping(title: str, data: object) -> list[str]:
@@ -23,6 +23,17 @@ def _mapping(title: str, data: object) -> list[str]:
 
 def _indent(text: str) -> list[str]:
     return [("  " + line).rstrip() for line in text.rstrip().split("\n")]  # a CR stays, to be escaped
+
+
+def _column(col: dict[str, object]) -> str:
+    """``amount: double``, ``int64[-1, 4]`` (a tensor), ``country: string?`` (optional)."""
+    text = str(col.get("type"))
+    shape = col.get("shape")
+    if isinstance(shape, list):
+        text += "[" + ", ".join(map(str, shape)) + "]"
+    if col.get("optional"):
+        text += "?"
+    return f"{col['name']}: {text}" if "name" in col else text
 
 
 def render_version(rm: RegisteredModel, v: Version) -> str:
@@ -41,22 +52,24 @@ def render_version(rm: RegisteredModel, v: Version) -> str:
         for part in ("inputs", "outputs", "params"):
             cols = v.signature.get(part) or []
             if cols:
-                shown = ", ".join(f"{c.get('name', '?')}: {c.get('type')}" for c in cols)
+                shown = ", ".join(_column(c) for c in cols)
                 lines.append(f"  {part}: {shown}")
     art = v.artifact
     where = layout.artifact_file(rm.name, art.path)
+    lines.append("artifact:")
     if art.md5.endswith(".dir"):
-        lines += [
-            "artifact:",
-            f"  path:  {where}/  (a folder: {art.nfiles} files, {art.size:,} bytes, md5 {art.md5})",
-            f"  pull:  registry pull models:/{rm.name}/{v.number}",
-        ]
+        lines.append(
+            f"  path:    {where}/  (a folder: {art.nfiles} files, {art.size:,} bytes, md5 {art.md5})"
+        )
     else:
-        lines += [
-            "artifact:",
-            f"  path:  {where}  ({art.size:,} bytes, md5 {art.md5})",
-            f"  pull:  registry pull models:/{rm.name}/{v.number}",
-        ]
+        lines.append(f"  path:    {where}  ({art.size:,} bytes, md5 {art.md5})")
+    if v.format is not None:
+        lines.append(f"  format:  {v.format.summary()}")
+    lines.append(f"  pull:    {pull_command(rm, v)}")
+    load = load_code(rm, v)
+    if load is not None:
+        first, *rest = load.split("\n")
+        lines += [f"  load:    {first}", *(f"           {line}" for line in rest)]
     lin = v.lineage
     if lin.code or lin.data or lin.run or lin.parents:
         lines.append("lineage:")

@@ -11,7 +11,8 @@ use, so a warm check of 20,000 versions builds no full records at all.
 
 Rooms: ``names``, ``times``, ``version`` (Version, Lineage, Artifact),
 ``policy`` (Comparison, Gate, Policy), ``model`` (Model, RegisteredModel),
-``config`` (Config and the lifecycle's defaults).
+``config`` (Config and the lifecycle's defaults), ``format`` (what a
+folder artifact is: an MLflow model, a Hugging Face checkpoint).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from registry.records.config import (
     changes_policy,
     policy_edits,
 )
+from registry.records.format import ArtifactFormat, Flavor
 from registry.records.model import Model, RegisteredModel
 from registry.records.names import NAME_RE, name_problem, valid_name
 from registry.records.policy import Comparison, Gate, Policy
@@ -54,10 +56,12 @@ __all__ = [
     "POLICY_KEYS",
     "VERSION_MUTABLE_FIELDS",
     "Artifact",
+    "ArtifactFormat",
     "CodeRef",
     "Comparison",
     "Config",
     "DataRef",
+    "Flavor",
     "Gate",
     "Lineage",
     "Model",

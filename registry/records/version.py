@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from registry.records.format import ArtifactFormat
 from registry.records.times import parse_time
 
 Scalar = str | int | float | bool | None
@@ -188,6 +189,11 @@ class Version:
     @property
     def signature(self) -> Mapping[str, Any] | None:
         return self.raw.get("signature")
+
+    @property
+    def format(self) -> ArtifactFormat | None:
+        """What a folder artifact's own files say it is (``artifact.format``)."""
+        return self._get("format", lambda r: ArtifactFormat.from_dict(r["artifact"].get("format")))  # type: ignore[no-any-return]
 
     @property
     def lineage(self) -> Lineage:

@@ -26,7 +26,24 @@ def schema_text(name: str) -> str:
 
 @cache
 def schema(name: str) -> dict[str, Any]:
-    return json.loads(schema_text(name))  # type: ignore[no-any-return]
+    """The schema as Python's validators use it: each ``pattern`` anchored at
+    the very end (``\\Z``). In the files, ``$`` means the end of the text, as
+    an editor's (ECMA) regex reads it; Python's ``$`` also matches before a
+    final newline, which would let ``"sklearn\\n"`` pass as a name."""
+    return _anchored(json.loads(schema_text(name)))  # type: ignore[no-any-return]
+
+
+def _anchored(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {
+            k: v[:-1] + "\\Z"
+            if k == "pattern" and isinstance(v, str) and v.endswith("$") and not v.endswith("\\$")
+            else _anchored(v)
+            for k, v in node.items()
+        }
+    if isinstance(node, list):
+        return [_anchored(v) for v in node]
+    return node
 
 
 def _fetch(uri: str) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from registry import dvc, git, layout
+from registry import dvc, formats, git, layout
 from registry.errors import UsageError
 from registry.limits import MAX_BYTES
 from registry.load import load
@@ -22,9 +22,8 @@ _VERSION_SCHEMA = "# yaml-language-server: $schema=../../../registry/schemas/ver
 _MODEL_SCHEMA = "# yaml-language-server: $schema=../../registry/schemas/model.schema.json\n"
 
 
-def read_values(path: Path) -> dict[str, Any]:
-    """A metrics or params file: JSON or YAML, flat or nested (nested keys are
-    joined with dots, as MLflow's ``metrics.json`` exports are read)."""
+def read_mapping(path: Path) -> dict[str, Any]:
+    """A JSON or YAML file that holds a mapping, read safely and bounded."""
     from registry import yamlsafe
 
     try:
@@ -39,6 +38,13 @@ def read_values(path: Path) -> dict[str, Any]:
         raise UsageError(f"{path}:{exc.line or 1}: {exc}") from None
     if not isinstance(doc, dict):
         raise UsageError(f"{path}: expected a mapping of names to values")
+    return doc
+
+
+def read_values(path: Path) -> dict[str, Any]:
+    """A metrics or params file: JSON or YAML, flat or nested (nested keys are
+    joined with dots, as MLflow's ``metrics.json`` exports are read)."""
+    doc = read_mapping(path)
     flat: dict[str, Any] = {}
 
     def walk(prefix: str, node: Mapping[str, Any]) -> None:
@@ -51,6 +57,20 @@ def read_values(path: Path) -> dict[str, Any]:
 
     walk("", doc)
     return flat
+
+
+def read_signature(path: Path) -> dict[str, Any]:
+    """A signature file: the record's shape (``{inputs: [{name, type}], outputs: [...]}``),
+    or MLflow's, as an ``MLmodel`` holds it (each part a JSON string)."""
+    doc = read_mapping(path)
+    if isinstance(doc.get("signature"), dict):  # an MLmodel file
+        doc = doc["signature"]
+    if any(isinstance(doc.get(part), str) for part in ("inputs", "outputs", "params")):
+        converted = formats.signature(doc)
+        if converted is None:
+            raise UsageError(f"{path}: not a signature MLflow writes")
+        return converted
+    return doc
 
 
 def _code_lineage(
@@ -129,6 +149,7 @@ def register(
     code_repo: str | None = None,
     code_path: str | None = None,
     run_id: str | None = None,
+    signature: Mapping[str, Any] | None = None,
     stage: str | None = None,
     push: bool = False,
     branch: str | bool | None = None,
@@ -138,6 +159,12 @@ def register(
     ``dvc add`` makes it) in DVC's cache and under ``models/<model>/artifacts/<N>/``
     with its ``.dvc`` pointer, write the record, check and commit. Returns
     (commit id, N).
+
+    A folder's own files say what it is: an MLflow model's ``MLmodel`` gives
+    ``artifact.format`` (flavors, MLflow and Python versions), the signature
+    unless ``signature`` is given, and the run unless ``run_id`` is; a
+    Hugging Face ``config.json`` gives the model type and architectures
+    (:mod:`registry.formats`; nothing is imported).
 
     ``push`` uploads the artifact to the DVC remote (and pushes the branch,
     with ``branch``). With ``branch`` (a name, or True for one derived from
@@ -149,8 +176,10 @@ def register(
     if why is not None:
         raise UsageError(f"{model!r} is not a valid model name: it {why}")
     folder = source.is_dir() and not source.is_symlink()
+    described = formats.Described()
     if folder:
         dvc.folder_files(source)  # refused before anything is written: empty, symlinks, sockets...
+        described = formats.describe(source)
     elif not source.is_file():
         raise UsageError(f"{source}: no such file or folder (register takes an artifact file or folder)")
     reg = load(root, only=[model])
@@ -183,7 +212,14 @@ def register(
         record["metrics"] = dict(metrics)
     if params:
         record["params"] = dict(params)
+    signature = signature or described.signature
+    if signature:
+        record["signature"] = dict(signature)
     record["artifact"] = {"path": art_rel, "md5": "0" * 32, "size": 0}  # DVC's hash is filled in below
+    if folder:
+        record["artifact"] |= {"md5": "0" * 32 + ".dir", "nfiles": 1}
+    if described.format:
+        record["artifact"]["format"] = described.format
     lineage: dict[str, Any] = {}
     code = _code_lineage(Path(code_dir) if code_dir else None, code_commit, code_repo, code_path, root)
     if code:
@@ -191,6 +227,7 @@ def register(
     datasets = _data_lineage(root, data)
     if datasets:
         lineage["data"] = datasets
+    run_id = run_id or described.run_id
     if run_id:
         lineage["run"] = {"id": run_id}
     if parents:
@@ -212,6 +249,8 @@ def register(
     record["artifact"] = {"path": art_rel, "md5": md5, "size": size}
     if nfiles is not None:
         record["artifact"]["nfiles"] = nfiles
+    if described.format:
+        record["artifact"]["format"] = described.format
     # An editor's schema hint, where the registry keeps the schemas at that path (`registry schema`)
     hinted = (root / "registry" / "schemas" / "version.schema.json").is_file()
     files = {
@@ -241,28 +280,40 @@ def _dump(record: Mapping[str, Any]) -> str:
             body = str(value).rstrip("\n")
             lines.append("description: |")
             lines += [f"  {line}".rstrip() for line in body.splitlines()]
-        elif isinstance(value, dict) and key in ("tags", "metrics", "params", "artifact"):
-            inner = ", ".join(f"{_scalar(k)}: {_scalar(v)}" for k, v in value.items())
-            lines.append(f"{key}: {{{inner}}}")
-        elif key == "lineage":
-            lines.append("lineage:")
-            for part, content in value.items():
-                if isinstance(content, list):
-                    lines.append(f"  {part}:")
-                    for item in content:
-                        inner = ", ".join(f"{_scalar(k)}: {_scalar(v)}" for k, v in item.items())
-                        lines.append(f"    - {{{inner}}}")
-                else:
-                    inner = ", ".join(f"{_scalar(k)}: {_scalar(v)}" for k, v in content.items())
-                    lines.append(f"  {part}: {{{inner}}}")
         else:
-            lines.append(f"{key}: {_scalar(value)}")
+            lines += _node(key, value, "")
     return "\n".join(lines) + "\n"
+
+
+def _node(key: str, value: Any, pad: str) -> list[str]:
+    """``key: value``: a mapping that holds mappings as a block, a list of
+    mappings one ``- {...}`` a line, anything else in flow style."""
+    if isinstance(value, dict) and any(isinstance(v, dict) or _has_maps(v) for v in value.values()):
+        return [f"{pad}{_scalar(key)}:"] + [
+            line for k, v in value.items() for line in _node(k, v, pad + "  ")
+        ]
+    if _has_maps(value):
+        return [f"{pad}{_scalar(key)}:"] + [f"{pad}  - {_flow(item)}" for item in value]
+    return [f"{pad}{_scalar(key)}: {_flow(value)}"]
+
+
+def _has_maps(value: Any) -> bool:
+    return isinstance(value, list) and any(isinstance(v, dict) for v in value)
+
+
+def _flow(value: Any) -> str:
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_scalar(k)}: {_flow(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_flow(v) for v in value) + "]"
+    return _scalar(value)
 
 
 def _scalar(value: Any) -> str:
     """A YAML scalar that reads back as the same value (strings always quoted
     when they could be read as anything else)."""
+    if value is None:
+        return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, float)):

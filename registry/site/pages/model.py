@@ -12,6 +12,7 @@ from registry.records import RegisteredModel, Version
 from registry.site import svg
 from registry.site.context import Build
 from registry.site.links import Pages, lineage_page, model_page
+from registry.views import load_code, pull_command
 
 TREND_METRICS = 4  # charts per model page
 _ALIAS_EVENTS = ("alias_set", "alias_moved", "alias_removed")  # a model's, not one version's
@@ -57,7 +58,9 @@ def _version(
     return {
         "v": v,
         "aliases": rm.aliases_of(v.number),
-        "pull": f"registry pull models:/{rm.name}/{v.number}",
+        "pull": pull_command(rm, v),
+        "format": v.format.summary() if v.format is not None else None,
+        "load": load_code(rm, v),
         "parents": [
             (f"{p.model}/{p.version}", links.href(page, model_page(p.model), f"version-{p.version}"))
             for p in v.parents
