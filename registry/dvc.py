@@ -14,10 +14,11 @@ import hashlib
 import os
 import shutil
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from registry import proc
+from registry import proc, progress
 from registry.errors import DvcError as DvcError, UsageError
 
 
@@ -44,6 +45,16 @@ def run(args: list[str], root: Path) -> str:
     return done.stdout.decode("utf-8", "surrogateescape")
 
 
+def _transfer(args: list[str], root: Path) -> None:
+    """``dvc push`` or ``dvc fetch``: when a person watches, DVC draws its own
+    progress bars on the terminal (and its messages stay there too)."""
+    if not progress.watched():
+        run(args, root)
+        return
+    env = proc.environment(DVC_NO_ANALYTICS="1")
+    proc.run([_command(), *args], root, env=env, error=DvcError, stderr_to_terminal=True)
+
+
 def require() -> None:
     """Raise :class:`DvcError`, saying how to install it, unless DVC is installed."""
     _command()
@@ -67,7 +78,7 @@ def fetch(root: Path, target: str) -> None:
     into the DVC cache; the work tree is not touched. An object the remote
     does not have is no error here (DVC warns and exits 0): look in the
     cache afterwards."""
-    run(["fetch", "--", target], root)
+    _transfer(["fetch", "--", target], root)
 
 
 def object_path(root: Path, md5: str) -> Path:
@@ -118,7 +129,9 @@ def _objects(root: Path) -> Path:
     return objects
 
 
-def _cache_file(objects: Path, source: Path) -> tuple[str, int, Path]:
+def _cache_file(
+    objects: Path, source: Path, tick: Callable[[int], None] = progress.task_free
+) -> tuple[str, int, Path]:
     """Copy one file into the cache, hashed as it is copied (so the hash is of
     the bytes the cache holds even if the source changes meanwhile); its md5,
     size and place in the cache. Memory stays at one 1 MiB buffer."""
@@ -131,6 +144,7 @@ def _cache_file(objects: Path, source: Path) -> tuple[str, int, Path]:
                 digest.update(chunk)
                 out.write(chunk)
                 size += len(chunk)
+                tick(len(chunk))
         md5 = digest.hexdigest()
         cached = objects / md5[:2] / md5[2:]
         if not cached.is_file() or cached.stat().st_size != size:
@@ -151,7 +165,9 @@ def store(root: Path, source: Path) -> tuple[str, int, Path]:
     that no other output overlaps, so none of that is needed. With
     :func:`pointer_text` the result is what ``dvc add`` leaves, and
     ``dvc pull``, ``dvc push`` and ``dvc status`` read it as their own."""
-    return _cache_file(_objects(root), source)
+    objects = _objects(root)
+    with progress.task(f"hashing {source.name}", os.stat(source).st_size) as tick:
+        return _cache_file(objects, source, tick)
 
 
 MAX_FOLDER_FILES = 100_000
@@ -226,11 +242,13 @@ def store_folder(root: Path, source: Path) -> Stored:
     tree = Tree()  # type: ignore[no-untyped-call]
     stored = []
     total = 0
-    for rel, full in files:
-        md5, size, cached = _cache_file(objects, full)
-        tree.add(tuple(rel.split("/")), Meta(size=size), HashInfo("md5", md5))
-        stored.append((rel, md5, cached))
-        total += size
+    expected = sum(os.lstat(full).st_size for _, full in files)
+    with progress.task(f"hashing {source.name}/ ({len(files):,} files)", expected) as tick:
+        for rel, full in files:
+            md5, size, cached = _cache_file(objects, full, tick)
+            tree.add(tuple(rel.split("/")), Meta(size=size), HashInfo("md5", md5))
+            stored.append((rel, md5, cached))
+            total += size
     tree.digest()
     manifest = tree.hash_info.value
     assert manifest is not None and manifest.endswith(".dir")
@@ -309,7 +327,7 @@ def push_object(root: Path, md5: str, size: int, nfiles: int | None = None) -> N
 
 def push(root: Path, target: str) -> None:
     """Upload one output to the default DVC remote."""
-    run(["push", target], root)
+    _transfer(["push", target], root)
 
 
 def pointer(path: Path) -> tuple[str, int]:

@@ -65,9 +65,12 @@ def run(
     check: bool = True,
     timeout: float | None = None,
     error: type[CommandFailed] = CommandFailed,
+    stderr_to_terminal: bool = False,
 ) -> subprocess.CompletedProcess[bytes]:
     """Run ``argv`` in ``cwd`` with ``input`` on its stdin (else this
-    process's stdin), capturing its output as bytes.
+    process's stdin), capturing its output as bytes (with
+    ``stderr_to_terminal``, its stderr goes to this process's stderr, so
+    that it can draw progress there; a failure then points at it).
 
     ``env`` defaults to :func:`environment`. With ``check``, a non-zero exit
     raises ``error`` (use :meth:`CommandFailed.of` to make one); without it,
@@ -79,7 +82,8 @@ def run(
             list(argv),
             cwd=cwd,
             input=input,
-            capture_output=True,
+            stdout=subprocess.PIPE,
+            stderr=None if stderr_to_terminal else subprocess.PIPE,
             env=dict(env) if env is not None else environment(),
             timeout=timeout,
         )
@@ -88,7 +92,8 @@ def run(
     except OSError as exc:
         raise _unstarted(argv, exc, error) from None
     if check and proc.returncode != 0:
-        raise error.of(argv, proc.returncode, _text(proc.stderr), _text(proc.stdout))
+        said = "its messages are above" if stderr_to_terminal else _text(proc.stderr)
+        raise error.of(argv, proc.returncode, said, _text(proc.stdout))
     return proc
 
 

@@ -19,9 +19,10 @@ import os
 import re
 import stat
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
-from registry import dvc, layout
+from registry import dvc, layout, progress
 from registry.check.tree import artifact_problems
 from registry.errors import (
     ArtifactMismatch as ArtifactMismatch,
@@ -91,7 +92,9 @@ def pull(root: Path, ref: str, dest: Path | str | None = None, file: str | None 
             cleanup.callback(tmp.unlink, missing_ok=True)
             staged.append((tmp, target, shown))
         cached, fetched = _fetch(root, rel, pointer, art, version.path)
-        _copy_verified(root, cached, fetched, [tmp for tmp, _, _ in staged], rel, art, version.path)
+        with progress.task(f"copying {name}", art.size) as tick:
+            temps = [tmp for tmp, _, _ in staged]
+            _copy_verified(root, cached, fetched, temps, rel, art, version.path, tick)
         for tmp, _, shown in staged:
             _verify_copy(tmp, art, shown)
         for tmp, target, shown in staged:
@@ -198,7 +201,14 @@ def _fetch(root: Path, rel: str, pointer: str, art: Artifact, record: str) -> tu
 
 
 def _copy_verified(
-    root: Path, cached: Path, fetched: bool, temps: list[Path], rel: str, art: Artifact, record: str
+    root: Path,
+    cached: Path,
+    fetched: bool,
+    temps: list[Path],
+    rel: str,
+    art: Artifact,
+    record: str,
+    tick: Callable[[int], None] = progress.task_free,
 ) -> None:
     """Copy the cache object into every temporary file, hashing as it is
     read; bytes that are not the record's are deleted from the cache."""
@@ -213,6 +223,7 @@ def _copy_verified(
         for chunk in iter(lambda: src.read(1 << 20), b""):
             digest.update(chunk)
             size += len(chunk)
+            tick(len(chunk))
             for out, tmp in outs:
                 try:
                     out.write(chunk)
@@ -292,6 +303,7 @@ def _pull_folder(
             cleanup.callback(_remove_tree, tmp)
             staged.append((tmp, target, shown))
         total = 0
+        meter = cleanup.enter_context(progress.task(f"copying {name}/ ({len(entries):,} files)", art.size))
         for path, md5 in entries:
             cached = dvc.object_in(cache, md5)
             if not cached.is_file():
@@ -304,7 +316,7 @@ def _pull_folder(
                 (tmp / path).parent.mkdir(parents=True, exist_ok=True)
                 files.append(tmp / path)
             one = Artifact(path, md5, os.lstat(cached).st_size)
-            _copy_verified(root, cached, fetched, files, f"{rel}/{path}", one, record)
+            _copy_verified(root, cached, fetched, files, f"{rel}/{path}", one, record, meter)
             total += one.size
         if total != art.size:
             raise ArtifactMismatch(f"{rel}: its files hold {total:,} bytes, but {record} says {art.size:,}")

@@ -32,6 +32,7 @@ LAYERS: list[tuple[str, set[str]]] = [
             "forked",
             "when",
             "proc",
+            "progress",
         },
     ),
     ("pure views", {"lineage", "views", "search", "codeowners"}),

@@ -281,8 +281,10 @@ def pull(ctx: click.Context, uri: str, output: str | None, file: str | None) -> 
     URI: models:/name/3, models:/name@champion, models:/name/production
     (or name/3, name@alias, name:stage). Prints the verified file's path.
     """
+    from registry.cli.progress import on_terminal
     from registry.commands import pull as cmd
 
+    on_terminal()
     ctx.exit(cmd.run(registry_root(ctx), uri, output, file))
 
 

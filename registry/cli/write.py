@@ -80,8 +80,10 @@ def register(ctx: click.Context, /, model: str, artifact: str, **options: Any) -
     folder's MLmodel gives the record its flavors, signature and run; a
     Hugging Face config.json its architecture.
     """
+    from registry.cli.progress import on_terminal
     from registry.commands import register as cmd
 
+    on_terminal()
     ctx.exit(cmd.run(registry_root(ctx), model, artifact, **options))
 
 
