@@ -10,8 +10,12 @@ anywhere, with any Python 3.11+, and it rewrites every file byte for byte.
 The artifacts are placeholders, not loadable models: a short header naming
 the model, version and format, followed by float32 weights drawn from a
 random generator seeded from the file's path. The sentiment encoder's
-``model.safetensors`` is a real (tiny) safetensors file. The CSVs are
-synthetic too. Nothing here needs the network or a third-party package.
+``model.safetensors`` is a real (tiny) safetensors file. Two versions are
+folders, as real models are: ``churn-predictor`` v4 is laid out as MLflow
+saves a LightGBM model (``MLmodel``, environment files, the booster), and
+``sentiment-encoder`` v4 as a Hugging Face checkpoint (``config.json``,
+tokenizer files, safetensors weights). The CSVs are synthetic too. Nothing
+here needs the network or a third-party package.
 
     python examples/make_artifacts.py
 """
@@ -90,6 +94,105 @@ def safetensors(model: str, version: int, count: int) -> bytes:
     text = json.dumps(header, sort_keys=True, separators=(",", ":")).encode()
     text += b" " * (-len(text) % 8)
     return struct.pack("<Q", len(text)) + text + b"".join(data for _, data in tensors.values())
+
+
+# -- folder artifacts ----------------------------------------------------------
+
+CHURN_RUN = "5e0f3b1c9a7d4e2f8b6c1a0d9e8f7a6b"
+CHURN_INPUTS = [
+    ("plan", "string"),
+    ("tenure_months", "long"),
+    ("monthly_charges", "double"),
+    ("logins_30d", "long"),
+    ("support_calls_90d", "long"),
+    ("logins_wow_change", "double"),
+    ("downgraded_60d", "boolean"),
+]
+
+
+def mlflow_lightgbm() -> dict[str, bytes]:
+    """``churn-predictor`` v4, as ``mlflow.lightgbm.save_model`` lays it out."""
+    inputs = json.dumps([{"type": t, "name": n, "required": True} for n, t in CHURN_INPUTS])
+    outputs = json.dumps([{"type": "double", "name": "churn_score", "required": True}])
+    mlmodel = f"""artifact_path: model
+flavors:
+  lightgbm:
+    code: null
+    data: model.lgb
+    lgb_version: 4.5.0
+    model_class: lightgbm.basic.Booster
+  python_function:
+    data: model.lgb
+    env:
+      conda: conda.yaml
+      virtualenv: python_env.yaml
+    loader_module: mlflow.lightgbm
+    python_version: 3.11.9
+mlflow_version: 2.17.2
+model_size_bytes: 5731
+model_uuid: 0c6d2f6a1e5b4c8d9a3f7e2b1d0c9a8e
+run_id: {CHURN_RUN}
+signature:
+  inputs: '{inputs}'
+  outputs: '{outputs}'
+  params: null
+utc_time_created: '2026-11-20 09:12:44.118203'
+"""
+    rng = rng_for("churn-predictor/4")
+    booster = "tree\nversion=v4\nnum_class=1\nnum_tree_per_iteration=1\nlabel_index=0\n"
+    booster += "feature_names=" + " ".join(n for n, _ in CHURN_INPUTS) + "\n"
+    booster += "note=placeholder trees for the example registry; not a loadable model\n\n"
+    for tree in range(24):
+        leaves = " ".join(f"{rng.gauss(0, 0.1):.6f}" for _ in range(8))
+        booster += f"Tree={tree}\nnum_leaves=8\nleaf_value={leaves}\n\n"
+    return {
+        "MLmodel": mlmodel.encode(),
+        "conda.yaml": b"channels:\n- conda-forge\ndependencies:\n- python=3.11.9\n- pip<=24.2\n- pip:\n"
+        b"  - mlflow==2.17.2\n  - lightgbm==4.5.0\nname: mlflow-env\n",
+        "python_env.yaml": b"python: 3.11.9\nbuild_dependencies:\n- pip==24.2\ndependencies:\n- -r requirements.txt\n",
+        "requirements.txt": b"mlflow==2.17.2\nlightgbm==4.5.0\n",
+        "model.lgb": booster.encode(),
+    }
+
+
+def hf_checkpoint() -> dict[str, bytes]:
+    """``sentiment-encoder`` v4, as ``save_pretrained`` lays out a checkpoint."""
+    config = {
+        "architectures": ["BertForSequenceClassification"],
+        "model_type": "bert",
+        "hidden_size": 16,
+        "num_attention_heads": 2,
+        "num_hidden_layers": 1,
+        "vocab_size": 128,
+        "id2label": {"0": "negative", "1": "positive"},
+        "label2id": {"negative": 0, "positive": 1},
+        "torch_dtype": "float32",
+        "transformers_version": "4.46.3",
+    }
+    vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"] + [f"tok{i}" for i in range(123)]
+    tokenizer = {
+        "version": "1.0",
+        "model": {"type": "WordPiece", "unk_token": "[UNK]", "vocab": {t: i for i, t in enumerate(vocab)}},
+    }
+    return {
+        "config.json": json.dumps(config, indent=2, sort_keys=True).encode() + b"\n",
+        "model.safetensors": safetensors("sentiment-encoder", 4, 2304),
+        "special_tokens_map.json": json.dumps(
+            {"cls_token": "[CLS]", "pad_token": "[PAD]", "sep_token": "[SEP]", "unk_token": "[UNK]"}
+        ).encode(),
+        "tokenizer.json": json.dumps(tokenizer, sort_keys=True).encode(),
+        "tokenizer_config.json": json.dumps(
+            {"do_lower_case": True, "model_max_length": 128, "tokenizer_class": "BertTokenizer"}
+        ).encode(),
+        "vocab.txt": "\n".join(vocab).encode() + b"\n",
+    }
+
+
+# (model, version, folder name, its files)
+FOLDERS: list[tuple[str, int, str, Callable[[], dict[str, bytes]]]] = [
+    ("churn-predictor", 4, "model", mlflow_lightgbm),
+    ("sentiment-encoder", 4, "checkpoint", hf_checkpoint),
+]
 
 
 # -- datasets ------------------------------------------------------------------
@@ -241,6 +344,9 @@ def main() -> None:
         else:
             data = placeholder(model, version, name, count)
         write(ROOT / "models" / model / "artifacts" / str(version) / name, data)
+    for model, version, folder, files in FOLDERS:
+        for rel, data in files().items():
+            write(ROOT / "models" / model / "artifacts" / str(version) / folder / rel, data)
     for name, rows in DATASETS.items():
         write(ROOT / "examples" / "data" / f"{name}.csv", to_csv(rows()))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 import subprocess
 import sys
@@ -40,10 +41,22 @@ def test_make_artifacts_reproduces_every_tracked_file(tmp_path: Path) -> None:
     (tmp_path / "examples").mkdir()
     shutil.copy(ROOT / "examples" / "make_artifacts.py", tmp_path / "examples")
     subprocess.run([sys.executable, "examples/make_artifacts.py"], cwd=tmp_path, check=True, timeout=120)
+    folders = 0
     for pointer in dvc_pointers():
         out = yaml.safe_load(pointer.read_text())["outs"][0]
         made = tmp_path / pointer.relative_to(ROOT).parent / out["path"]
-        assert hashlib.md5(made.read_bytes()).hexdigest() == out["md5"], made
+        if out["md5"].endswith(".dir"):  # each file as the manifest in the bundled remote lists it
+            folders += 1
+            md5 = out["md5"]
+            listed = json.loads((ROOT / "examples/dvc-remote/files/md5" / md5[:2] / md5[2:]).read_bytes())
+            got = {p.relative_to(made).as_posix(): p.read_bytes() for p in made.rglob("*") if p.is_file()}
+            assert {e["relpath"]: e["md5"] for e in listed} == {
+                rel: hashlib.md5(data).hexdigest() for rel, data in got.items()
+            }, made
+            assert len(got) == out["nfiles"] and sum(map(len, got.values())) == out["size"]
+        else:
+            assert hashlib.md5(made.read_bytes()).hexdigest() == out["md5"], made
+    assert folders >= 2
 
 
 def test_fresh_clone_pulls_an_artifact_from_the_bundled_remote(tmp_path: Path) -> None:
@@ -55,6 +68,23 @@ def test_fresh_clone_pulls_an_artifact_from_the_bundled_remote(tmp_path: Path) -
     data = (clone / target).read_bytes()
     assert hashlib.md5(data).hexdigest() == version.artifact.md5
     assert len(data) == version.artifact.size
+
+
+def test_fresh_clone_pulls_the_folder_models_and_says_how_to_load_them(tmp_path: Path) -> None:
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True, timeout=120)
+    reg = Registry(clone)
+    kinds = {}
+    for rm in reg.models.values():
+        for v in rm.versions.values():
+            if v.format is not None:
+                kinds[v.format.kind] = v
+                got = reg.pull(v.ref)
+                assert got.is_dir() and len([p for p in got.rglob("*") if p.is_file()]) == v.artifact.nfiles
+    assert set(kinds) == {"mlflow", "huggingface"}
+    proc = cli(clone, "show", kinds["mlflow"].ref)
+    assert "format:  MLflow model: " in proc.stdout and "mlflow.pyfunc.load_model(" in proc.stdout
+    assert (clone / "models" / kinds["mlflow"].model / kinds["mlflow"].artifact.path / "MLmodel").is_file()
 
 
 def test_every_action_on_the_example_is_one_commit_with_trailers(tmp_path: Path) -> None:
