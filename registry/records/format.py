@@ -60,7 +60,7 @@ class ArtifactFormat:
                 f.name
                 + (f" ({f.loader_module})" if f.loader_module else "")
                 + (f" {f.version}" if f.version else "")
-                for f in self.flavors
+                for f in sorted(self.flavors, key=lambda f: f.name != "python_function")  # pyfunc first
             ]
             written = [f"MLflow {self.mlflow_version}"] if self.mlflow_version else []
             written += [f"Python {self.python_version}"] if self.python_version else []
