@@ -97,6 +97,23 @@ def test_a_second_version_that_shares_files_reuses_their_objects(
     assert repo.check() == []
 
 
+def test_a_second_version_pushes_only_the_files_that_changed(repo: RegistryBuilder, tmp_path: Path) -> None:
+    remote = tmp_path / "remote"
+
+    def pushed() -> set[str]:
+        return {p.relative_to(remote).as_posix() for p in remote.rglob("*") if p.is_file()}
+
+    first = mlflow_like(tmp_path / "a")
+    write.register(repo.root, "clf", first, push=True)
+    before = pushed()
+    assert len(before) == 5  # four files and the manifest
+    second = mlflow_like(tmp_path / "b")
+    (second / "model.pkl").write_bytes(b"fine-tuned weights")
+    write.register(repo.root, "clf", second, push=True)
+    new = pushed() - before
+    assert len(new) == 2 and sum(p.endswith(".dir") for p in new) == 1  # the new weights and manifest
+
+
 def _state(repo: RegistryBuilder) -> tuple[str, str]:
     return repo.git("rev-parse", "HEAD").strip(), repo.git("status", "--porcelain", "--ignored")
 

@@ -241,3 +241,17 @@ def test_pull_one_file_of_a_folder(repo: RegistryBuilder, tmp_path: Path) -> Non
     assert proc.returncode != 0 and "has no file 'nope.txt'" in proc.stderr
     proc = cli(clone, "pull", "clf/1", "--file", "../../etc/passwd", "-o", str(out))
     assert proc.returncode != 0 and "has no file" in proc.stderr
+
+
+def test_the_catalog_builds_with_no_dvc_cache(repo: RegistryBuilder, tmp_path: Path) -> None:
+    write.register(repo.root, "clf", mlflow_folder(tmp_path), push=True)
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", str(repo.root), str(clone)], check=True)
+    assert not (clone / ".dvc" / "cache").exists()
+    out = tmp_path / "site"
+    proc = cli(clone, "site", "generate", "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    page = (out / "models" / "clf" / "index.md").read_text(encoding="utf-8")
+    assert "a folder of 3 files" in page and "<strong>Format:</strong> MLflow model" in page
+    assert "registry pull models:/clf/1" in page
+    assert not (clone / ".dvc" / "cache").exists()
