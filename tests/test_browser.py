@@ -169,3 +169,19 @@ def test_a_script_in_a_description_shows_as_text(page: Any, site_url: str) -> No
         "<script>window.__pwned = 1</script>"
     )
     assert page.evaluate("window.__pwned") is None
+
+
+def test_a_folder_version_says_what_it_is_and_how_to_load_it(page: Any, site_url: str) -> None:
+    page.goto(f"{site_url}/models/churn-predictor/index.html#version-4")
+    card = page.locator(".registry-version", has=page.locator("h2#version-4"))
+    sync_api.expect(card).to_contain_text("a folder of 5 files")
+    sync_api.expect(card).to_contain_text(
+        "Format: MLflow model: python_function (mlflow.lightgbm), lightgbm 4.5.0"
+    )
+    sync_api.expect(card).to_contain_text("registry pull models:/churn-predictor/4")
+    sync_api.expect(card.locator("pre code").nth(1)).to_contain_text(
+        "model = mlflow.pyfunc.load_model('models/churn-predictor/artifacts/4/model')"
+    )
+    card.scroll_into_view_if_needed()
+    page.wait_for_timeout(400)
+    shot(page, "folder")
