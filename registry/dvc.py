@@ -170,6 +170,10 @@ def store(root: Path, source: Path) -> tuple[str, int, Path]:
         return _cache_file(objects, source, tick)
 
 
+_NEVER_TRACKED = (".git", ".hg")
+"""What DVC leaves out of every folder it tracks (its default ignore rules):
+a Hugging Face checkpoint cloned from the Hub has a ``.git``."""
+
 MAX_FOLDER_FILES = 100_000
 """The most files one folder artifact may hold (a manifest stays a few MB)."""
 
@@ -195,8 +199,18 @@ def folder_files(source: Path) -> list[tuple[str, Path]]:
     import stat
 
     found: list[tuple[str, Path]] = []
+    skipped: list[str] = []
     for dirpath, dirnames, filenames in os.walk(source, followlinks=False):
         here = Path(dirpath)
+        if ".dvc" in dirnames:
+            raise UsageError(
+                f"{here / '.dvc'}: the folder holds a DVC repository, which DVC would not track "
+                "as part of it; register its contents without it"
+            )
+        for name in [n for n in (*dirnames, *filenames) if n in _NEVER_TRACKED]:
+            skipped.append((here / name).relative_to(source).as_posix())
+        dirnames[:] = [n for n in dirnames if n not in _NEVER_TRACKED]
+        filenames = [n for n in filenames if n not in _NEVER_TRACKED]
         for name in sorted(dirnames + filenames):
             full = here / name
             rel = full.relative_to(source).as_posix()
@@ -219,6 +233,15 @@ def folder_files(source: Path) -> list[tuple[str, Path]]:
                 raise UsageError(
                     f"{source} holds more than {MAX_FOLDER_FILES:,} files; a folder artifact holds at most that"
                 )
+    if skipped:
+        import logging
+
+        logging.getLogger("registry").info(
+            "%s: left out %s, as DVC never tracks %s",
+            source,
+            ", ".join(skipped[:5]),
+            " or ".join(_NEVER_TRACKED),
+        )
     if not found:
         raise UsageError(f"{source} is an empty folder: there is nothing to register")
     from registry.check.pointer import paths_problem
@@ -229,7 +252,7 @@ def folder_files(source: Path) -> list[tuple[str, Path]]:
     return sorted(found)
 
 
-def store_folder(root: Path, source: Path) -> Stored:
+def store_folder(root: Path, source: Path, files: list[tuple[str, Path]] | None = None) -> Stored:
     """Put a folder in DVC's cache as ``dvc add`` does: each file as an object,
     then the ``.dir`` manifest, built and hashed by DVC's own data library
     (``dvc_data``), so that its bytes and md5 are the ones ``dvc add`` makes."""
@@ -237,7 +260,7 @@ def store_folder(root: Path, source: Path) -> Stored:
     from dvc_data.hashfile.meta import Meta
     from dvc_data.hashfile.tree import Tree
 
-    files = folder_files(source)
+    files = folder_files(source) if files is None else files  # as folder_files listed them
     objects = _objects(root)
     tree = Tree()  # type: ignore[no-untyped-call]
     stored = []

@@ -304,3 +304,28 @@ def test_a_killed_pull_leaves_no_half_folder(repo: RegistryBuilder, tmp_path: Pa
     assert proc.returncode == 0, proc.stderr
     assert _files(parent / "big") == _files(big)
     assert sorted(p.name for p in parent.iterdir()) == [".gitignore", "big", "big.dvc"]
+
+
+def test_a_checkpoint_cloned_with_git_is_registered_without_its_git(
+    repo: RegistryBuilder, tmp_path: Path
+) -> None:
+    """As `dvc add` does: DVC never tracks .git or .hg inside a folder."""
+    folder = mlflow_like(tmp_path)
+    subprocess.run(["git", "init", "-q", str(folder)], check=True)
+    (folder / "sub").mkdir()
+    (folder / "sub" / ".git").write_text("gitdir: elsewhere\n", encoding="utf-8")
+    pointer, _ = dvc_add_reference(folder, tmp_path)
+    proc = cli(repo.root, "register", "clf", str(folder))
+    assert proc.returncode == 0, proc.stderr
+    assert "left out .git, sub/.git, as DVC never tracks .git or .hg" in proc.stderr
+    assert repo.read(f"{M}/artifacts/1/model.dvc") == pointer
+    status = subprocess.run([DVC, "status"], cwd=repo.root, capture_output=True, text=True, check=True)
+    assert "up to date" in status.stdout, status.stdout
+
+
+def test_a_folder_that_holds_a_dvc_repository_is_refused(repo: RegistryBuilder, tmp_path: Path) -> None:
+    folder = mlflow_like(tmp_path)
+    (folder / "extra" / ".dvc").mkdir()
+    proc = cli(repo.root, "register", "clf", str(folder))
+    assert proc.returncode == 2 and "holds a DVC repository" in proc.stderr, proc.stderr
+    assert not (repo.root / M).exists()

@@ -177,8 +177,9 @@ def register(
         raise UsageError(f"{model!r} is not a valid model name: it {why}")
     folder = source.is_dir() and not source.is_symlink()
     described = formats.Described()
+    listed: list[tuple[str, Path]] = []
     if folder:
-        dvc.folder_files(source)  # refused before anything is written: empty, symlinks, sockets...
+        listed = dvc.folder_files(source)  # refused before anything is written: empty, symlinks, sockets...
         described = formats.describe(source)
     elif not source.is_file():
         raise UsageError(f"{source}: no such file or folder (register takes an artifact file or folder)")
@@ -238,7 +239,7 @@ def register(
 
     nfiles: int | None = None
     if folder:
-        stored = dvc.store_folder(root, source)
+        stored = dvc.store_folder(root, source, listed)
         md5, size, nfiles = stored.md5, stored.size, stored.nfiles
         copies = tuple(txn.Copy(f"{art_path}/{rel}", str(cached)) for rel, _, cached in stored.files)
     else:
