@@ -329,3 +329,25 @@ def test_a_folder_that_holds_a_dvc_repository_is_refused(repo: RegistryBuilder, 
     proc = cli(repo.root, "register", "clf", str(folder))
     assert proc.returncode == 2 and "holds a DVC repository" in proc.stderr, proc.stderr
     assert not (repo.root / M).exists()
+
+
+def test_a_folder_registered_on_a_branch_leaves_the_work_tree_alone(
+    repo: RegistryBuilder, tmp_path: Path
+) -> None:
+    folder = mlflow_like(tmp_path)
+    head = repo.git("rev-parse", "HEAD")
+    proc = cli(repo.root, "register", "clf", str(folder), "--branch", "new-clf")
+    assert proc.returncode == 0, proc.stderr
+    assert repo.git("rev-parse", "HEAD") == head and repo.git("status", "--porcelain") == ""
+    assert not (repo.root / M).exists()  # the bytes went to DVC's cache only
+    listed = repo.git("ls-tree", "-r", "--name-only", "new-clf", "--", M).split()
+    assert listed == [
+        f"{M}/artifacts/1/.gitignore",
+        f"{M}/artifacts/1/model.dvc",
+        f"{M}/model.yaml",
+        f"{M}/versions/1.yaml",
+    ]
+    repo.git("checkout", "-q", "new-clf")
+    assert cli(repo.root, "pull", "clf/1").returncode == 0  # the bytes are in the cache
+    assert _files(repo.root / M / "artifacts/1/model") == _files(folder)
+    assert repo.check() == []
