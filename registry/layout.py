@@ -33,6 +33,9 @@ KEEP_FILE = f"{MODELS_DIR}/.gitkeep"
 VERSION_FILE_RE = re.compile(r"\A([1-9][0-9]{0,8})\.yaml\Z")
 """A version file's name: N.yaml, N = 1, 2, 3 ... with no leading zeros."""
 
+ARTIFACT_NAME_RE = re.compile(r"\A[A-Za-z0-9_][A-Za-z0-9._-]{0,127}\Z")
+"""An artifact's file or folder name (as the version schema's ``artifact.path`` ends)."""
+
 
 class Kind(StrEnum):
     """What a path of a registry is."""

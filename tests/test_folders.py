@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -351,3 +352,36 @@ def test_a_folder_registered_on_a_branch_leaves_the_work_tree_alone(
     assert cli(repo.root, "pull", "clf/1").returncode == 0  # the bytes are in the cache
     assert _files(repo.root / M / "artifacts/1/model") == _files(folder)
     assert repo.check() == []
+
+
+def test_an_artifact_name_a_record_cannot_hold_is_refused_clearly(
+    repo: RegistryBuilder, tmp_path: Path
+) -> None:
+    folder = tmp_path / "my model"
+    folder.mkdir()
+    (folder / "weights.bin").write_bytes(b"w")
+    proc = cli(repo.root, "register", "clf", str(folder))
+    assert proc.returncode == 2 and "'my model' cannot name an artifact" in proc.stderr, proc.stderr
+    assert not (repo.root / M).exists()
+    # `.` is the folder's own name
+    named = mlflow_like(tmp_path)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-P",
+            "-m",
+            "registry",
+            "-C",
+            str(repo.root),
+            "register",
+            "clf",
+            ".",
+            "--code",
+            str(repo.root),
+        ],
+        cwd=named,
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert repo.read(f"{M}/artifacts/1/.gitignore") == "/model\n"

@@ -172,9 +172,16 @@ def register(
     alone: the bytes go to DVC's cache only."""
     root = Path(root)
     source = Path(artifact)
+    if source.name in ("", ".."):  # `.` or `..`: the folder's own name
+        source = source.resolve()
     why = name_problem(model)
     if why is not None:
         raise UsageError(f"{model!r} is not a valid model name: it {why}")
+    if not layout.ARTIFACT_NAME_RE.match(source.name):
+        raise UsageError(
+            f"{source.name!r} cannot name an artifact: use letters, digits, '.', '_' and '-' "
+            "(not first), at most 128; rename the file or folder, or copy it under such a name"
+        )
     folder = source.is_dir() and not source.is_symlink()
     described = formats.Described()
     listed: list[tuple[str, Path]] = []
