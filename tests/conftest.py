@@ -5,10 +5,14 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from tests.builder import RegistryBuilder
+
+if TYPE_CHECKING:
+    from tests.s3 import Bucket, S3Server
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -66,3 +70,19 @@ def dvc_repo(empty_repo: RegistryBuilder, tmp_path: Path) -> RegistryBuilder:
     empty_repo.write("registry.yaml", "{}\n")
     empty_repo.commit("a registry")
     return empty_repo
+
+
+@pytest.fixture(scope="session")
+def s3_server() -> Iterator[S3Server]:
+    """moto's S3 server on 127.0.0.1, started once for the tests that ask for it."""
+    from tests.s3 import session_server
+
+    yield from session_server()
+
+
+@pytest.fixture
+def s3_bucket(s3_server: S3Server, monkeypatch: pytest.MonkeyPatch) -> Bucket:
+    """An empty bucket of its own, and AWS test credentials in the environment."""
+    from tests.s3 import bucket_for_test
+
+    return bucket_for_test(s3_server, monkeypatch)
