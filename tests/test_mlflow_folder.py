@@ -6,6 +6,7 @@ the trained model predicts; with a folder remote and with S3."""
 
 from __future__ import annotations
 
+import platform
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,6 +48,7 @@ def trained(tmp_path_factory: pytest.TempPathFactory) -> Trained:
     with pytest.MonkeyPatch.context() as mp:
         _mlflow_environment(mp, where)
         mp.chdir(where)
+        import mlflow.models
         import mlflow.sklearn
         import pandas
         from sklearn.linear_model import LogisticRegression
@@ -57,7 +59,8 @@ def trained(tmp_path_factory: pytest.TempPathFactory) -> Trained:
         target = [int(i >= 10) for i in range(20)]
         model = LogisticRegression().fit(inputs, target)
         folder = where / "clf-model"
-        mlflow.sklearn.save_model(model, str(folder))
+        signature = mlflow.models.infer_signature(inputs, model.predict(inputs))
+        mlflow.sklearn.save_model(model, str(folder), signature=signature)
         assert sorted(p.name for p in where.iterdir()) == ["clf-model"], "MLflow wrote only the model"
         return Trained(folder, inputs, model.predict(inputs), model.predict_proba(inputs))
 
@@ -81,6 +84,7 @@ def test_an_mlflow_model_registered_and_pulled_in_a_fresh_clone_predicts_the_sam
     import mlflow.pyfunc
     import mlflow.sklearn
     import numpy
+    import sklearn
 
     _mlflow_environment(monkeypatch, tmp_path)
     work = tmp_path / "cwd"
@@ -112,6 +116,18 @@ def test_an_mlflow_model_registered_and_pulled_in_a_fresh_clone_predicts_the_sam
     assert record["artifact"]["nfiles"] == len(files)
     assert record["artifact"]["md5"] in uploaded, "the .dir manifest is on the remote"
     assert len(uploaded) == len(files) + 1, "and each file"
+    # what MLflow's own MLmodel says, read without importing MLflow
+    fmt = record["artifact"]["format"]
+    assert fmt["kind"] == "mlflow" and fmt["mlflow_version"] == mlflow.__version__
+    assert fmt["flavors"]["python_function"]["loader_module"] == "mlflow.sklearn"
+    assert fmt["flavors"]["sklearn"]["version"] == sklearn.__version__
+    assert fmt["python_version"] == platform.python_version()
+    assert record["signature"] == {
+        "inputs": [{"name": "amount", "type": "double"}, {"name": "hour", "type": "double"}],
+        "outputs": [{"type": "int64", "shape": [-1]}],  # a tensor spec's dtype
+    }
+    shown = cli(root, "show", "clf/1").stdout
+    assert "model = mlflow.pyfunc.load_model('models/clf/artifacts/1/clf-model')" in shown
 
     clone = tmp_path / "clone"
     git(tmp_path, "clone", "-q", str(root), str(clone))
