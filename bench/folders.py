@@ -116,7 +116,8 @@ class Bench:
     def __init__(self, scratch: Path, cli: str) -> None:
         self.scratch = scratch
         self.cli = cli
-        self.python = str(Path(cli).parent / "python")
+        beside = Path(cli).parent / "python"
+        self.python = str(beside) if beside.exists() else sys.executable
         self.dvc = str(Path(cli).parent / "dvc")
         if not Path(self.dvc).exists():
             self.dvc = shutil.which("dvc") or "dvc"
@@ -184,18 +185,23 @@ class Bench:
         for path in inputs:
             warm(path)
         os.sync()
-        t0 = time.perf_counter()
-        proc = subprocess.Popen(wrapped, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-        out, _ = proc.communicate()
-        wall = time.perf_counter() - t0
+        log = self.logs / "last.log"
+        with open(log, "wb") as out:
+            t0 = time.perf_counter()
+            proc = subprocess.Popen(wrapped, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
+            _, status, usage = os.wait4(proc.pid, 0)
+            wall = time.perf_counter() - t0
+        proc.returncode = os.waitstatus_to_exitcode(status)
         if proc.returncode != 0:
-            raise SystemExit(f"`{' '.join(args)}` exited {proc.returncode}:\n{out.decode(errors='replace')}")
+            raise SystemExit(
+                f"`{' '.join(args)}` exited {proc.returncode}:\n{log.read_text(errors='replace')}"
+            )
         if TIME.exists():
             found = re.search(r"Maximum resident set size \(kbytes\): (\d+)", report.read_text())
             assert found, report.read_text()
             tree = int(found.group(1)) / 1024
         else:
-            tree = resource_children_peak()
+            tree = usage.ru_maxrss / 1024
         alone = int(mine.read_text()) / 1024 if self_rss else None
         return tree, alone, wall
 
@@ -230,12 +236,6 @@ def warm(path: Path) -> None:
         with open(file, "rb") as fh:
             while fh.read(MB):
                 pass
-
-
-def resource_children_peak() -> float:
-    import resource
-
-    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
 
 def pointer_md5(path: Path) -> str:
@@ -585,7 +585,9 @@ def main(argv: list[str] | None = None) -> int:
             big.unlink()
             how = "`/usr/bin/time -v`" if TIME.exists() else "`wait4`'s `ru_maxrss`"
             print(f"\n### Peak memory, one {args.big_mb:,} MB file (each command alone, once)\n")
-            print("| command | peak RSS MB, with children | the registry process alone, MB | wall s |")
+            print(
+                "| command | peak RSS MB, with children | the registry process alone, MB | wall s (one run) |"
+            )
             print("|---|---:|---:|---:|")
             print("\n".join(lines))
             print(
