@@ -81,12 +81,6 @@ def fetch(root: Path, target: str) -> None:
     _transfer(["fetch", "--", target], root)
 
 
-def object_path(root: Path, md5: str) -> Path:
-    """Where DVC 3 keeps the object with this md5 in the cache (one ``dvc``
-    call to find the cache: for many objects, :func:`object_in`)."""
-    return object_in(cache_dir(root), md5)
-
-
 def object_in(cache: Path, md5: str) -> Path:
     """Where DVC 3 keeps the object with this md5 in the cache folder ``cache``."""
     return cache / "files" / "md5" / md5[:2] / md5[2:]

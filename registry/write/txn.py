@@ -271,8 +271,9 @@ def finish(root: Path, plan: Plan) -> list[str]:
             if data is None:
                 data = git.blob(root, new[1])
             write_bytes(root, target, data, mode=0o755 if new[0] == "100755" else None)
+    folder = tmp_dir(root) if plan.copies else None  # asked once: a folder artifact has thousands of copies
     for copy in plan.copies:
-        _place(root, copy)
+        _place(root, copy, folder)
     for copy in plan.copies:
         if copy.move:
             _prune(root, Path(copy.source).parent)
@@ -309,7 +310,7 @@ def _prune(root: Path, folder: Path) -> None:
         here = here.parent
 
 
-def _place(root: Path, copy: Copy) -> None:
+def _place(root: Path, copy: Copy, folder: Path | None = None) -> None:
     dest = root / copy.dest
     source = Path(copy.source)
     if dest.exists() or dest.is_symlink() or not source.exists():
@@ -318,7 +319,7 @@ def _place(root: Path, copy: Copy) -> None:
     if copy.move:
         os.rename(source, dest)
         return
-    tmp = _tmp_beside(root, dest)
+    tmp = _tmp_beside(root, dest, folder)
     try:
         shutil.copyfile(source, tmp)
         os.chmod(tmp, 0o644)
@@ -328,10 +329,12 @@ def _place(root: Path, copy: Copy) -> None:
         raise
 
 
-def _tmp_beside(root: Path, dest: Path) -> Path:
+def _tmp_beside(root: Path, dest: Path, folder: Path | None = None) -> Path:
+    """A temporary file in the registry's temporary folder (``folder``, when
+    the caller has it already)."""
     import tempfile
 
-    fd, name = tempfile.mkstemp(dir=tmp_dir(root), prefix=f"{os.getpid()}.")
+    fd, name = tempfile.mkstemp(dir=folder or tmp_dir(root), prefix=f"{os.getpid()}.")
     os.close(fd)
     return Path(name)
 
