@@ -435,10 +435,10 @@ What each side does (both on the same file system, DVC's cache in its default mo
 - `dvc add` hashes what is already in the work tree, copies it into the cache and writes the pointer
   and `.gitignore`; it commits nothing. The by-hand row adds the copy into the repository and the
   `git add` + `git commit` that register's end state includes.
-- `registry pull` loads and checks the record, runs `dvc cache dir` (twice for a folder) and
-  `dvc fetch` (DVC copies the object from the remote into the cache without hashing it), then copies
-  each object into a temporary file in the work tree, hashing it as it copies; a single file is
-  hashed once more reading the copy back; then moved into place.
+- `registry pull` loads and checks the record, runs `dvc cache dir` and `dvc fetch` (DVC copies
+  the object from the remote into the cache without hashing it), then copies each object into a
+  temporary file in the work tree, hashing it as it copies, checks the copy's size and moves it
+  into place.
 - `dvc pull` copies from the remote into the cache and checks out a copy; with `verify = true` it
   hashes what it fetched first."""
 
