@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from registry import layout
-from registry.check.gates import move_failures
+from registry.check.gates import holder_in, move_failures
 from registry.check.rules import Rule
 from registry.layout import REGISTRY_FILE
 from registry.load import LoadedRegistry
@@ -92,7 +92,9 @@ def _check_move(
 ) -> Iterator[Problem]:
     history = (lambda: held(rm_base, new.number)) if rm_base is not None and held is not None else None
     policy = base_cfg.policy_for(rm_base.model if rm_base else None)
-    move = move_failures(base_cfg, policy, new, from_stage, new.stage, history)
+    move = move_failures(
+        base_cfg, policy, new, from_stage, new.stage, history, holder_in(rm_base, new.number)
+    )
     if move.transition_refused:
         yield Problem(
             new.path,

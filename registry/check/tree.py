@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from registry import layout
-from registry.check.gates import alias_failures
+from registry.check.gates import alias_failures, holder_in
 from registry.check.rules import Rule
 from registry.layout import REGISTRY_FILE
 from registry.load import LoadedRegistry
@@ -39,9 +39,12 @@ def check_config(config: Config, ok: bool) -> Iterator[Problem]:
         yield unknown(("archive_stage",), config.archive_stage)
     if config.live_stage_setting is not None and config.live_stage_setting not in stages:
         yield unknown(("live_stage",), config.live_stage_setting)
-    for stage in config.policy.gates:
-        if stage not in stages:
-            yield unknown(("policy", "gates", stage), stage)
+    for kind, gates in (("gates", config.policy.gates), ("aliases", config.policy.aliases)):
+        for name, gate in gates.items():
+            if kind == "gates" and name not in stages:
+                yield unknown(("policy", kind, name), name)
+            for compared in sorted(gate.stages_compared - stages):
+                yield unknown(("policy", kind, name), compared)
 
 
 def check_model(
@@ -68,6 +71,15 @@ def check_model(
                     ("policy", "gates", stage),
                     key=True,
                 )
+        for kind, gates in (("gates", model.policy.gates), ("aliases", model.policy.aliases)):
+            for name, gate in gates.items():
+                for compared in sorted(gate.stages_compared - set(stages)):
+                    yield Problem(
+                        model.path,
+                        Rule.UNKNOWN_STAGE,
+                        f"the gate compares with {compared!r}, which is not one of the stages ({', '.join(stages)})",
+                        ("policy", kind, name),
+                    )
 
     for alias, number in sorted(model.aliases.items()):
         target = rm.versions.get(number)
@@ -81,7 +93,7 @@ def check_model(
                 ("aliases", alias),
             )
             continue
-        why = alias_failures(policy, alias, target)
+        why = alias_failures(policy, alias, target, holder_in(rm, target.number))
         if why:
             yield Problem(
                 model.path,

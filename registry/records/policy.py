@@ -7,13 +7,25 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-_COMPARISON_RE = re.compile(r"^\s*(>=|<=|==|>|<)\s*(-?[0-9.eE+-]+)\s*$")
+from registry.records.expression import OPS, Expression
+
+_NUMBER = r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
+_COMPARISON_RE = re.compile(
+    rf"\A\s*(>=|<=|==|>|<)\s*(?:({_NUMBER})|([a-z][a-z0-9_-]{{0,31}})(?:\s*([-+*])\s*({_NUMBER}))?)\s*\Z"
+)
 
 
 @dataclass(frozen=True)
 class Comparison:
+    """``>= 0.95``, or against the version that holds a stage:
+    ``>= production + 0.005``, ``<= production * 1.10``."""
+
     op: str
     value: float
+    stage: str | None = None
+    """The stage whose holder's metric is the reference (None: ``value`` is)."""
+    arith: str | None = None
+    """How ``value`` applies to the reference: ``+``, ``-`` or ``*`` (None: the reference itself)."""
 
     @classmethod
     def parse(cls, text: str | int | float) -> Comparison:
@@ -21,20 +33,30 @@ class Comparison:
             return cls(">=", float(text))
         match = _COMPARISON_RE.match(str(text))
         if not match:
-            raise ValueError(f"not a comparison: {text!r} (use e.g. '>= 0.95')")
-        return cls(match.group(1), float(match.group(2)))
+            raise ValueError(f"not a comparison: {text!r} (use e.g. '>= 0.95' or '>= production + 0.005')")
+        op, number, stage, arith, operand = match.groups()
+        if stage is None:
+            return cls(op, float(number))
+        return cls(op, float(operand) if operand is not None else 0.0, stage, arith)
 
-    def holds(self, actual: float) -> bool:
-        return {
-            ">=": actual >= self.value,
-            ">": actual > self.value,
-            "<=": actual <= self.value,
-            "<": actual < self.value,
-            "==": actual == self.value,
-        }[self.op]
+    def threshold(self, reference: float | None = None) -> float:
+        """The number a metric is compared with (``reference``: the stage holder's metric)."""
+        if self.stage is None:
+            return self.value
+        assert reference is not None, "a comparison with a stage needs its holder's metric"
+        if self.arith == "*":
+            return reference * self.value
+        if self.arith == "-":
+            return reference - self.value
+        return reference + self.value
+
+    def holds(self, actual: float, reference: float | None = None) -> bool:
+        return OPS[self.op](actual, self.threshold(reference))
 
     def __str__(self) -> str:
-        return f"{self.op} {self.value:g}"
+        if self.stage is None:
+            return f"{self.op} {self.value:g}"
+        return f"{self.op} {self.stage}" + (f" {self.arith} {self.value:g}" if self.arith else "")
 
 
 @dataclass(frozen=True)
@@ -45,6 +67,8 @@ class Gate:
     stage: str | None = None
     metrics: Mapping[str, Comparison] = field(default_factory=dict)
     require: tuple[str, ...] = ()
+    expressions: Mapping[str, Expression] = field(default_factory=dict)
+    """Named conditions over derived metrics: ``metrics.train_accuracy - metrics.accuracy <= 0.15``."""
 
     @classmethod
     def from_dict(cls, raw: Mapping[str, Any]) -> Gate:
@@ -54,7 +78,14 @@ class Gate:
             stage=raw.get("stage"),
             metrics={k: Comparison.parse(v) for k, v in (raw.get("metrics") or {}).items()},
             require=tuple(raw.get("require") or ()),
+            expressions={k: Expression.parse(v) for k, v in (raw.get("expressions") or {}).items()},
         )
+
+    @property
+    def stages_compared(self) -> set[str]:
+        """The stages whose holders this gate compares with."""
+        found = {c.stage for c in self.metrics.values() if c.stage is not None}
+        return found | {s for e in self.expressions.values() for s in e.stages}
 
 
 @dataclass(frozen=True)

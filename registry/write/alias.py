@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from registry.check.gates import alias_failures
+from registry.check.gates import alias_failures, holder_in
 from registry.errors import NotFound, UsageError
 from registry.refs import ALIAS_RE
 from registry.write.commit import WriteRefused
@@ -31,7 +31,7 @@ def set_alias(
     old = rm.model.aliases.get(alias)
     if old == version:
         raise WriteRefused(f"@{alias} already points to {rm.name} v{version}")
-    why = alias_failures(reg.config.policy_for(rm.model), alias, target)
+    why = alias_failures(reg.config.policy_for(rm.model), alias, target, holder_in(rm, version))
     if why:
         raise WriteRefused(f"@{alias} cannot point to {rm.name} v{version}: " + "; ".join(why))
     doc = document(root, rm.model.path)

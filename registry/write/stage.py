@@ -3,10 +3,11 @@ decided by ``check.gates.move_failures``, the checker's own rule."""
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from registry import git
-from registry.check.gates import move_failures
+from registry.check.gates import holder_in, move_failures
 from registry.errors import UsageError
 from registry.history import previous_holder, stages_held
 from registry.load import LoadedRegistry
@@ -52,7 +53,9 @@ def _promote(
     if target.stage == stage:
         raise WriteRefused(f"{rm.name} v{version} is already in {stage}")
     policy = cfg.policy_for(rm.model)
-    move = move_failures(cfg, policy, target, target.stage, stage, lambda: _held(root, rm, version))
+    move = move_failures(
+        cfg, policy, target, target.stage, stage, lambda: _held(root, rm, version), holder_in(rm, version)
+    )
     if move.transition_refused:
         allowed = ", ".join(move.allowed) or "nowhere"
         why = f"{target.stage} -> {stage} is not an allowed transition (from {target.stage}: {allowed})"
@@ -61,6 +64,8 @@ def _promote(
         raise WriteRefused(why)
     if move.gate:
         raise WriteRefused(f"{rm.name} v{version} cannot enter {stage}: " + "; ".join(move.gate))
+    for note in move.notes:
+        logging.getLogger("registry").info("gate of %s: %s", stage, note)
     rollback = move.rollback
     files: dict[str, str] = {}
     doc = document(root, target.path)
