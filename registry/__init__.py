@@ -288,6 +288,45 @@ class Registry:
         )
         return Registry(self._root, commit).get(f"models:/{model}/{number}")  # also when on a new branch
 
+    def copy(
+        self,
+        source: str,
+        model: str,
+        *,
+        to: Path | str | None = None,
+        push: bool = False,
+        branch: str | bool | None = None,
+    ) -> Version:
+        """Register a version's artifact again, as the next version of ``model``.
+
+        As MLflow's ``copy_model_version`` and a promotion across
+        environments: the bytes are the source's, fetched and verified as
+        :meth:`pull` does; the new record keeps the source's metrics, params,
+        tags, description, signature and lineage, and names its origin in
+        ``lineage.copied_from`` (model, version, the commit it was read at
+        and, for another registry, where that is). Within one registry the
+        source is also its ``lineage.parents``.
+
+        Args:
+            source: the version, as :meth:`get` takes it (``models:/x@champion``).
+            model: the model to register it as (made on first use).
+            to: another registry's root, to copy into (default: this one).
+            push: upload the artifact to the target's DVC remote.
+            branch: as for :meth:`register`.
+
+        Returns:
+            The new version.
+
+        Raises:
+            UsageError, NotFound: ``source`` names no version.
+            ArtifactMismatch, DvcError: the source's bytes cannot be fetched.
+            WriteRefused, LockTimeout, GitError: as every change.
+        """
+        from registry import write
+
+        commit, number = write.copy(self._writable(), source, model, to=to, push=push, branch=branch)
+        return Registry(to if to is not None else self._root, commit).get(f"models:/{model}/{number}")
+
     def promote(
         self,
         model: str,

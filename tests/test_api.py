@@ -13,6 +13,7 @@ from registry import Registry, pull, write
 
 CALLS: dict[str, Callable[..., Any]] = {
     "register": write.register,
+    "copy": write.copy,
     "promote": write.promote,
     "archive": write.archive,
     "rollback": write.rollback,

@@ -88,6 +88,31 @@ def register(ctx: click.Context, /, model: str, artifact: str, **options: Any) -
 
 
 @cli.command()
+@click.argument("source", metavar="SOURCE")
+@click.argument("model")
+@click.option("--to", "to", metavar="PATH", help="Copy into the registry at PATH (default: this one).")
+@functools.partial(
+    change_options,
+    push_help="Upload the artifact to the target's DVC remote (and push the --branch to origin).",
+)
+@click.pass_context
+def copy(
+    ctx: click.Context, source: str, model: str, to: str | None, branch: str | None, push: bool, pr: bool
+) -> None:
+    """Register the version SOURCE names again, as the next version of MODEL.
+
+    SOURCE: models:/name/3, name@champion, name:production. The bytes are
+    the source's, fetched and verified; the record keeps its metrics,
+    params, tags, description, signature and lineage, and names the source
+    (model, version, commit, and the registry when --to names another) in
+    lineage.copied_from.
+    """
+    from registry.commands import copy as cmd
+
+    ctx.exit(cmd.run(registry_root(ctx), source, model, to, branch, push, pr))
+
+
+@cli.command()
 @click.argument("model")
 @click.argument("version", type=click.IntRange(min=1))
 @click.argument("stage")

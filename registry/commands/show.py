@@ -71,7 +71,7 @@ def render_version(rm: RegisteredModel, v: Version) -> str:
         first, *rest = load.split("\n")
         lines += [f"  load:    {first}", *(f"           {line}" for line in rest)]
     lin = v.lineage
-    if lin.code or lin.data or lin.run or lin.parents:
+    if lin.code or lin.data or lin.run or lin.parents or lin.copied_from:
         lines.append("lineage:")
         if lin.code:
             lines.append(
@@ -83,6 +83,10 @@ def render_version(rm: RegisteredModel, v: Version) -> str:
             lines.append(f"  run:     {lin.run.id or ''} {lin.run.uri or ''}".rstrip())
         for p in lin.parents:
             lines.append(f"  parent:  models:/{p.model}/{p.version}")
+        if lin.copied_from:
+            c = lin.copied_from
+            where = f"{c.registry} " if c.registry else ""
+            lines.append(f"  copied:  from {where}models:/{c.model}/{c.version} at {c.commit[:12]}")
     return "\n".join(lines)
 
 

@@ -41,11 +41,23 @@ class ParentRef:
 
 
 @dataclass(frozen=True)
+class CopyRef:
+    """The version a copy was made from (``registry copy``)."""
+
+    model: str
+    version: int
+    commit: str
+    registry: str | None = None
+    """Where the source registry is, when it is another one."""
+
+
+@dataclass(frozen=True)
 class Lineage:
     code: CodeRef | None = None
     data: tuple[DataRef, ...] = ()
     run: RunRef | None = None
     parents: tuple[ParentRef, ...] = ()
+    copied_from: CopyRef | None = None
 
     @classmethod
     def from_dict(cls, raw: Mapping[str, Any] | None) -> Lineage:
@@ -58,6 +70,7 @@ class Lineage:
             data=tuple(DataRef(**d) for d in raw.get("data") or ()),
             run=RunRef(**run) if run else None,
             parents=tuple(ParentRef(p["model"], p["version"]) for p in raw.get("parents") or ()),
+            copied_from=CopyRef(**raw["copied_from"]) if raw.get("copied_from") else None,
         )
 
 

@@ -5,7 +5,7 @@ Each action computes the new records with the checker's own rules
 writes, checks the result against HEAD and commits, or changes nothing.
 
 Rooms: ``stage`` (promote, archive, rollback), ``alias``, ``tags`` (tags and
-descriptions), ``register``, ``rename``; ``edit`` (what they share),
+descriptions), ``register``, ``copy``, ``rename``; ``edit`` (what they share),
 ``commit`` and ``txn`` (the commit and its transaction), ``lock`` (the
 write lock), ``yamledit`` (round-trip YAML edits).
 """
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from registry.write.alias import delete_alias, set_alias
 from registry.write.commit import WriteRefused
+from registry.write.copy import copy
 from registry.write.register import register
 from registry.write.rename import rename
 from registry.write.stage import archive, promote, rollback
@@ -22,6 +23,7 @@ from registry.write.tags import delete_tag, describe, set_tag
 __all__ = [
     "WriteRefused",
     "archive",
+    "copy",
     "delete_alias",
     "delete_tag",
     "describe",

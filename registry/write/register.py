@@ -132,7 +132,6 @@ def _validate(record: Mapping[str, Any]) -> None:
         raise UsageError("the new version's record would be invalid: " + "; ".join(problems[:5]))
 
 
-@locked
 def register(
     root: Path | str,
     model: str,
@@ -170,6 +169,34 @@ def register(
     with ``branch``). With ``branch`` (a name, or True for one derived from
     the change) the commit goes on a new branch and the work tree is left
     alone: the bytes go to DVC's cache only."""
+    return _register(**locals())
+
+
+@locked
+def _register(
+    root: Path | str,
+    model: str,
+    artifact: Path | str,
+    *,
+    metrics: Mapping[str, float] | None = None,
+    params: Mapping[str, Any] | None = None,
+    tags: Mapping[str, str] | None = None,
+    description: str | None = None,
+    parents: Sequence[tuple[str, int]] = (),
+    data: Sequence[str] = (),
+    code_dir: Path | str | None = None,
+    code_commit: str | None = None,
+    code_repo: str | None = None,
+    code_path: str | None = None,
+    run_id: str | None = None,
+    signature: Mapping[str, Any] | None = None,
+    stage: str | None = None,
+    push: bool = False,
+    branch: str | bool | None = None,
+    lineage_as: Mapping[str, Any] | None = None,
+) -> tuple[str, int]:
+    """:func:`register`; ``lineage_as`` is the whole lineage to record instead
+    of the one the other arguments make (a copy's: :func:`registry.write.copy.copy`)."""
     root = Path(root)
     source = Path(artifact)
     if source.name in ("", ".."):  # `.` or `..`: the folder's own name
@@ -240,6 +267,8 @@ def register(
         lineage["run"] = {"id": run_id}
     if parents:
         lineage["parents"] = [{"model": m, "version": n} for m, n in parents]
+    if lineage_as is not None:
+        lineage = dict(lineage_as)
     if lineage:
         record["lineage"] = lineage
     _validate(record)

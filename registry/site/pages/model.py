@@ -68,6 +68,7 @@ def _version(
         "data": lin.data,
         "code": lin.code,
         "run": lin.run,
+        "copied": lin.copied_from,
         "signature": json.dumps(v.signature, indent=2, ensure_ascii=False, default=str)
         if v.signature
         else None,
