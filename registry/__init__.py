@@ -210,6 +210,7 @@ class Registry:
         stage: str | None = None,
         push: bool = False,
         branch: str | bool | None = None,
+        lineage: Mapping[str, Any] | None = None,
     ) -> Version:
         """Register ``artifact`` as the next version of ``model``, in one commit.
 
@@ -245,6 +246,10 @@ class Registry:
             signature: the inputs and outputs, as the record holds them
                 (``{"inputs": [{"name": "x", "type": "double"}], ...}``);
                 default: an MLflow model folder's signature.
+            lineage: the whole lineage to record, as the record holds it
+                (``{"code": {...}, "data": [...], "run": {...}, "parents": [...]}``),
+                instead of the one the arguments above make: for a record that
+                comes from elsewhere (an import, a copy).
             stage: the version's first stage (default: the registry's first
                 stage); transitions apply.
             push: upload the artifact to the DVC remote, and with ``branch``
@@ -285,6 +290,7 @@ class Registry:
             stage=stage,
             push=push,
             branch=branch,
+            lineage=lineage,
         )
         return Registry(self._root, commit).get(f"models:/{model}/{number}")  # also when on a new branch
 

@@ -16,7 +16,7 @@ from typing import Any
 from registry.errors import UsageError
 from registry.pull import pull
 from registry.refs import load_for, parse_ref, resolve
-from registry.write.register import _register
+from registry.write.register import register
 
 
 def copy(
@@ -49,10 +49,12 @@ def copy(
         origin = {"registry": _where(root), **origin}
         lineage.pop("parents", None)  # they name models of the other registry
     lineage["copied_from"] = origin
-    scratch = Path(tempfile.mkdtemp(prefix="registry-copy-"))  # not the git dir's: a write's recovery clears that
+    scratch = Path(
+        tempfile.mkdtemp(prefix="registry-copy-")
+    )  # not the git dir's: a write's recovery clears that
     try:
         got = pull(root, f"models:/{rm.name}/{version.number}", scratch)
-        return _register(
+        return register(
             dest,
             model,
             got,
@@ -63,7 +65,7 @@ def copy(
             signature=version.signature,
             push=push,
             branch=branch,
-            lineage_as=lineage,
+            lineage=lineage,
         )
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

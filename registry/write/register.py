@@ -132,6 +132,7 @@ def _validate(record: Mapping[str, Any]) -> None:
         raise UsageError("the new version's record would be invalid: " + "; ".join(problems[:5]))
 
 
+@locked
 def register(
     root: Path | str,
     model: str,
@@ -152,6 +153,7 @@ def register(
     stage: str | None = None,
     push: bool = False,
     branch: str | bool | None = None,
+    lineage: Mapping[str, Any] | None = None,
 ) -> tuple[str, int]:
     """Add the next version of ``model`` (creating the model on first use):
     put the artifact (a file, or a folder as one DVC output, exactly as
@@ -165,38 +167,14 @@ def register(
     Hugging Face ``config.json`` gives the model type and architectures
     (:mod:`registry.formats`; nothing is imported).
 
+    ``lineage`` is the whole lineage to record, as the record holds it,
+    instead of the one ``parents``, ``data``, ``code_*`` and ``run_id``
+    make: a copy's or an import's, which come from another record.
+
     ``push`` uploads the artifact to the DVC remote (and pushes the branch,
     with ``branch``). With ``branch`` (a name, or True for one derived from
     the change) the commit goes on a new branch and the work tree is left
     alone: the bytes go to DVC's cache only."""
-    return _register(**locals())
-
-
-@locked
-def _register(
-    root: Path | str,
-    model: str,
-    artifact: Path | str,
-    *,
-    metrics: Mapping[str, float] | None = None,
-    params: Mapping[str, Any] | None = None,
-    tags: Mapping[str, str] | None = None,
-    description: str | None = None,
-    parents: Sequence[tuple[str, int]] = (),
-    data: Sequence[str] = (),
-    code_dir: Path | str | None = None,
-    code_commit: str | None = None,
-    code_repo: str | None = None,
-    code_path: str | None = None,
-    run_id: str | None = None,
-    signature: Mapping[str, Any] | None = None,
-    stage: str | None = None,
-    push: bool = False,
-    branch: str | bool | None = None,
-    lineage_as: Mapping[str, Any] | None = None,
-) -> tuple[str, int]:
-    """:func:`register`; ``lineage_as`` is the whole lineage to record instead
-    of the one the other arguments make (a copy's: :func:`registry.write.copy.copy`)."""
     root = Path(root)
     source = Path(artifact)
     if source.name in ("", ".."):  # `.` or `..`: the folder's own name
@@ -255,22 +233,22 @@ def _register(
         record["artifact"] |= {"md5": "0" * 32 + ".dir", "nfiles": 1}
     if described.format:
         record["artifact"]["format"] = described.format
-    lineage: dict[str, Any] = {}
+    made: dict[str, Any] = {}
     code = _code_lineage(Path(code_dir) if code_dir else None, code_commit, code_repo, code_path, root)
     if code:
-        lineage["code"] = code
+        made["code"] = code
     datasets = _data_lineage(root, data)
     if datasets:
-        lineage["data"] = datasets
+        made["data"] = datasets
     run_id = run_id or described.run_id
     if run_id:
-        lineage["run"] = {"id": run_id}
+        made["run"] = {"id": run_id}
     if parents:
-        lineage["parents"] = [{"model": m, "version": n} for m, n in parents]
-    if lineage_as is not None:
-        lineage = dict(lineage_as)
-    if lineage:
-        record["lineage"] = lineage
+        made["parents"] = [{"model": m, "version": n} for m, n in parents]
+    if lineage is not None:
+        made = dict(lineage)
+    if made:
+        record["lineage"] = made
     _validate(record)
 
     nfiles: int | None = None
