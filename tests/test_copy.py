@@ -47,6 +47,9 @@ def test_copy_within_a_registry(dvc_repo: RegistryBuilder, tmp_path: Path) -> No
     )
     assert got.lineage.run == src.lineage.run
     assert check(dvc_repo.root) == []
+    log = dvc_repo.git("log", "-1", "--format=%s%n%(trailers:only,unfold)")
+    assert log.splitlines()[0] == "copy clf v1 to clf-eu v1 (new model)"
+    assert "Registry-Action: copy" in log and f"Source: models:/clf/1 at {head}" in log
     shown = cli(dvc_repo.root, "show", "clf-eu/1").stdout
     assert f"copied:  from models:/clf/1 at {head[:12]}" in shown
     # from Python, by alias
@@ -63,7 +66,7 @@ def test_copy_into_another_registry_keeps_the_provenance(tmp_path: Path) -> None
     dev_head = dev.git("rev-parse", "HEAD").strip()
     proc = cli(dev.root, "copy", "clf/1", "fraud", "--to", str(prod.root), "--push")
     assert proc.returncode == 0, proc.stderr
-    assert "register fraud v1 (new model)" in proc.stdout
+    assert "copy clf v1 to fraud v1 (new model)" in proc.stdout
     got = Registry(prod.root).get("fraud/1")
     copied = got.lineage.copied_from
     assert copied is not None

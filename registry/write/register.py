@@ -275,11 +275,19 @@ def register(
     }
     if rm is None:
         files[model_path] = (_MODEL_SCHEMA if hinted else "") + "{}\n"
-    subject = f"register {model} v{number}" + (" (new model)" if rm is None else "")
-    trailers = [("Registry-Action", "register"), ("Model", model), ("Version", str(number))]
+    origin = (lineage or {}).get("copied_from")
+    new_model = " (new model)" if rm is None else ""
+    if origin:
+        subject = f"copy {origin['model']} v{origin['version']} to {model} v{number}{new_model}"
+        trailers = [("Registry-Action", "copy"), ("Model", model), ("Version", str(number))]
+        trailers.append(("Source", f"models:/{origin['model']}/{origin['version']} at {origin['commit']}"))
+    else:
+        subject = f"register {model} v{number}{new_model}"
+        trailers = [("Registry-Action", "register"), ("Model", model), ("Version", str(number))]
     if stage != reg.config.initial_stage:
         trailers.append(("Stage", stage))
-    linked = tuple(sorted({m for m, _ in parents if valid_name(m)} - {model}))
+    named = [(p["model"], p["version"]) for p in made.get("parents") or ()]
+    linked = tuple(sorted({m for m, _ in named if valid_name(m)} - {model}))
     change = Change(files, subject, tuple(trailers), models=(model, *linked))
     if on_branch:
         name = branch if isinstance(branch, str) else None
