@@ -14,7 +14,8 @@ import hashlib
 import os
 import shutil
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -315,31 +316,31 @@ def pointer_text(name: str, md5: str, size: int | None, nfiles: int | None = Non
     return f"outs:\n- md5: {md5}\n{known}{count}  hash: md5\n  path: {name}\n"
 
 
-def fetch_object(root: Path, md5: str) -> None:
-    """Download one file object (by md5) from the default remote into the
-    cache, through a temporary pointer: one file of a folder, say, without
-    the rest (DVC's own fetch of a path inside a folder reads every ``.dvc``
-    file of the repository first)."""
-    name = f".registry-fetch-{os.getpid()}-{md5[:12]}"
+@contextmanager
+def _pointer_to(root: Path, verb: str, md5: str, size: int | None, nfiles: int | None) -> Iterator[str]:
+    """A temporary ``.dvc`` pointer to one object by hash (its name), so that
+    DVC can move the object without its output being in the work tree."""
+    name = f".registry-{verb}-{os.getpid()}-{md5[:12]}"
     tmp = root / f"{name}.dvc"
-    tmp.write_text(pointer_text(name, md5, None), encoding="utf-8")
+    tmp.write_text(pointer_text(name, md5, size, nfiles), encoding="utf-8")
     try:
-        fetch(root, tmp.name)
+        yield tmp.name
     finally:
         tmp.unlink(missing_ok=True)
 
 
 def push_object(root: Path, md5: str, size: int, nfiles: int | None = None) -> None:
-    """Upload one cached object (a folder: its manifest and files) to the
-    default remote, by hash: through a temporary pointer, so the output need
-    not be in the work tree."""
-    name = f".registry-push-{os.getpid()}-{md5[:12]}"
-    tmp = root / f"{name}.dvc"
-    tmp.write_text(pointer_text(name, md5, size, nfiles), encoding="utf-8")
-    try:
-        push(root, tmp.name)
-    finally:
-        tmp.unlink(missing_ok=True)
+    """Upload one cached object (a folder: its manifest and files) to the default remote, by hash."""
+    with _pointer_to(root, "push", md5, size, nfiles) as pointer:
+        push(root, pointer)
+
+
+def fetch_object(root: Path, md5: str) -> None:
+    """Download one file object (by md5) from the default remote into the
+    cache: one file of a folder, say, without the rest (DVC's own fetch of a
+    path inside a folder reads every ``.dvc`` file of the repository first)."""
+    with _pointer_to(root, "fetch", md5, None, None) as pointer:
+        fetch(root, pointer)
 
 
 def push(root: Path, target: str) -> None:

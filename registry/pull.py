@@ -78,7 +78,7 @@ def pull(root: Path, ref: str, dest: Path | str | None = None, file: str | None 
             raise UsageError("a file of a folder is put at a destination only (-o PATH)")
         return _pull_one(root, rel, pointer, art, version.path, file, Path(dest))
     if art.md5.endswith(".dir"):
-        return _pull_folder(root, rel, pointer, art, art.nfiles, version.path, dest)
+        return _pull_folder(root, rel, pointer, art, version.path, dest)
     name = rel.rsplit("/", 1)[1]
     targets = [(_work_tree_target(root, rel), rel)]
     if dest is not None:
@@ -276,7 +276,6 @@ def _pull_folder(
     rel: str,
     pointer: str,
     art: Artifact,
-    nfiles: int | None,
     record: str,
     dest: Path | str | None,
 ) -> Path:

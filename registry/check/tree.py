@@ -39,12 +39,19 @@ def check_config(config: Config, ok: bool) -> Iterator[Problem]:
         yield unknown(("archive_stage",), config.archive_stage)
     if config.live_stage_setting is not None and config.live_stage_setting not in stages:
         yield unknown(("live_stage",), config.live_stage_setting)
-    for kind, gates in (("gates", config.policy.gates), ("aliases", config.policy.aliases)):
+    for stage in config.policy.gates:
+        if stage not in stages:
+            yield unknown(("policy", "gates", stage), stage)
+    for where, compared in _compared_elsewhere(config.policy, stages):
+        yield unknown(where, compared)
+
+
+def _compared_elsewhere(policy: Policy, stages: set[str]) -> Iterator[tuple[tuple[str, ...], str]]:
+    """(where, stage) for each stage a gate compares with that is not one of ``stages``."""
+    for kind, gates in (("gates", policy.gates), ("aliases", policy.aliases)):
         for name, gate in gates.items():
-            if kind == "gates" and name not in stages:
-                yield unknown(("policy", kind, name), name)
             for compared in sorted(gate.stages_compared - stages):
-                yield unknown(("policy", kind, name), compared)
+                yield ("policy", kind, name), compared
 
 
 def check_model(
@@ -71,15 +78,13 @@ def check_model(
                     ("policy", "gates", stage),
                     key=True,
                 )
-        for kind, gates in (("gates", model.policy.gates), ("aliases", model.policy.aliases)):
-            for name, gate in gates.items():
-                for compared in sorted(gate.stages_compared - set(stages)):
-                    yield Problem(
-                        model.path,
-                        Rule.UNKNOWN_STAGE,
-                        f"the gate compares with {compared!r}, which is not one of the stages ({', '.join(stages)})",
-                        ("policy", kind, name),
-                    )
+        for where, compared in _compared_elsewhere(model.policy, set(stages)):
+            yield Problem(
+                model.path,
+                Rule.UNKNOWN_STAGE,
+                f"the gate compares with {compared!r}, which is not one of the stages ({', '.join(stages)})",
+                where,
+            )
 
     for alias, number in sorted(model.aliases.items()):
         target = rm.versions.get(number)
