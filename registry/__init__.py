@@ -21,6 +21,7 @@ from registry.records import Config, Model, RegisteredModel, Version
 
 if TYPE_CHECKING:
     from registry.load import LoadedRegistry
+    from registry.write.delete import Deleted
 
 __all__ = ["Config", "Model", "RegisteredModel", "Registry", "Version"]
 __version__ = "0.1.0"
@@ -211,6 +212,7 @@ class Registry:
         push: bool = False,
         branch: str | bool | None = None,
         lineage: Mapping[str, Any] | None = None,
+        reuse_name: bool = False,
     ) -> Version:
         """Register ``artifact`` as the next version of ``model``, in one commit.
 
@@ -258,6 +260,10 @@ class Registry:
                 branch named after the change, or a string for a new branch
                 of that name. The work tree is then left alone and the bytes
                 go to DVC's cache only.
+            reuse_name: take the name of a deleted model again (its
+                tombstone loses ``deleted``; the new version is numbered after
+                the deleted ones). Without it, registering into a deleted model
+                is refused.
 
         Returns:
             The new version, read from the commit made (also on a new branch).
@@ -291,6 +297,7 @@ class Registry:
             push=push,
             branch=branch,
             lineage=lineage,
+            reuse_name=reuse_name,
         )
         return Registry(self._root, commit).get(f"models:/{model}/{number}")  # also when on a new branch
 
@@ -332,6 +339,94 @@ class Registry:
 
         commit, number = write.copy(self._writable(), source, model, to=to, push=push, branch=branch)
         return Registry(to if to is not None else self._root, commit).get(f"models:/{model}/{number}")
+
+    def delete(
+        self,
+        model: str,
+        version: int | None = None,
+        *,
+        reason: str,
+        purge: bool = False,
+        redact: bool = False,
+        branch: str | bool | None = None,
+        push: bool = False,
+    ) -> Deleted:
+        """Delete a version (or, with no ``version``, a whole model), leaving a tombstone.
+
+        MLflow's ``delete_model_version`` and ``delete_registered_model``,
+        with an audit trail: the record stays, with ``deleted: {at, by,
+        reason}``, in the archive stage; its ``.dvc`` pointer and the bytes
+        in the work tree go. Numbers are never reused. A deleted model keeps
+        a tombstone ``model.yaml`` and loses its aliases; its name comes
+        back only with :meth:`restore` or ``register(..., reuse_name=True)``.
+        Git's history still holds the old record text (the README says how
+        to rewrite it when the law requires).
+
+        Args:
+            model: the model's name.
+            version: the version's number; None deletes the model.
+            reason: why; kept in the tombstone and the commit.
+            purge: also remove the artifact's bytes from the DVC cache and the
+                default remote: the objects no other version of the registry
+                names. On what is already deleted, only this is done.
+            redact: also remove the description, tags, metrics, params,
+                signature and lineage from the tombstone.
+            branch: where the commit goes (see :class:`Registry`); not with ``purge``.
+            push: push the branch afterwards.
+
+        Returns:
+            What was done: the commit, the versions, the objects purged.
+
+        Raises:
+            UsageError: no reason, or ``purge`` with ``branch``.
+            NotFound: the model or version does not exist.
+            WriteRefused: an alias points at the version, or it is deleted
+                already (without ``purge``); and as every change, with
+                LockTimeout, GitError, Unfinished (see :class:`Registry`).
+            DvcError: the purge failed (the deletion is committed; run it again).
+        """
+        from registry import write
+
+        return write.delete(
+            self._writable(),
+            model,
+            version,
+            reason=reason,
+            purge=purge,
+            redact=redact,
+            branch=branch,
+            push=push,
+        )
+
+    def restore(
+        self,
+        model: str,
+        *,
+        reason: str | None = None,
+        branch: str | bool | None = None,
+        push: bool = False,
+    ) -> str:
+        """Take a deleted model's name back, in one commit.
+
+        Its tombstone ``model.yaml`` loses ``deleted``; its deleted versions
+        stay tombstones, and the next version registered is numbered after them.
+
+        Args:
+            model: the deleted model's name.
+            reason: why; recorded in the commit's ``Reason`` trailer.
+            branch: where the commit goes (see :class:`Registry`).
+            push: push the branch afterwards.
+
+        Returns:
+            The commit's id.
+
+        Raises:
+            NotFound: no such model.
+            WriteRefused: the model is not deleted; and as every change.
+        """
+        from registry import write
+
+        return write.restore(self._writable(), model, reason=reason, branch=branch, push=push)
 
     def promote(
         self,

@@ -283,7 +283,11 @@ def _load(
     for name, numbered in versions.items():
         for v in numbered.values():
             dvc_path = layout.pointer_file(name, v.artifact.path)
-            if dvc_path in snap.entries or not v.artifact.path.startswith(layout.ARTIFACTS + "/"):
+            if (
+                v.is_deleted
+                or dvc_path in snap.entries
+                or not v.artifact.path.startswith(layout.ARTIFACTS + "/")
+            ):
                 continue
             probed = snap.probe(dvc_path)
             if probed is None:
@@ -311,7 +315,7 @@ def _load(
             path = layout.model_file(name)
             if path not in snap.entries:
                 problems.append(files.missing_model_file(name))
-            rec = Model(name, path, "", (), {}, {}, (), None, {})
+            rec = Model(name, path, "", (), {}, {}, (), None, None, {})
         numbered = dict(sorted(versions.get(name, {}).items()))
         models[name] = RegisteredModel(rec, numbered, frozenset(invalid.get(name, ())))
 

@@ -27,6 +27,7 @@ from registry.check.tree import artifact_problems
 from registry.errors import (
     ArtifactMismatch as ArtifactMismatch,
     DestinationError as DestinationError,
+    NotFound,
     PointerRefused as PointerRefused,
     RegistryError,
     UsageError,
@@ -63,6 +64,12 @@ def pull(root: Path, ref: str, dest: Path | str | None = None, file: str | None 
     rm, version = resolve(reg, parsed)
     if version is None:
         raise UsageError(f"{ref!r} names a model, not a version: add /N, @alias or :stage")
+    gone = version.deleted
+    if gone is not None:
+        raise NotFound(
+            f"{rm.name} v{version.number} was deleted on {gone.at:%Y-%m-%d} by {gone.by} "
+            f"({gone.reason}): it has no artifact to pull"
+        )
     rel = layout.artifact_file(rm.name, version.artifact.path)
     pointer = layout.pointer_file(rm.name, version.artifact.path)
     if not reg.snapshot.probe(pointer):

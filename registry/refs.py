@@ -120,8 +120,16 @@ def _invalid(rm: RegisteredModel, number: int) -> str:
 
 
 def resolve(reg: LoadedRegistry, ref: Ref) -> tuple[RegisteredModel, Version | None]:
-    """The model and version a reference names; the version is None for a bare MODEL."""
+    """The model and version a reference names; the version is None for a bare MODEL.
+    ``MODEL/N`` names a tombstone too (to show it); a stage or ``latest``
+    never does, and on a deleted model only ``MODEL`` and ``MODEL/N`` resolve."""
     rm = find_model(reg, ref.model)
+    gone = rm.model.deleted
+    if gone is not None and ref.version is None and (ref.alias or ref.stage or ref.latest):
+        raise NotFound(
+            f"model {rm.name} was deleted on {gone.at:%Y-%m-%d} by {gone.by} ({gone.reason}); "
+            f"`registry show {rm.name}` shows its tombstone"
+        )
     if ref.version is not None:
         version = rm.versions.get(ref.version)
         if version is None and ref.version in rm.invalid:
@@ -144,7 +152,7 @@ def resolve(reg: LoadedRegistry, ref: Ref) -> tuple[RegisteredModel, Version | N
         return rm, version
     if ref.stage is not None:
         stage = ref.stage.lower()
-        holders = [v for v in rm.versions.values() if v.stage.lower() == stage]
+        holders = [v for v in rm.versions.values() if v.stage.lower() == stage and not v.is_deleted]
         if not holders:
             raise NotFound(f"{rm.name} has no version in stage {ref.stage!r}")
         return rm, max(holders, key=lambda v: v.number)

@@ -10,7 +10,7 @@ from datetime import UTC
 from typing import Any
 
 from registry import layout
-from registry.records import Config, RegisteredModel, Version
+from registry.records import Config, Deletion, RegisteredModel, Version
 
 DEFAULT_LIVE_STAGE = Config().live_stage
 """The live stage of a registry.yaml that names none (the first single-holder stage)."""
@@ -32,6 +32,15 @@ def version_view(rm: RegisteredModel, v: Version) -> dict[str, Any]:
     for a known folder format, load) its artifact."""
     data = dict(v.raw)
     data["created_at"] = v.created_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if v.is_deleted:  # a tombstone: nothing to pull or load
+        return {
+            "model": rm.name,
+            "version": v.number,
+            "uri": f"models:/{rm.name}/{v.number}",
+            "aliases": [],
+            "path": v.path,
+            **{k: data[k] for k in sorted(data)},
+        }
     load = load_code(rm, v)
     return {
         "model": rm.name,
@@ -43,6 +52,12 @@ def version_view(rm: RegisteredModel, v: Version) -> dict[str, Any]:
         **({"load": load} if load is not None else {}),
         **{k: data[k] for k in sorted(data)},
     }
+
+
+def deletion_text(gone: Deletion) -> str:
+    """``2026-12-01 by alice@example.com: the reason (bytes purged, redacted)``."""
+    marks = [m for m, on in (("bytes purged", gone.purged), ("redacted", gone.redacted)) if on]
+    return f"{gone.at:%Y-%m-%d} by {gone.by}: {gone.reason}" + (f" ({', '.join(marks)})" if marks else "")
 
 
 def model_summary(rm: RegisteredModel, live_stage: str | None = DEFAULT_LIVE_STAGE) -> dict[str, Any]:
@@ -62,6 +77,8 @@ def model_summary(rm: RegisteredModel, live_stage: str | None = DEFAULT_LIVE_STA
         "stages": {v.number: v.stage for v in rm.versions.values()},
         "production": production,
         "former_names": list(rm.model.former_names),
+        "deleted": rm.model.raw.get("deleted"),
+        "deleted_versions": [n for n, v in rm.versions.items() if v.is_deleted],
     }
 
 

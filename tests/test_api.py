@@ -14,6 +14,8 @@ from registry import Registry, pull, write
 CALLS: dict[str, Callable[..., Any]] = {
     "register": write.register,
     "copy": write.copy,
+    "delete": write.delete,
+    "restore": write.restore,
     "promote": write.promote,
     "archive": write.archive,
     "rollback": write.rollback,

@@ -16,7 +16,7 @@ from registry.check.rules import Rule
 from registry.layout import REGISTRY_FILE
 from registry.load import LoadedRegistry
 from registry.problems import WARNING, Problem
-from registry.records import Config, RegisteredModel, Version, policy_edits
+from registry.records import REDACTED_FIELDS, Config, RegisteredModel, Version, policy_edits
 
 
 def _first_difference(old: Any, new: Any, path: tuple[str | int, ...]) -> tuple[str | int, ...] | None:
@@ -64,7 +64,14 @@ Held = Callable[[RegisteredModel, int], set[str]]
 def _check_version_change(
     old: Version, new: Version, base_cfg: Config, rm_base: RegisteredModel, held: Held
 ) -> Iterator[Problem]:
-    for key in sorted((set(old.raw) | set(new.raw)) - Config.mutable_fields):
+    if old.is_deleted:
+        yield from _check_tombstone_change(old, new)
+        return
+    deleting = new.is_deleted
+    may_change = Config.mutable_fields | ({"deleted"} if deleting else set())
+    for key in sorted((set(old.raw) | set(new.raw)) - may_change):
+        if deleting and key in REDACTED_FIELDS and key not in new.raw:
+            continue  # a tombstone may drop what --redact removes
         before, after = old.raw.get(key), new.raw.get(key)
         where = _first_difference(before, after, (key,))
         if where is None:
@@ -83,8 +90,26 @@ def _check_version_change(
             f"{what}; only description, tags and stage may change: register a new version instead",
             where,
         )
-    if new.stage != old.stage:
+    if new.stage != old.stage and not deleting:  # a tombstone's stage is the tree rule's
         yield from _check_move(new, old.stage, base_cfg, rm_base, held)
+
+
+def _check_tombstone_change(old: Version, new: Version) -> Iterator[Problem]:
+    """A tombstone stays as it is; the one change it may take is
+    ``deleted.purged: true``, once its bytes are gone."""
+    purged_later = dict(old.raw)
+    purged_later["deleted"] = {**old.raw["deleted"], "purged": True}
+    if new.raw in (old.raw, purged_later):
+        return
+    found = _first_difference(old.raw, new.raw, ())
+    where = found if found is not None else ()
+    yield Problem(
+        new.path,
+        Rule.UNDELETED,
+        f"version {new.number} was deleted; its tombstone cannot change "
+        f"({'.'.join(map(str, where)) or 'the record'} differs): register a new version instead",
+        where[:1],
+    )
 
 
 def _check_move(
@@ -164,7 +189,7 @@ def check_against_base(cur: LoadedRegistry, base: LoadedRegistry, changed: set[s
                         layout.model_dir(base_name),
                         Rule.VERSION_REMOVED,
                         f"model {base_name!r} and its {len(rm_base.versions)} versions were removed; "
-                        "versions are never deleted (archive them instead)",
+                        "versions are never removed: `registry delete` leaves a tombstone",
                     )
                 )
             continue
@@ -192,7 +217,8 @@ def check_against_base(cur: LoadedRegistry, base: LoadedRegistry, changed: set[s
                     Problem(
                         layout.version_file(rm_cur.name, number),
                         Rule.VERSION_REMOVED,
-                        f"version {number} of {rm_cur.name} was removed; versions are never deleted (archive it instead)",
+                        f"version {number} of {rm_cur.name} was removed; versions are never removed: "
+                        "`registry delete` leaves a tombstone (or archive it)",
                     )
                 )
                 continue

@@ -43,9 +43,11 @@ class Rule(StrEnum):
     ARTIFACT_MISSING = "artifact-missing"
     ARTIFACT_DVC = "artifact-dvc"
     ARTIFACT_MISMATCH = "artifact-mismatch"
+    TOMBSTONE = "tombstone"
     # a change against its base (check/base.py, check/gates.py)
     IMMUTABLE_FIELD = "immutable-field"
     VERSION_REMOVED = "version-removed"
+    UNDELETED = "undeleted"
     VERSION_APPENDED = "version-appended"
     STAGE_TRANSITION = "stage-transition"
     GATE = "gate"
@@ -89,7 +91,9 @@ CATALOGUE: dict[Rule, RuleInfo] = {
     Rule.MISSING_MODEL_FILE: RuleInfo(ERROR, "a model folder without `model.yaml`"),
     Rule.UNKNOWN_STAGE: RuleInfo(ERROR, "`registry.yaml` names a stage that is not in its `stages`"),
     Rule.VERSION_GAP: RuleInfo(ERROR, "versions do not run 1..N"),
-    Rule.ALIAS_TARGET: RuleInfo(ERROR, "an alias points at a version that does not exist or is invalid"),
+    Rule.ALIAS_TARGET: RuleInfo(
+        ERROR, "an alias points at a version that does not exist, is invalid or was deleted"
+    ),
     Rule.ALIAS_GATE: RuleInfo(ERROR, "an aliased version does not pass the alias's gate"),
     Rule.PARENT_MISSING: RuleInfo(ERROR, "a lineage parent does not exist or is invalid"),
     Rule.RENAMED_PARENT: RuleInfo(WARNING, "a lineage parent is named by a model's former name"),
@@ -105,10 +109,18 @@ CATALOGUE: dict[Rule, RuleInfo] = {
     Rule.ARTIFACT_MISMATCH: RuleInfo(
         ERROR, "the record's artifact md5, size or name differs from its pointer"
     ),
+    Rule.TOMBSTONE: RuleInfo(
+        ERROR,
+        "a deleted version keeps its .dvc pointer or a stage other than the archive stage, "
+        "or a deleted model has aliases or versions that are not deleted",
+    ),
     Rule.IMMUTABLE_FIELD: RuleInfo(
         ERROR, "a field of an existing version other than description, tags and stage changed", True
     ),
-    Rule.VERSION_REMOVED: RuleInfo(ERROR, "a version or model was removed", True),
+    Rule.VERSION_REMOVED: RuleInfo(
+        ERROR, "a version or model was removed (`registry delete` leaves a tombstone instead)", True
+    ),
+    Rule.UNDELETED: RuleInfo(ERROR, "a deleted version's tombstone changed or was brought back", True),
     Rule.VERSION_APPENDED: RuleInfo(
         ERROR, "a new version fills an old gap instead of coming after the last", True
     ),

@@ -10,7 +10,7 @@ from registry.check.rules import Rule
 from registry.layout import REGISTRY_FILE
 from registry.load import LoadedRegistry
 from registry.problems import WARNING, Problem
-from registry.records import Config, Model, ParentRef, Policy, RegisteredModel, valid_name
+from registry.records import Config, Model, ParentRef, Policy, RegisteredModel, Version, valid_name
 
 
 def check_config(config: Config, ok: bool) -> Iterator[Problem]:
@@ -86,6 +86,14 @@ def check_model(
                 where,
             )
 
+    if model.deleted is not None and model.aliases:
+        yield Problem(
+            model.path,
+            Rule.TOMBSTONE,
+            f"{model.name} was deleted, but it still has aliases ({', '.join(sorted(model.aliases))})",
+            ("aliases",),
+            key=True,
+        )
     for alias, number in sorted(model.aliases.items()):
         target = rm.versions.get(number)
         if target is None and number in rm.invalid:
@@ -95,6 +103,14 @@ def check_model(
                 model.path,
                 Rule.ALIAS_TARGET,
                 f"alias {alias!r} points to version {number}, which does not exist",
+                ("aliases", alias),
+            )
+            continue
+        if target.is_deleted:
+            yield Problem(
+                model.path,
+                Rule.ALIAS_TARGET,
+                f"alias {alias!r} points to version {number}, which was deleted",
                 ("aliases", alias),
             )
             continue
@@ -116,10 +132,21 @@ def check_model(
                 f"stage {v.stage!r} is not one of the registry's stages ({', '.join(stages)})",
                 ("stage",),
             )
-        holders.setdefault(v.stage, []).append(number)
-        yield from _check_artifact(
-            reg, v.model, number, v.path, v.artifact.path, v.artifact.md5, v.artifact.size
-        )
+        if v.is_deleted:
+            yield from _check_tombstone(reg, v, policy_config.archive_stage)
+        else:
+            holders.setdefault(v.stage, []).append(number)
+            yield from _check_artifact(
+                reg, v.model, number, v.path, v.artifact.path, v.artifact.md5, v.artifact.size
+            )
+            if model.deleted is not None:
+                yield Problem(
+                    v.path,
+                    Rule.TOMBSTONE,
+                    f"{model.name} was deleted, but version {number} is not: "
+                    "a deleted model's versions are tombstones (`registry delete`)",
+                    (),
+                )
         yield from _check_parents(reg, v.path, v.parents)
     for stage in policy_config.single_holder:
         held = sorted(holders.get(stage, []))
@@ -131,6 +158,26 @@ def check_model(
                 f"{', '.join(map(str, held))} are all in it (archive the older ones)",
                 ("stage",),
             )
+
+
+def _check_tombstone(reg: LoadedRegistry, v: Version, archive_stage: str) -> Iterator[Problem]:
+    """A deleted version: in the archive stage, its pointer gone (the record
+    keeps the hash and size, saying which bytes were deleted)."""
+    if v.stage != archive_stage:
+        yield Problem(
+            v.path,
+            Rule.TOMBSTONE,
+            f"version {v.number} was deleted, so its stage is {archive_stage!r}, not {v.stage!r}",
+            ("stage",),
+        )
+    dvc_path = layout.pointer_file(v.model, v.artifact.path)
+    if v.artifact.path.startswith(layout.artifact_prefix(v.number)) and dvc_path in reg.snapshot.entries:
+        yield Problem(
+            v.path,
+            Rule.TOMBSTONE,
+            f"version {v.number} was deleted, but {dvc_path} is still there: remove it",
+            ("deleted",),
+        )
 
 
 def _check_artifact(

@@ -16,7 +16,7 @@ DELAY = 1.0  # seconds before a bar appears: short transfers draw nothing
 _WIDTH = 24
 
 
-def _size(n: float) -> str:
+def size_text(n: float) -> str:
     for unit in ("B", "KB", "MB", "GB"):
         if n < 1000 or unit == "GB":
             return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
@@ -55,7 +55,7 @@ class Bar:
         rate = self.done / max(now - self.began, 1e-6)
         click.echo(
             f"\r{terminal(self.label)}  [{'#' * filled}{'.' * (_WIDTH - filled)}] {part:4.0%}  "
-            f"{_size(self.done)} / {_size(self.total)}  {_size(rate)}/s ",
+            f"{size_text(self.done)} / {size_text(self.total)}  {size_text(rate)}/s ",
             err=True,
             nl=False,
         )

@@ -1,5 +1,5 @@
 """The commands that change the registry, each one commit: init, register,
-promote, archive, rollback, alias, tag, rename and describe."""
+copy, delete, restore, promote, archive, rollback, alias, tag, rename and describe."""
 
 from __future__ import annotations
 
@@ -66,6 +66,11 @@ def init(ctx: click.Context, directory: str | None, forge: str | None, remote: s
     help="Inputs and outputs, as JSON or YAML, or an MLmodel file (default: the folder's MLmodel).",
 )
 @click.option("--stage", help="Start in this stage instead of the first one (transitions apply).")
+@click.option(
+    "--reuse-name",
+    is_flag=True,
+    help="Take the name of a deleted model again (its deleted versions stay tombstones).",
+)
 @functools.partial(
     change_options, push_help="Upload the artifact to the DVC remote (and push the --branch to origin)."
 )
@@ -110,6 +115,59 @@ def copy(
     from registry.commands import copy as cmd
 
     ctx.exit(cmd.run(registry_root(ctx), source, model, to, branch, push, pr))
+
+
+@cli.command()
+@click.argument("target", metavar="MODEL[/N]")
+@click.option("--reason", required=True, help="Why; kept in the tombstone and the commit.")
+@click.option(
+    "--purge",
+    is_flag=True,
+    help="Also remove the bytes from the DVC cache and the default remote (those no other version uses).",
+)
+@click.option(
+    "--redact",
+    is_flag=True,
+    help="Also remove the description, tags, metrics, params, signature and lineage from the tombstone.",
+)
+@change_options
+@click.pass_context
+def delete(
+    ctx: click.Context,
+    target: str,
+    reason: str,
+    purge: bool,
+    redact: bool,
+    branch: str | None,
+    push: bool,
+    pr: bool,
+) -> None:
+    """Delete version N of MODEL (or, given MODEL alone, the whole model), in one commit.
+
+    The record stays as a tombstone that says who deleted it, when and why
+    (numbers are never reused); its .dvc pointer goes, so nothing can pull
+    it. A version with an alias is refused: move the alias first. A deleted
+    model loses its aliases and keeps its name until `registry restore`.
+    Git's history still holds the old record text: see the README on
+    rewriting history. On what is already deleted, --purge removes the bytes.
+    """
+    from registry.commands import delete as cmd
+
+    ctx.exit(cmd.run(registry_root(ctx), target, reason, purge, redact, branch, push, pr))
+
+
+@cli.command()
+@click.argument("model")
+@click.option("--reason", help="Why; recorded in the commit's Reason trailer.")
+@change_options
+@click.pass_context
+def restore(
+    ctx: click.Context, model: str, reason: str | None, branch: str | None, push: bool, pr: bool
+) -> None:
+    """Take a deleted MODEL's name back, in one commit; its deleted versions stay tombstones."""
+    from registry.commands import restore as cmd
+
+    ctx.exit(cmd.run(registry_root(ctx), model, reason, branch, push, pr))
 
 
 @cli.command()

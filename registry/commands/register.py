@@ -52,6 +52,7 @@ def run(
     run_id: str | None,
     signature: str | None,
     stage: str | None,
+    reuse_name: bool = False,
     branch: str | None,
     push: bool,
     pr: bool,
@@ -91,5 +92,6 @@ def run(
         stage=stage,
         push=push or pr,
         branch=target_branch(branch, pr),
+        reuse_name=reuse_name,
     )
     return report(root, commit, pr=pr)

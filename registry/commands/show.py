@@ -11,7 +11,7 @@ from registry.commands.output import fmt_metric, table, terminal
 from registry.errors import UsageError
 from registry.records import RegisteredModel, Version
 from registry.refs import load_for, parse_ref, resolve
-from registry.views import dumps, load_code, model_view, pull_command, version_view
+from registry.views import deletion_text, dumps, load_code, model_view, pull_command, version_view
 
 
 def _mapping(title: str, data: object) -> list[str]:
@@ -38,12 +38,15 @@ def _column(col: dict[str, object]) -> str:
 
 def render_version(rm: RegisteredModel, v: Version) -> str:
     aliases = rm.aliases_of(v.number)
+    state = "deleted" if v.is_deleted else v.stage
     lines = [
-        f"{rm.name} version {v.number}  ({v.stage}{', ' + ', '.join('@' + a for a in aliases) if aliases else ''})",
+        f"{rm.name} version {v.number}  ({state}{', ' + ', '.join('@' + a for a in aliases) if aliases else ''})",
         f"uri:        models:/{rm.name}/{v.number}",
         f"created:    {v.created_at.isoformat()} by {v.created_by}",
         f"record:     {v.path}",
     ]
+    if v.deleted is not None:
+        lines.append(f"deleted:    {deletion_text(v.deleted)}")
     if v.description:
         lines += ["description:", *_indent(v.description)]
     lines += _mapping("tags", v.tags) + _mapping("metrics", v.metrics) + _mapping("params", v.params)
@@ -65,8 +68,11 @@ def render_version(rm: RegisteredModel, v: Version) -> str:
         lines.append(f"  path:    {where}  ({art.size:,} bytes, md5 {art.md5})")
     if v.format is not None:
         lines.append(f"  format:  {v.format.summary()}")
-    lines.append(f"  pull:    {pull_command(rm, v)}")
-    load = load_code(rm, v)
+    if v.is_deleted:
+        lines.append("  pull:    - (deleted: its pointer is gone)")
+    load = None if v.is_deleted else load_code(rm, v)
+    if not v.is_deleted:
+        lines.append(f"  pull:    {pull_command(rm, v)}")
     if load is not None:
         first, *rest = load.split("\n")
         lines += [f"  load:    {first}", *(f"           {line}" for line in rest)]
@@ -92,7 +98,9 @@ def render_version(rm: RegisteredModel, v: Version) -> str:
 
 def render_model(rm: RegisteredModel) -> str:
     m = rm.model
-    lines = [rm.name]
+    lines = [rm.name + ("  (deleted)" if m.deleted else "")]
+    if m.deleted is not None:
+        lines.append(f"deleted: {deletion_text(m.deleted)}")
     if m.former_names:
         lines.append(f"former names: {', '.join(m.former_names)}")
     if m.owners:
@@ -107,7 +115,7 @@ def render_model(rm: RegisteredModel) -> str:
     rows = [
         [
             v.number,
-            v.stage,
+            "deleted" if v.is_deleted else v.stage,
             " ".join("@" + a for a in rm.aliases_of(v.number)),
             v.created_at.strftime("%Y-%m-%d"),
             v.created_by,

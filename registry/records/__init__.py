@@ -35,9 +35,11 @@ from registry.records.names import NAME_RE, name_problem, valid_name
 from registry.records.policy import Comparison, Gate, Policy
 from registry.records.times import TimeRangeError, parse_time, record_time
 from registry.records.version import (
+    REDACTED_FIELDS,
     Artifact,
     CodeRef,
     DataRef,
+    Deletion,
     Lineage,
     ParentRef,
     RunRef,
@@ -54,6 +56,7 @@ __all__ = [
     "DEFAULT_TRANSITIONS",
     "NAME_RE",
     "POLICY_KEYS",
+    "REDACTED_FIELDS",
     "VERSION_MUTABLE_FIELDS",
     "Artifact",
     "ArtifactFormat",
@@ -61,6 +64,7 @@ __all__ = [
     "Comparison",
     "Config",
     "DataRef",
+    "Deletion",
     "Flavor",
     "Gate",
     "Lineage",

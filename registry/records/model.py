@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from registry.records.policy import Policy
-from registry.records.version import Version
+from registry.records.version import Deletion, Version
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,8 @@ class Model:
     aliases: Mapping[str, int]
     former_names: tuple[str, ...]
     policy: Policy | None
+    deleted: Deletion | None
+    """A deleted model's tombstone (``registry delete MODEL``); None while it is not one."""
     raw: Mapping[str, Any] = field(repr=False, compare=False)
 
     @classmethod
@@ -36,6 +38,7 @@ class Model:
             aliases=dict(raw.get("aliases") or {}),
             former_names=tuple(raw.get("former_names") or ()),
             policy=Policy.from_dict(pol) if pol is not None else None,
+            deleted=Deletion.from_dict(raw.get("deleted")),
             raw=raw,
         )
 
@@ -55,10 +58,13 @@ class RegisteredModel:
         return self.model.name
 
     def latest(self) -> Version | None:
-        return self.versions[max(self.versions)] if self.versions else None
+        """The newest version that is not a tombstone."""
+        live = [n for n, v in self.versions.items() if not v.is_deleted]
+        return self.versions[max(live)] if live else None
 
     def in_stage(self, stage: str) -> list[Version]:
-        return [v for _, v in sorted(self.versions.items()) if v.stage == stage]
+        """The versions in ``stage``, oldest first; tombstones are in no stage."""
+        return [v for _, v in sorted(self.versions.items()) if v.stage == stage and not v.is_deleted]
 
     def aliases_of(self, number: int) -> list[str]:
         return sorted(a for a, n in self.model.aliases.items() if n == number)

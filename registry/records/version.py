@@ -74,6 +74,35 @@ class Lineage:
         )
 
 
+@dataclass(frozen=True)
+class Deletion:
+    """A tombstone's ``deleted:``: who deleted the version or model, when and why."""
+
+    at: datetime
+    by: str
+    reason: str
+    purged: bool = False
+    """The artifact's bytes were removed from the DVC cache and remote."""
+    redacted: bool = False
+    """The description, tags, metrics, params, signature and lineage were removed."""
+
+    @classmethod
+    def from_dict(cls, raw: Mapping[str, Any] | None) -> Deletion | None:
+        if not raw:
+            return None
+        return cls(
+            parse_time(raw["at"]),
+            raw["by"],
+            raw["reason"],
+            bool(raw.get("purged", False)),
+            bool(raw.get("redacted", False)),
+        )
+
+
+REDACTED_FIELDS = ("description", "tags", "metrics", "params", "signature", "lineage")
+"""What ``delete --redact`` removes from a tombstone (and the base check lets go)."""
+
+
 # -- versions --------------------------------------------------------------
 
 
@@ -86,9 +115,10 @@ class Artifact:
     """A folder's number of files (its md5 ends in ``.dir``); None for a file."""
 
 
-VersionFacts = tuple[str, str, str, int, tuple[tuple[str, int], ...], int | None]
+VersionFacts = tuple[str, str, str, int, tuple[tuple[str, int], ...], int | None, bool]
 """What the cross-file rules need of a version, cached per blob: (stage,
-artifact path, md5, size, ((parent model, parent version), ...), a folder's nfiles)."""
+artifact path, md5, size, ((parent model, parent version), ...), a folder's
+nfiles, whether it is a tombstone)."""
 
 
 def version_facts(raw: Mapping[str, Any]) -> VersionFacts:
@@ -101,6 +131,7 @@ def version_facts(raw: Mapping[str, Any]) -> VersionFacts:
         art["size"],
         tuple((p["model"], p["version"]) for p in parents),
         art.get("nfiles"),
+        "deleted" in raw,
     )
 
 
@@ -113,7 +144,7 @@ class Version:
     does not rebuild 20,000 full records.
     """
 
-    __slots__ = ("_fetch", "_lazy", "artifact", "model", "number", "parents", "path", "stage")
+    __slots__ = ("_fetch", "_lazy", "artifact", "is_deleted", "model", "number", "parents", "path", "stage")
 
     model: str
     number: int
@@ -121,6 +152,8 @@ class Version:
     stage: str
     artifact: Artifact
     parents: tuple[ParentRef, ...]
+    is_deleted: bool
+    """A tombstone (``registry delete``): its record stays, its pointer and bytes are gone."""
     _fetch: Callable[[], Mapping[str, Any]]
     _lazy: dict[str, Any]
 
@@ -132,7 +165,7 @@ class Version:
         facts: VersionFacts,
         fetch: Callable[[], Mapping[str, Any]],
     ) -> None:
-        stage, art_path, md5, size, parents, nfiles = facts
+        stage, art_path, md5, size, parents, nfiles, deleted = facts
         init = object.__setattr__
         init(self, "model", model)
         init(self, "number", number)
@@ -140,6 +173,7 @@ class Version:
         init(self, "stage", stage)
         init(self, "artifact", Artifact(art_path, md5, size, nfiles))
         init(self, "parents", tuple(ParentRef(m, n) for m, n in parents))
+        init(self, "is_deleted", deleted)
         init(self, "_fetch", fetch)
         init(self, "_lazy", {})
 
@@ -211,6 +245,13 @@ class Version:
     @property
     def lineage(self) -> Lineage:
         return self._get("lineage", lambda r: Lineage.from_dict(r.get("lineage")))  # type: ignore[no-any-return]
+
+    @property
+    def deleted(self) -> Deletion | None:
+        """Who deleted this version, when and why; None while it is not a tombstone."""
+        if not self.is_deleted:
+            return None
+        return self._get("deleted", lambda r: Deletion.from_dict(r.get("deleted")))  # type: ignore[no-any-return]
 
     @property
     def ref(self) -> str:

@@ -5,7 +5,7 @@ Each action computes the new records with the checker's own rules
 writes, checks the result against HEAD and commits, or changes nothing.
 
 Rooms: ``stage`` (promote, archive, rollback), ``alias``, ``tags`` (tags and
-descriptions), ``register``, ``copy``, ``rename``; ``edit`` (what they share),
+descriptions), ``register``, ``copy``, ``delete`` (and restore), ``rename``; ``edit`` (what they share),
 ``commit`` and ``txn`` (the commit and its transaction), ``lock`` (the
 write lock), ``yamledit`` (round-trip YAML edits).
 """
@@ -15,21 +15,25 @@ from __future__ import annotations
 from registry.write.alias import delete_alias, set_alias
 from registry.write.commit import WriteRefused
 from registry.write.copy import copy
+from registry.write.delete import Deleted, delete, restore
 from registry.write.register import register
 from registry.write.rename import rename
 from registry.write.stage import archive, promote, rollback
 from registry.write.tags import delete_tag, describe, set_tag
 
 __all__ = [
+    "Deleted",
     "WriteRefused",
     "archive",
     "copy",
+    "delete",
     "delete_alias",
     "delete_tag",
     "describe",
     "promote",
     "register",
     "rename",
+    "restore",
     "rollback",
     "set_alias",
     "set_tag",

@@ -154,6 +154,7 @@ def register(
     push: bool = False,
     branch: str | bool | None = None,
     lineage: Mapping[str, Any] | None = None,
+    reuse_name: bool = False,
 ) -> tuple[str, int]:
     """Add the next version of ``model`` (creating the model on first use):
     put the artifact (a file, or a folder as one DVC output, exactly as
@@ -170,6 +171,11 @@ def register(
     ``lineage`` is the whole lineage to record, as the record holds it,
     instead of the one ``parents``, ``data``, ``code_*`` and ``run_id``
     make: a copy's or an import's, which come from another record.
+
+    A deleted model's name is taken again only with ``reuse_name``: the
+    model's tombstone ``model.yaml`` loses ``deleted`` in the same commit,
+    its deleted versions stay tombstones, and the new version is numbered
+    after them, so ``models:/x/3`` never means a new model's version.
 
     ``push`` uploads the artifact to the DVC remote (and pushes the branch,
     with ``branch``). With ``branch`` (a name, or True for one derived from
@@ -198,6 +204,14 @@ def register(
     reg = load(root, only=[model])
     rm = reg.models.get(model)
     number = max(rm.versions, default=0) + 1 if rm else 1
+    reused = rm is not None and rm.model.deleted is not None
+    if reused and not reuse_name:
+        assert rm is not None and rm.model.deleted is not None
+        gone = rm.model.deleted
+        raise WriteRefused(
+            f"{model} was deleted on {gone.at:%Y-%m-%d} by {gone.by} ({gone.reason}), so its old URIs "
+            f"fail; to take the name again, `registry restore {model}` or register with --reuse-name"
+        )
     stage = stage or reg.config.initial_stage
     art_rel = layout.artifact_rel(number, source.name)
     art_path = layout.artifact_file(model, art_rel)
@@ -206,7 +220,7 @@ def register(
     record_path = layout.version_file(model, number)
     model_path = layout.model_file(model)
     created = [pointer_path, ignore_path]
-    files_to_write = [record_path] + ([] if rm else [model_path])
+    files_to_write = [record_path] + ([] if rm and not reused else [model_path])
     preflight(root, [*files_to_write, *created])
     on_branch = branch is not None and branch is not False
     art_dir = layout.artifact_dir(model, number)
@@ -275,8 +289,14 @@ def register(
     }
     if rm is None:
         files[model_path] = (_MODEL_SCHEMA if hinted else "") + "{}\n"
+    elif reused:
+        from registry.write.yamledit import Document
+
+        doc = Document((root / model_path).read_text(encoding="utf-8"))
+        doc.remove("deleted")
+        files[model_path] = doc.text()
     origin = (lineage or {}).get("copied_from")
-    new_model = " (new model)" if rm is None else ""
+    new_model = " (new model)" if rm is None else " (name reused)" if reused else ""
     if origin:
         subject = f"copy {origin['model']} v{origin['version']} to {model} v{number}{new_model}"
         trailers = [("Registry-Action", "copy"), ("Model", model), ("Version", str(number))]

@@ -63,6 +63,13 @@ class Document:
             self.data[key] = node
         return node
 
+    def remove(self, key: str) -> bool:
+        """Remove the top-level ``key``; whether it was there."""
+        if key not in self.data:
+            return False
+        del self.data[key]
+        return True
+
     def drop(self, key: str, entry: str) -> bool:
         """Remove ``entry`` from the mapping at ``key`` (and the mapping, once
         empty); whether it was there."""

@@ -1,0 +1,13 @@
+"""``registry restore MODEL``: one commit (:func:`registry.write.restore`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from registry import write
+from registry.commands.change import report, target_branch
+
+
+def run(root: Path, model: str, reason: str | None, branch: str | None, push: bool, pr: bool) -> int:
+    commit = write.restore(root, model, reason=reason, branch=target_branch(branch, pr), push=push or pr)
+    return report(root, commit, pr=pr)
