@@ -160,7 +160,7 @@ def test_purge_after_a_reviewed_deletion_and_redact(dvc_repo: RegistryBuilder, t
     # after the merge: purge, which also marks the tombstone
     proc = cli(root, "delete", "clf/1", "--reason", "GDPR request 17", "--purge")
     assert proc.returncode == 0, proc.stderr
-    assert "purged: 1 objects" in proc.stdout and "1 from remote store" in proc.stdout
+    assert "purged: 1 object (" in proc.stdout and "1 from remote store" in proc.stdout
     assert md5 not in remote_objects(remote) and md5 not in cache_objects(dvc_repo)
     assert not object_in(root / ".dvc" / "cache", md5).exists()
     assert not (root / "models/clf/artifacts/1").exists()
@@ -271,3 +271,63 @@ def test_delete_needs_a_reason(dvc_repo: RegistryBuilder, tmp_path: Path) -> Non
         write.delete(dvc_repo.root, "clf", 1, reason="  ")
     proc = cli(dvc_repo.root, "delete", "clf/1")
     assert proc.returncode == 2 and "--reason" in proc.stderr
+
+
+def test_history_shows_deletions_and_the_replay_adds_up(dvc_repo: RegistryBuilder, tmp_path: Path) -> None:
+    from registry.history import events
+    from registry.history.event import replay
+
+    root = dvc_repo.root
+    write.register(root, "clf", model_file(tmp_path, "m.bin", b"one"), tags={"a": "1"}, description="d")
+    write.register(root, "clf", model_file(tmp_path, "m.bin", b"two"))
+    write.promote(root, "clf", 1, "staging")
+    write.delete(root, "clf", 1, reason="leaked labels", redact=True)
+    write.copy(root, "clf/2", "clf-eu")
+    write.delete(root, "clf", reason="retired")
+    write.restore(root, "clf")
+    proc = cli(root, "history", "clf")
+    assert proc.returncode == 0, proc.stderr
+    text = proc.stdout
+    assert "v1 deleted (was staging), redacted  by author@example.com  (leaked labels)" in text
+    assert "v2 deleted (was none)  by author@example.com  (retired)" in text
+    assert "model deleted  by author@example.com  (retired)" in text and "model restored" in text
+    eu = cli(root, "history", "clf-eu").stdout
+    assert "registered v1 (copied from clf v2)" in eu
+    state = replay(events(root))
+    assert state["clf"]["versions"][1] == {"stage": "archived", "tags": {}, "description": ""}
+    assert state["clf"]["versions"][2]["stage"] == "archived"
+
+
+def test_the_catalog_and_its_json_show_deletions(dvc_repo: RegistryBuilder, tmp_path: Path) -> None:
+    import json
+    import shutil
+
+    root = dvc_repo.root
+    shutil.copy(Path(__file__).resolve().parent.parent / "mkdocs.yml", root / "mkdocs.yml")
+    dvc_repo.write("docs/about.md", "# About\n")
+    dvc_repo.commit("the catalog")
+    write.register(root, "clf", model_file(tmp_path, "m.bin", b"one"), metrics={"f1": 0.9})
+    write.register(root, "clf", model_file(tmp_path, "m.bin", b"two"))
+    write.delete(root, "clf", 1, reason="<script>alert(1)</script> leaked")
+    write.register(root, "old", model_file(tmp_path, "m.bin", b"three"))
+    write.delete(root, "old", reason="retired")
+    out = tmp_path / "site"
+    proc = cli(root, "site", "build", "--strict", "--out", str(out))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    page = (out / "models/clf/index.html").read_text()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; leaked" in page and "<script>alert(1)" not in page
+    assert '<p class="registry-deleted"><strong>Deleted</strong> ' in page
+    assert "registry pull models:/clf/2" in page and "registry pull models:/clf/1" not in page
+    assert (
+        '<div class="registry-column stage-deleted"><h4>deleted</h4><a class="registry-chip" href="#version-1">'
+        in page
+    )
+    old = (out / "models/old/index.html").read_text()
+    assert "registry restore old" in old
+    api = json.loads((out / "api/models.json").read_text())
+    by_name = {m["name"]: m for m in api}
+    assert by_name["clf"]["deleted"] is None and by_name["clf"]["deleted_versions"] == [1]
+    assert by_name["old"]["deleted"]["reason"] == "retired" and by_name["old"]["latest_version"] is None
+    v1 = json.loads((out / "api/models/clf/1.json").read_text())
+    assert v1["deleted"]["reason"].endswith("leaked") and "pull" not in v1
+    assert json.loads(cli(root, "show", "clf/1", "--json").stdout) == v1

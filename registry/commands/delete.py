@@ -32,7 +32,8 @@ def run(
     gone = done.purged
     if gone is not None:
         remote = f"{gone.remote} from remote {gone.remote_name}" if gone.remote_name else "no remote is set"
-        line = f"purged: {gone.cache} objects ({size_text(gone.cache_bytes)}) from the cache, {remote}"
+        objects = f"{gone.cache} object{'' if gone.cache == 1 else 's'}"
+        line = f"purged: {objects} ({size_text(gone.cache_bytes)}) from the cache, {remote}"
         if done.kept:
             line += f"; kept {done.kept} that other versions use"
         click.echo(line)

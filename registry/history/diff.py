@@ -100,6 +100,9 @@ def _commit_events(changes: list[git.FileChange], records: _Records, archive_sta
                     "description": records.get(vchange.new, "description") or "",
                     "tags": records.get(vchange.new, "tags") or {},
                 }
+                origin = _copied_from(records.get(vchange.new, "lineage"))
+                if origin:
+                    details["copied_from"] = origin
                 yield (EventKind.VERSION_REGISTERED.value, name, number, details, vchange.path)
             elif vchange.new is None:
                 yield (EventKind.VERSION_REMOVED.value, name, number, {}, vchange.path)
@@ -108,6 +111,22 @@ def _commit_events(changes: list[git.FileChange], records: _Records, archive_sta
                     name, number, old_blob, vchange.new, records, vchange.path, archive_stage
                 )
         yield from later
+
+
+def _copied_from(lineage: Any) -> str | None:
+    """``fraud-detector v1`` for a copy's lineage (``registry copy``), else None."""
+    origin = lineage.get("copied_from") if isinstance(lineage, dict) else None
+    if not isinstance(origin, dict) or not isinstance(origin.get("model"), str):
+        return None
+    where = origin.get("registry")
+    return f"{origin['model']} v{origin.get('version')}" + (f" of {where}" if isinstance(where, str) else "")
+
+
+def _deletion(mark: Any) -> dict[str, Any]:
+    """An event's details from a tombstone's ``deleted:``."""
+    if not isinstance(mark, dict):
+        return {}
+    return {k: mark[k] for k in ("reason", "by", "purged", "redacted") if k in mark}
 
 
 def _model_fields(records: _Records, blob: str | None) -> dict[str, Any]:
@@ -119,7 +138,7 @@ def _model_fields(records: _Records, blob: str | None) -> dict[str, Any]:
     }
 
 
-_MODEL_KEYS = ("aliases", "tags", "description", "owners", "policy")
+_MODEL_KEYS = ("aliases", "tags", "description", "owners", "policy", "deleted")
 _VERSION_EVENT_FIELDS = ("stage", "tags", "description")
 """The fields of a version whose changes are named as events, in the order the events come out."""
 assert set(VERSION_MUTABLE_FIELDS) <= set(_VERSION_EVENT_FIELDS), (
@@ -135,6 +154,14 @@ def _model_change(
     diff = records.changed(old, new, _MODEL_KEYS, path)
     if not diff:
         return
+    deleted = diff.get("deleted")
+    if deleted is not None and deleted[0] is None and deleted[1] is not None:
+        details = _deletion(deleted[1])
+        yield (EventKind.MODEL_DELETED.value, name, None, details, path)
+        if details.get("redacted"):  # its description and tags went with it
+            diff = {k: v for k, v in diff.items() if k not in ("tags", "description")}
+    elif deleted is not None and deleted[1] is None:
+        yield (EventKind.MODEL_RESTORED.value, name, None, {}, path)
     if "aliases" in diff:
         before, after = (v if isinstance(v, dict) else {} for v in diff["aliases"])
         for alias in sorted(before.keys() | after.keys()):
@@ -163,9 +190,19 @@ def _model_change(
 def _version_change(
     name: str, number: int, old: str, new: str, records: _Records, path: str, archive_stage: str
 ) -> Iterator[_Raw]:
-    diff = records.changed(old, new, _VERSION_KEYS, path)
+    diff = records.changed(old, new, (*_VERSION_KEYS, "deleted"), path)
     if not diff:
         return
+    deleted = diff.get("deleted")
+    if deleted is not None and deleted[1] is not None:
+        if deleted[0] is None:  # became a tombstone: one event says it all
+            before = diff["stage"][0] if "stage" in diff else records.get(new, "stage")
+            after = records.get(new, "stage")
+            details = {"from": before, "to": after, **_deletion(deleted[1])}
+            yield (EventKind.VERSION_DELETED.value, name, number, details, path)
+            return
+        if isinstance(deleted[1], dict) and deleted[1].get("purged"):
+            yield (EventKind.VERSION_PURGED.value, name, number, {}, path)
     if "stage" in diff:
         a, b = diff["stage"]
         kind = EventKind.VERSION_ARCHIVED if b == archive_stage else EventKind.STAGE_CHANGED

@@ -27,6 +27,10 @@ class EventKind(StrEnum):
     STAGE_CHANGED = "stage_changed"
     VERSION_ARCHIVED = "version_archived"
     """A stage change into the archive stage in force at the time."""
+    VERSION_DELETED = "version_deleted"
+    """A version became a tombstone (``registry delete``)."""
+    VERSION_PURGED = "version_purged"
+    """A tombstone's bytes were purged after its deletion."""
     ALIAS_SET = "alias_set"
     ALIAS_MOVED = "alias_moved"
     ALIAS_REMOVED = "alias_removed"
@@ -35,6 +39,9 @@ class EventKind(StrEnum):
     MODEL_CREATED = "model_created"
     MODEL_RENAMED = "model_renamed"
     MODEL_REMOVED = "model_removed"
+    MODEL_DELETED = "model_deleted"
+    """A model's ``model.yaml`` became a tombstone."""
+    MODEL_RESTORED = "model_restored"
     OWNERS_CHANGED = "owners_changed"
     POLICY_CHANGED = "policy_changed"
 
@@ -150,6 +157,23 @@ def _registered(state: State, e: Event) -> None:
     }
 
 
+def _deleted(state: State, e: Event) -> None:
+    """A tombstone: in the archive stage, and redacted if it says so."""
+    target = _target(state, e)
+    if target is None:
+        return
+    if e.version is not None:
+        target["stage"] = e.details["to"]
+    if e.details.get("redacted"):
+        target.update(tags={}, description="")
+
+
+def _deleted_words(v: str, d: _Details) -> str:
+    what = f"{v} deleted (was {d['from']})" if v else "model deleted"
+    marks = [m for m in ("purged", "redacted") if d.get(m)]
+    return what + (f", {' and '.join(marks)}" if marks else "")  # the reason is the event's own
+
+
 def _version_removed(state: State, e: Event) -> None:
     _model(state, e)["versions"].pop(e.version, None)
 
@@ -181,7 +205,8 @@ def _tag_words(old: Mapping[str, Any], new: Mapping[str, Any]) -> str:
 
 
 def _registered_words(v: str, d: _Details) -> str:
-    return f"registered {v}" + (f" in {d['stage']}" if d.get("stage") not in (None, _INITIAL_STAGE) else "")
+    words = f"registered {v}" + (f" in {d['stage']}" if d.get("stage") not in (None, _INITIAL_STAGE) else "")
+    return words + (f" (copied from {d['copied_from']})" if d.get("copied_from") else "")
 
 
 def _moved(d: _Details) -> tuple[str | None, str | None]:
@@ -199,6 +224,8 @@ KINDS: Mapping[str, KindRule] = {
     EventKind.VERSION_ARCHIVED: KindRule(
         lambda v, d: f"{v} archived (was {d['from']})", _set("stage", lambda d: d["to"]), stages=_moved
     ),
+    EventKind.VERSION_DELETED: KindRule(_deleted_words, _deleted, stages=_moved),
+    EventKind.VERSION_PURGED: KindRule(lambda v, d: f"{v} bytes purged", _touch),
     EventKind.ALIAS_SET: KindRule(lambda v, d: f"@{d['alias']} set to {v}", _alias_to, alias_target=True),
     EventKind.ALIAS_MOVED: KindRule(
         lambda v, d: f"@{d['alias']} moved v{d['from']} -> {v}", _alias_to, alias_target=True
@@ -216,6 +243,8 @@ KINDS: Mapping[str, KindRule] = {
     EventKind.MODEL_CREATED: KindRule(lambda v, d: "model created", _created),
     EventKind.MODEL_RENAMED: KindRule(lambda v, d: f"renamed from {d['from']}", _renamed),
     EventKind.MODEL_REMOVED: KindRule(lambda v, d: "model removed", _removed),
+    EventKind.MODEL_DELETED: KindRule(_deleted_words, _deleted),
+    EventKind.MODEL_RESTORED: KindRule(lambda v, d: "model restored", _touch),
     EventKind.OWNERS_CHANGED: KindRule(lambda v, d: f"owners: {', '.join(d['to'] or [])}", _touch),
     EventKind.POLICY_CHANGED: KindRule(lambda v, d: f"policy edited ({', '.join(d['keys'])})", _touch),
 }

@@ -124,12 +124,18 @@ def search(
     """Versions matching ``filter_text``, ordered by ``order_by`` then name ASC, version DESC.
 
     A missing value (a metric the version lacks) sorts last whichever the direction.
+    Deleted versions (tombstones) are not found, as MLflow's search does not find them.
     """
     if max_results is not None and max_results < 1:
         raise SearchError(f"max_results must be at least 1, not {max_results}")
     flt = parse(filter_text)
     keys = [*parse_order_by(order_by), *DEFAULT_ORDER]
-    hits = [(rm, v) for rm in models.values() for v in rm.versions.values() if flt.matches(rm, v)]
+    hits = [
+        (rm, v)
+        for rm in models.values()
+        for v in rm.versions.values()
+        if not v.is_deleted and flt.matches(rm, v)
+    ]
     for key in reversed(keys):  # stable sorts, least significant key first
         valued = [(key.attr.get(*hit), hit) for hit in hits]
         present = [pair for pair in valued if pair[0] is not None]

@@ -14,6 +14,7 @@ from markupsafe import Markup, escape
 from registry.site.descriptions import markdown_html
 from registry.site.jobs import PageMemo
 from registry.site.rows import event_row
+from registry.views import deletion_text
 from registry.when import minute
 
 
@@ -49,6 +50,7 @@ def environment(overrides: Path | None, reload: bool = False) -> Any:
     env.filters["when"] = minute
     env.globals["event_row"] = event_row
     env.globals["stage"] = stage_badge
+    env.globals["deleted"] = deletion_text
     env.filters["day"] = lambda d: d.astimezone(UTC).strftime("%Y-%m-%d") if d else ""
     env.filters["metric"] = lambda v: f"{v:.4g}" if isinstance(v, float) else str(v)
     return env

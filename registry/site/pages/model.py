@@ -38,16 +38,20 @@ def add(site: Build, rm: RegisteredModel) -> None:
         page,
         rm=rm,
         versions=[_version(rm, v, links, page, per_version.get(v.number, [])) for v in versions],
-        board=[
-            (s, [v.number for v in sorted(rm.versions.values(), key=lambda v: -v.number) if v.stage == s])
-            for s in site.config.stages
-        ],
+        board=_board(rm, site.config.stages),
         charts=_charts(rm, site.fills),
         history=history,
         lineage_href=links.href(page, lineage_page(rm.name)),
         index_href=links.href(page, "models/index.md"),
         policy=site.config.policy_for(rm.model),
     )
+
+
+def _board(rm: RegisteredModel, stages: tuple[str, ...]) -> list[tuple[str, list[int]]]:
+    """Each stage with its versions, newest first; tombstones in a column of their own."""
+    board = [(s, [v.number for v in reversed(rm.in_stage(s))]) for s in stages]
+    deleted = [n for n in sorted(rm.versions, reverse=True) if rm.versions[n].is_deleted]
+    return board + ([("deleted", deleted)] if deleted else [])
 
 
 def _version(
@@ -58,9 +62,9 @@ def _version(
     return {
         "v": v,
         "aliases": rm.aliases_of(v.number),
-        "pull": pull_command(rm, v),
+        "pull": None if v.is_deleted else pull_command(rm, v),
         "format": v.format.summary() if v.format is not None else None,
-        "load": load_code(rm, v),
+        "load": None if v.is_deleted else load_code(rm, v),
         "parents": [
             (f"{p.model}/{p.version}", links.href(page, model_page(p.model), f"version-{p.version}"))
             for p in v.parents
