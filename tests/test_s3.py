@@ -146,3 +146,23 @@ def test_a_second_folder_version_uploads_only_the_files_that_changed(
     proc = cli(there, "pull", "clf/2")
     assert proc.returncode == 0, proc.stderr
     assert files(there / "models/clf/artifacts/2/model") == files(second)
+
+
+def test_purge_from_a_fresh_clone_removes_only_what_no_other_version_uses(
+    tmp_path: Path, s3_bucket: Bucket
+) -> None:
+    root = s3_registry(tmp_path, s3_bucket)
+    assert cli(root, "register", "clf", str(a_folder(tmp_path / "a")), "--push").returncode == 0
+    second = a_folder(tmp_path / "b", weights=b"retrained weights " * 400)
+    assert cli(root, "register", "clf", str(second), "--push").returncode == 0
+    v2 = {key(record_md5(root, "clf", 2))} | {key(md5(b)) for b in files(second).values()}
+    assert len(s3_bucket.objects()) == 7 and v2 < set(s3_bucket.objects())
+    # a clone with an empty cache: the manifests are read from S3 itself
+    there = clone(root, tmp_path / "clone")
+    proc = cli(there, "delete", "clf/1", "--reason", "weights under a withdrawn licence", "--purge")
+    assert proc.returncode == 0, proc.stderr
+    assert "purged: 0 objects (0 B) from the cache, 2 from remote storage; kept 3" in proc.stdout
+    assert set(s3_bucket.objects()) == v2
+    proc = cli(there, "pull", "models:/clf/2", "-o", str(tmp_path / "out"))
+    assert proc.returncode == 0, proc.stderr
+    assert files(tmp_path / "out") == files(second)
