@@ -753,6 +753,38 @@ def generate(
     }
 
 
+def add_lifecycle(out_dir: Path, share: float) -> int:
+    """The lifecycle variant: on every ``1/share``-th model, one last commit
+    turns on semantic versions (``versioning: semver``, ``semver: 1.<N-1>.0``
+    on each version: one minor per retrain, as no generated signature breaks),
+    declares a traffic split (champion 90, challenger 10) and deletes v1,
+    which is archived (a tombstone: ``deleted:``, its pointer gone). That is
+    a change `registry check --base` accepts. Returns the models changed."""
+    if share <= 0:
+        return 0
+    step = max(1, round(1 / share))
+    names = sorted(p.name for p in (out_dir / "models").iterdir())
+    chosen = names[::step]
+    for name in chosen:
+        folder = out_dir / "models" / name
+        model = folder / "model.yaml"
+        model.write_text(model.read_text() + "versioning: semver\ntraffic: {champion: 90, challenger: 10}\n")
+        for record in (folder / "versions").iterdir():
+            n = int(record.stem)
+            text = record.read_text() + f'semver: "1.{n - 1}.0"\n'
+            if n == 1:
+                assert "\nstage: archived\n" in text, (name, "v1 is archived")
+                text += "deleted: {at: 2026-06-01T12:00:00Z, by: bench@example.com, reason: a synthetic deletion}\n"
+                shutil.rmtree(folder / "artifacts" / "1")
+            record.write_text(text)
+    git(["add", "-A", "models"], out_dir)
+    git(
+        ["commit", "-q", "-m", f"Semantic versions, traffic splits and a deletion on {len(chosen)} models"],
+        out_dir,
+    )
+    return len(chosen)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("out_dir", type=Path)
@@ -761,8 +793,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--commits", type=int, default=5000)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--force", action="store_true", help="replace OUT_DIR if it exists")
+    ap.add_argument(
+        "--lifecycle",
+        type=float,
+        default=0.0,
+        metavar="SHARE",
+        help="on this share of models (0.1: every tenth), one last commit adds semantic versions, "
+        "a traffic split and a deleted version",
+    )
     args = ap.parse_args(argv)
     info = generate(args.out_dir, args.models, args.versions, args.commits, args.seed, args.force)
+    changed = add_lifecycle(args.out_dir, args.lifecycle)
+    if changed:
+        print(f"{args.out_dir}: semver, traffic and a tombstone on {changed} models, in one more commit")
     print(
         f"{args.out_dir}: {info['models']} models, {info['versions']} versions, {info['commits']} commits "
         f"({info['merges']} merges, {info['fillers']} tag/description edits, {info['steps']} registry steps) "
