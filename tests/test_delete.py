@@ -89,8 +89,14 @@ def test_a_version_with_an_alias_is_refused(dvc_repo: RegistryBuilder, tmp_path:
     # and an alias cannot be pointed at a tombstone, by the command or by hand
     write.delete_alias(root, "clf", "champion")
     write.delete(root, "clf", 1, reason="bad")
-    with pytest.raises(WriteRefused, match="deleted"):
-        write.set_alias(root, "clf", "champion", 1)
+    for change in (
+        lambda: write.set_alias(root, "clf", "champion", 1),
+        lambda: write.promote(root, "clf", 1, "staging"),
+        lambda: write.set_tag(root, "clf", 1, "k", "v"),
+        lambda: write.describe(root, "clf", 1, "back"),
+    ):
+        with pytest.raises(WriteRefused, match="clf v1 was deleted on .* a tombstone does not change"):
+            change()
     dvc_repo.write("models/clf/model.yaml", "aliases: {champion: 1}\n")
     problems = [(p.rule, p.message) for p in check(root)]
     assert ("alias-target", "alias 'champion' points to version 1, which was deleted") in problems

@@ -115,7 +115,7 @@ def delete(
     reg, rm = open_model(root, model)
     cfg = reg.config
     if version is not None:
-        targets = [version_of(rm, version)]
+        targets = [version_of(rm, version, deleted=True)]
         if targets[0].is_deleted:
             return _purge_again(root, rm, targets, purge, f"{rm.name} v{version}")
         held = rm.aliases_of(version)

@@ -57,10 +57,17 @@ def open_model(root: Path, model: str) -> tuple[LoadedRegistry, RegisteredModel]
     return reg, rm
 
 
-def version_of(rm: RegisteredModel, number: int) -> Version:
+def version_of(rm: RegisteredModel, number: int, *, deleted: bool = False) -> Version:
+    """Version ``number`` of the model, to change; a tombstone is refused unless ``deleted``."""
     version = rm.versions.get(number)
     if version is None:
         raise NotFound(f"{rm.name} has no version {number} (it has 1..{max(rm.versions, default=0)})")
+    gone = version.deleted
+    if gone is not None and not deleted:
+        raise WriteRefused(
+            f"{rm.name} v{number} was deleted on {gone.at:%Y-%m-%d} by {gone.by} ({gone.reason}); "
+            "a tombstone does not change: register a new version instead"
+        )
     return version
 
 
