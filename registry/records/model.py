@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from registry.records.policy import Policy
+from registry.records.semver import Versioning
 from registry.records.version import Version
 
 
@@ -23,6 +24,8 @@ class Model:
     former_names: tuple[str, ...]
     policy: Policy | None
     raw: Mapping[str, Any] = field(repr=False, compare=False)
+    versioning: Versioning = Versioning.NUMBER
+    """``versioning: semver``: each version also carries a semantic version."""
 
     @classmethod
     def from_dict(cls, name: str, path: str, raw: Mapping[str, Any]) -> Model:
@@ -37,6 +40,7 @@ class Model:
             former_names=tuple(raw.get("former_names") or ()),
             policy=Policy.from_dict(pol) if pol is not None else None,
             raw=raw,
+            versioning=Versioning(raw.get("versioning") or Versioning.NUMBER),
         )
 
 
@@ -56,6 +60,11 @@ class RegisteredModel:
 
     def latest(self) -> Version | None:
         return self.versions[max(self.versions)] if self.versions else None
+
+    @property
+    def uses_semver(self) -> bool:
+        """Whether the model's versions carry a semantic version (``versioning: semver``)."""
+        return self.model.versioning is Versioning.SEMVER
 
     def in_stage(self, stage: str) -> list[Version]:
         return [v for _, v in sorted(self.versions.items()) if v.stage == stage]
