@@ -43,6 +43,10 @@ class Rule(StrEnum):
     ARTIFACT_MISSING = "artifact-missing"
     ARTIFACT_DVC = "artifact-dvc"
     ARTIFACT_MISMATCH = "artifact-mismatch"
+    SEMVER_MISSING = "semver-missing"
+    SEMVER_UNEXPECTED = "semver-unexpected"
+    SEMVER_ORDER = "semver-order"
+    SEMVER_BREAK = "semver-break"
     # a change against its base (check/base.py, check/gates.py)
     IMMUTABLE_FIELD = "immutable-field"
     VERSION_REMOVED = "version-removed"
@@ -105,8 +109,22 @@ CATALOGUE: dict[Rule, RuleInfo] = {
     Rule.ARTIFACT_MISMATCH: RuleInfo(
         ERROR, "the record's artifact md5, size or name differs from its pointer"
     ),
+    Rule.SEMVER_MISSING: RuleInfo(ERROR, "a version of a model with `versioning: semver` has no `semver`"),
+    Rule.SEMVER_UNEXPECTED: RuleInfo(
+        ERROR, "a version has `semver` but its model does not say `versioning: semver`"
+    ),
+    Rule.SEMVER_ORDER: RuleInfo(
+        ERROR, "a version's `semver` is not above every semver of the versions numbered before it"
+    ),
+    Rule.SEMVER_BREAK: RuleInfo(
+        ERROR,
+        "a signature that removes or retypes an input or output of the previous signature without a major bump",
+    ),
     Rule.IMMUTABLE_FIELD: RuleInfo(
-        ERROR, "a field of an existing version other than description, tags and stage changed", True
+        ERROR,
+        "a field of an existing version other than description, tags and stage changed "
+        "(a change that sets `versioning: semver` may add `semver` to the model's versions)",
+        True,
     ),
     Rule.VERSION_REMOVED: RuleInfo(ERROR, "a version or model was removed", True),
     Rule.VERSION_APPENDED: RuleInfo(
