@@ -52,6 +52,8 @@ def run(
     run_id: str | None,
     signature: str | None,
     stage: str | None,
+    bump: str | None,
+    semver: str | None,
     branch: str | None,
     push: bool,
     pr: bool,
@@ -89,6 +91,8 @@ def run(
         run_id=run_id,
         signature=read_signature(Path(signature)) if signature else None,
         stage=stage,
+        bump=bump,
+        semver=semver,
         push=push or pr,
         branch=target_branch(branch, pr),
     )
