@@ -24,7 +24,10 @@ def run(root: Path, *, rev: str | None, as_json: bool) -> int:
         held = [", ".join(str(v.number) for v in rm.in_stage(stage)) or "-" for stage in shown]
         aliases = " ".join(f"{a}={n}" for a, n in sorted(rm.model.aliases.items())) or "-"
         latest = rm.latest()
-        rows.append([rm.name, len(rm.versions), latest.number if latest else "-", *held, aliases])
+        shown_latest = f"{latest.number}" if latest else "-"
+        if latest is not None and latest.semver_text:
+            shown_latest += f" ({latest.semver_text})"
+        rows.append([rm.name, len(rm.versions), shown_latest, *held, aliases])
     click.echo(table(["MODEL", "VERSIONS", "LATEST", *(s.upper() for s in shown), "ALIASES"], rows))
     if reg.problems:
         click.echo(f"({len(reg.problems)} file(s) could not be read; run `registry check`)", err=True)
