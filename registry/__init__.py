@@ -212,6 +212,8 @@ class Registry:
         push: bool = False,
         branch: str | bool | None = None,
         lineage: Mapping[str, Any] | None = None,
+        bump: str | None = None,
+        semver: str | None = None,
         reuse_name: bool = False,
     ) -> Version:
         """Register ``artifact`` as the next version of ``model``, in one commit.
@@ -252,6 +254,14 @@ class Registry:
                 (``{"code": {...}, "data": [...], "run": {...}, "parents": [...]}``),
                 instead of the one the arguments above make: for a record that
                 comes from elsewhere (an import, a copy).
+            bump: for a model with ``versioning: semver``: ``"major"``,
+                ``"minor"`` or ``"patch"``, the part of the latest semver to
+                raise. Default: what the signature needs against the previous
+                one (an input or output removed or retyped: major; inputs
+                added: minor; else patch); the first version is 1.0.0. A patch
+                or minor bump whose signature breaks the previous one is refused.
+            semver: the semver itself (``"2.0.0"``), instead of ``bump``; for
+                a new model, it makes the model a semver model.
             stage: the version's first stage (default: the registry's first
                 stage); transitions apply.
             push: upload the artifact to the DVC remote, and with ``branch``
@@ -270,7 +280,10 @@ class Registry:
 
         Raises:
             UsageError: an invalid model name, no such file, a record that
-                would be invalid, or this Registry reads a revision.
+                would be invalid, ``bump`` or ``semver`` for a model without
+                semantic versions (or both), or this Registry reads a revision.
+            WriteRefused: ``bump`` or ``semver`` too small for a signature that
+                breaks the previous one's.
             WriteRefused, LockTimeout, GitError, Unfinished: as every change
                 (see :class:`Registry`).
             DvcError: DVC is missing, or failed (``push`` without a remote).
@@ -297,6 +310,8 @@ class Registry:
             push=push,
             branch=branch,
             lineage=lineage,
+            bump=bump,
+            semver=semver,
             reuse_name=reuse_name,
         )
         return Registry(self._root, commit).get(f"models:/{model}/{number}")  # also when on a new branch

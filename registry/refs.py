@@ -4,6 +4,11 @@ Shell form: ``MODEL``, ``MODEL/N``, ``MODEL@alias``, ``MODEL:stage``.
 URI form, as MLflow: ``models:/MODEL/N``, ``models:/MODEL@alias``,
 ``models:/MODEL/<stage>`` (stage names match case-insensitively, so MLflow's
 ``models:/x/Production`` works), and ``models:/MODEL/latest``.
+
+For a model with ``versioning: semver``, both forms also take a semantic
+version, which always has a dot: ``MODEL/1.4.2``, ``MODEL/1.4`` (the newest
+1.4.x) and ``MODEL/1.x`` (the newest 1.x). A bare integer is always the
+version number N, so ``models:/x/3`` never changes meaning.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from pathlib import Path
 from registry import git
 from registry.errors import NotFound, UsageError
 from registry.load import LoadedRegistry, load
-from registry.records import RegisteredModel, Version, valid_name
+from registry.records import RegisteredModel, SemVerSelector, Version, valid_name
 from registry.when import EARLIEST, parse_when, utc
 
 ALIAS_RE = re.compile(r"\A[a-z][a-z0-9_-]{0,63}\Z")
@@ -29,10 +34,13 @@ class Ref:
     alias: str | None = None
     stage: str | None = None
     latest: bool = False
+    semver: SemVerSelector | None = None
 
     def __str__(self) -> str:
         if self.version is not None:
             return f"{self.model}/{self.version}"
+        if self.semver is not None:
+            return f"{self.model}/{self.semver}"
         if self.alias is not None:
             return f"{self.model}@{self.alias}"
         if self.stage is not None:
@@ -43,6 +51,8 @@ class Ref:
     def uri(self) -> str:
         if self.version is not None:
             return f"models:/{self.model}/{self.version}"
+        if self.semver is not None:
+            return f"models:/{self.model}/{self.semver}"
         if self.alias is not None:
             return f"models:/{self.model}@{self.alias}"
         if self.stage is not None:
@@ -70,7 +80,8 @@ def parse_target(text: str, *, need_version: bool = False) -> tuple[str, int | N
 def _bad(text: str, why: str) -> UsageError:
     return UsageError(
         f"cannot read reference {text!r}: {why}. Use MODEL, MODEL/N, MODEL@alias, MODEL:stage "
-        "or models:/MODEL/N, models:/MODEL@alias, models:/MODEL/<stage>"
+        "or models:/MODEL/N, models:/MODEL@alias, models:/MODEL/<stage> "
+        "(a semver model also MODEL/1.4.2, MODEL/1.4, MODEL/1.x)"
     )
 
 
@@ -86,8 +97,11 @@ def parse_ref(text: str) -> Ref:
     elif "/" in body:
         name, _, tail = body.partition("/")
         number = version_number(tail)
+        selector = SemVerSelector.parse(tail) if number is None else None
         if number is not None:
             ref = Ref(name, version=number)
+        elif selector is not None:
+            ref = Ref(name, semver=selector)
         elif is_uri and tail.lower() == "latest":
             ref = Ref(name, latest=True)
         elif is_uri and _STAGE_RE.match(tail):
@@ -139,6 +153,8 @@ def resolve(reg: LoadedRegistry, ref: Ref) -> tuple[RegisteredModel, Version | N
                 f"{rm.name} has no version {ref.version} (it has 1..{max(rm.versions, default=0)})"
             )
         return rm, version
+    if ref.semver is not None:
+        return rm, _by_semver(rm, ref.semver)
     if ref.alias is not None:
         number = rm.model.aliases.get(ref.alias)
         if number is None:
@@ -162,6 +178,24 @@ def resolve(reg: LoadedRegistry, ref: Ref) -> tuple[RegisteredModel, Version | N
             raise NotFound(f"{rm.name} has no versions")
         return rm, latest
     return rm, None
+
+
+def _by_semver(rm: RegisteredModel, selector: SemVerSelector) -> Version:
+    """The version whose semver ``selector`` names (the newest, for 1.4 or 1.x)."""
+    if not rm.uses_semver:
+        raise UsageError(
+            f"{rm.name}/{selector}: {rm.name} has no semantic versions (its model.yaml does not say "
+            f"versioning: semver); name a version by its number, as {rm.name}/N"
+        )
+    by_semver = {v.semver: v for v in rm.versions.values() if v.semver is not None}
+    found = selector.newest(by_semver)
+    if found is None:
+        have = max(by_semver, default=None)
+        raise NotFound(
+            f"{rm.name} has no version with semver {selector.describe()}"
+            + (f" (its newest is {have}, version {by_semver[have].number})" if have else "")
+        )
+    return by_semver[found]
 
 
 def load_for(root: Path, ref: Ref, rev: str | None = None) -> LoadedRegistry:

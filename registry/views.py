@@ -79,7 +79,14 @@ def model_summary(rm: RegisteredModel, live_stage: str | None = DEFAULT_LIVE_STA
         "former_names": list(rm.model.former_names),
         "deleted": rm.model.raw.get("deleted"),
         "deleted_versions": [n for n, v in rm.versions.items() if v.is_deleted],
+        **({"versioning": "semver", "latest_semver": latest_semver(rm)} if rm.uses_semver else {}),
     }
+
+
+def latest_semver(rm: RegisteredModel) -> str | None:
+    """The highest semantic version of a semver model's versions."""
+    top = max((v.semver for v in rm.versions.values() if v.semver is not None), default=None)
+    return None if top is None else str(top)
 
 
 def model_view(rm: RegisteredModel, live_stage: str | None = DEFAULT_LIVE_STAGE) -> dict[str, Any]:

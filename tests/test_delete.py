@@ -95,7 +95,7 @@ def test_a_version_with_an_alias_is_refused(dvc_repo: RegistryBuilder, tmp_path:
         lambda: write.set_tag(root, "clf", 1, "k", "v"),
         lambda: write.describe(root, "clf", 1, "back"),
     ):
-        with pytest.raises(WriteRefused, match="clf v1 was deleted on .* a tombstone does not change"):
+        with pytest.raises(WriteRefused, match=r"clf v1 was deleted on .* a tombstone does not change"):
             change()
     dvc_repo.write("models/clf/model.yaml", "aliases: {champion: 1}\n")
     problems = [(p.rule, p.message) for p in check(root)]

@@ -62,8 +62,15 @@ Held = Callable[[RegisteredModel, int], set[str]]
 
 
 def _check_version_change(
-    old: Version, new: Version, base_cfg: Config, rm_base: RegisteredModel, held: Held
+    old: Version,
+    new: Version,
+    base_cfg: Config,
+    rm_base: RegisteredModel,
+    held: Held,
+    semver_on: bool = False,
 ) -> Iterator[Problem]:
+    """``semver_on``: the change sets ``versioning: semver`` for the model, so
+    its existing versions may gain a ``semver`` (and only gain one)."""
     if old.is_deleted:
         yield from _check_tombstone_change(old, new)
         return
@@ -73,6 +80,8 @@ def _check_version_change(
         if deleting and key in REDACTED_FIELDS and key not in new.raw:
             continue  # a tombstone may drop what --redact removes
         before, after = old.raw.get(key), new.raw.get(key)
+        if key == "semver" and semver_on and before is None:
+            continue
         where = _first_difference(before, after, (key,))
         if where is None:
             continue
@@ -207,6 +216,7 @@ def check_against_base(cur: LoadedRegistry, base: LoadedRegistry, changed: set[s
                     key=True,
                 )
             )
+        semver_on = rm_cur.uses_semver and not rm_base.uses_semver
         base_max = max(rm_base.versions, default=0)
         for number, old in rm_base.versions.items():
             new = rm_cur.versions.get(number)
@@ -224,7 +234,7 @@ def check_against_base(cur: LoadedRegistry, base: LoadedRegistry, changed: set[s
                 continue
             if rm_cur.name == base_name and cur.blob(new.path) == base.blob(old.path) and cur.blob(new.path):
                 continue
-            problems.extend(_check_version_change(old, new, base_cfg, rm_base, held))
+            problems.extend(_check_version_change(old, new, base_cfg, rm_base, held, semver_on))
         for number, new in rm_cur.versions.items():
             if number not in rm_base.versions:
                 if number < base_max:

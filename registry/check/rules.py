@@ -44,6 +44,10 @@ class Rule(StrEnum):
     ARTIFACT_DVC = "artifact-dvc"
     ARTIFACT_MISMATCH = "artifact-mismatch"
     TOMBSTONE = "tombstone"
+    SEMVER_MISSING = "semver-missing"
+    SEMVER_UNEXPECTED = "semver-unexpected"
+    SEMVER_ORDER = "semver-order"
+    SEMVER_BREAK = "semver-break"
     # a change against its base (check/base.py, check/gates.py)
     IMMUTABLE_FIELD = "immutable-field"
     VERSION_REMOVED = "version-removed"
@@ -114,8 +118,22 @@ CATALOGUE: dict[Rule, RuleInfo] = {
         "a deleted version keeps its .dvc pointer or a stage other than the archive stage, "
         "or a deleted model has aliases or versions that are not deleted",
     ),
+    Rule.SEMVER_MISSING: RuleInfo(ERROR, "a version of a model with `versioning: semver` has no `semver`"),
+    Rule.SEMVER_UNEXPECTED: RuleInfo(
+        ERROR, "a version has `semver` but its model does not say `versioning: semver`"
+    ),
+    Rule.SEMVER_ORDER: RuleInfo(
+        ERROR, "a version's `semver` is not above every semver of the versions numbered before it"
+    ),
+    Rule.SEMVER_BREAK: RuleInfo(
+        ERROR,
+        "a signature that removes or retypes an input or output of the previous signature without a major bump",
+    ),
     Rule.IMMUTABLE_FIELD: RuleInfo(
-        ERROR, "a field of an existing version other than description, tags and stage changed", True
+        ERROR,
+        "a field of an existing version other than description, tags and stage changed "
+        "(a change that sets `versioning: semver` may add `semver` to the model's versions)",
+        True,
     ),
     Rule.VERSION_REMOVED: RuleInfo(
         ERROR, "a version or model was removed (`registry delete` leaves a tombstone instead)", True

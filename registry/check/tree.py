@@ -10,7 +10,16 @@ from registry.check.rules import Rule
 from registry.layout import REGISTRY_FILE
 from registry.load import LoadedRegistry
 from registry.problems import WARNING, Problem
-from registry.records import Config, Model, ParentRef, Policy, RegisteredModel, Version, valid_name
+from registry.records import (
+    Config,
+    Model,
+    ParentRef,
+    Policy,
+    RegisteredModel,
+    Version,
+    signature_change,
+    valid_name,
+)
 
 
 def check_config(config: Config, ok: bool) -> Iterator[Problem]:
@@ -148,6 +157,7 @@ def check_model(
                     (),
                 )
         yield from _check_parents(reg, v.path, v.parents)
+    yield from check_semver(rm)
     for stage in policy_config.single_holder:
         held = sorted(holders.get(stage, []))
         for number in held[1:]:
@@ -178,6 +188,64 @@ def _check_tombstone(reg: LoadedRegistry, v: Version, archive_stage: str) -> Ite
             f"version {v.number} was deleted, but {dvc_path} is still there: remove it",
             ("deleted",),
         )
+
+
+def check_semver(rm: RegisteredModel) -> Iterator[Problem]:
+    """A semver model's versions each carry a semver, higher than any before
+    it, with a greater major when the signature breaks the previous one's;
+    other models' versions carry none. Only semver models read signatures."""
+    if not rm.uses_semver:
+        for v in rm.versions.values():
+            if v.semver_text is not None:
+                yield Problem(
+                    v.path,
+                    Rule.SEMVER_UNEXPECTED,
+                    f"semver {v.semver_text} on a version of {rm.name}, whose model.yaml does not say "
+                    "versioning: semver: add that, or remove semver",
+                    ("semver",),
+                    key=True,
+                )
+        return
+    highest: Version | None = None  # the highest semver among lower numbers
+    signed: Version | None = None  # the last lower number with a signature
+    for _, v in sorted(rm.versions.items()):
+        now = v.semver
+        if now is None and v.is_deleted:
+            continue  # a tombstone deleted before the model took semver keeps none
+        if now is None:
+            yield Problem(
+                v.path,
+                Rule.SEMVER_MISSING,
+                f"{rm.name} has versioning: semver, so every version carries one: add "
+                f'semver: "MAJOR.MINOR.PATCH" to version {v.number}',
+            )
+        else:
+            top = highest.semver if highest is not None else None
+            if highest is not None and top is not None and now <= top:
+                yield Problem(
+                    v.path,
+                    Rule.SEMVER_ORDER,
+                    f"semver {now} repeats version {highest.number}'s"
+                    if now == top
+                    else f"semver {now} is not above {top} (version {highest.number}): "
+                    "semver goes up with the version number",
+                    ("semver",),
+                )
+            elif highest is not None and top is not None and signed is not None and v.signature:
+                change = signature_change(signed.signature, v.signature)
+                if change.breaking and now.major <= top.major:
+                    yield Problem(
+                        v.path,
+                        Rule.SEMVER_BREAK,
+                        f"breaking signature needs a major bump: {change.summary()} "
+                        f"(against version {signed.number}), so semver must be {top.bump('major')} "
+                        f"or above, not {now}",
+                        ("semver",),
+                    )
+            if top is None or now > top:
+                highest = v
+        if v.signature:
+            signed = v
 
 
 def _check_artifact(

@@ -104,6 +104,8 @@ def show(ctx: click.Context, ref: str, rev: str | None, as_json: bool) -> None:
     """Show a model (with its versions) or one version.
 
     REF may also be a URI: models:/fraud-detector@champion, models:/fraud-detector/3.
+    A model with versioning: semver also takes MODEL/1.4.2, MODEL/1.4 (the
+    newest 1.4.x) and MODEL/1.x; a bare MODEL/3 is always version number 3.
     """
     from registry.commands import show as cmd
 
@@ -209,7 +211,7 @@ def lineage_command(
 @read_options
 @click.pass_context
 def resolve(ctx: click.Context, uri: str, rev: str | None, as_json: bool) -> None:
-    """Resolve models:/name@alias (or /N, /stage) to a fixed models:/name/N."""
+    """Resolve models:/name@alias (or /N, /stage, /1.4.2, /1.x) to a fixed models:/name/N."""
     from registry.commands import show as cmd
 
     ctx.exit(cmd.run_resolve(registry_root(ctx, rev), uri, rev=rev, as_json=as_json))
@@ -279,7 +281,8 @@ def pull(ctx: click.Context, uri: str, output: str | None, file: str | None) -> 
     """Fetch a version's artifact through DVC and verify its md5 against the record.
 
     URI: models:/name/3, models:/name@champion, models:/name/production
-    (or name/3, name@alias, name:stage). Prints the verified file's path.
+    (or name/3, name@alias, name:stage), and for a semver model
+    models:/name/1.4.2, /1.4 or /1.x. Prints the verified file's path.
     """
     from registry.cli.progress import on_terminal
     from registry.commands import pull as cmd

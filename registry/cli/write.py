@@ -71,6 +71,17 @@ def init(ctx: click.Context, directory: str | None, forge: str | None, remote: s
     is_flag=True,
     help="Take the name of a deleted model again (its deleted versions stay tombstones).",
 )
+@click.option(
+    "--bump",
+    type=click.Choice(["major", "minor", "patch"]),
+    help="For a model with versioning: semver, the part of the latest semver to raise "
+    "(default: what the signature change needs).",
+)
+@click.option(
+    "--semver",
+    metavar="X.Y.Z",
+    help="The semantic version itself, instead of --bump; for a new model, makes it a semver model.",
+)
 @functools.partial(
     change_options, push_help="Upload the artifact to the DVC remote (and push the --branch to origin)."
 )
@@ -84,6 +95,11 @@ def register(ctx: click.Context, /, model: str, artifact: str, **options: Any) -
     count) from DVC's own hash, checks the result and commits. An MLflow model
     folder's MLmodel gives the record its flavors, signature and run; a
     Hugging Face config.json its architecture.
+
+    A model with versioning: semver gives the version a semver: the latest
+    one bumped as the signature needs (an input or output removed or
+    retyped: major; inputs added: minor; else patch), or as --bump or
+    --semver say; a breaking signature refuses --bump minor and patch.
     """
     from registry.cli.progress import on_terminal
     from registry.commands import register as cmd

@@ -24,8 +24,11 @@ def run(root: Path, *, rev: str | None, as_json: bool) -> int:
         held = [", ".join(str(v.number) for v in rm.in_stage(stage)) or "-" for stage in shown]
         aliases = " ".join(f"{a}={n}" for a, n in sorted(rm.model.aliases.items())) or "-"
         latest = rm.latest()
+        shown_latest = f"{latest.number}" if latest else "-"
+        if latest is not None and latest.semver_text:
+            shown_latest += f" ({latest.semver_text})"
         name = rm.name + (" (deleted)" if rm.model.deleted else "")
-        rows.append([name, len(rm.versions), latest.number if latest else "-", *held, aliases])
+        rows.append([name, len(rm.versions), shown_latest, *held, aliases])
     click.echo(table(["MODEL", "VERSIONS", "LATEST", *(s.upper() for s in shown), "ALIASES"], rows))
     if reg.problems:
         click.echo(f"({len(reg.problems)} file(s) could not be read; run `registry check`)", err=True)

@@ -37,7 +37,7 @@ def run(
     keys = keys[:3]
     rows = [
         [
-            f"{rm.name}/{v.number}",
+            f"{rm.name}/{v.number}" + (f" ({v.semver_text})" if v.semver_text else ""),
             v.stage,
             " ".join("@" + a for a in rm.aliases_of(v.number)),
             v.created_at.strftime("%Y-%m-%d"),

@@ -42,6 +42,7 @@ def render_version(rm: RegisteredModel, v: Version) -> str:
     lines = [
         f"{rm.name} version {v.number}  ({state}{', ' + ', '.join('@' + a for a in aliases) if aliases else ''})",
         f"uri:        models:/{rm.name}/{v.number}",
+        *([f"semver:     {v.semver_text}  (models:/{rm.name}/{v.semver_text})"] if v.semver_text else []),
         f"created:    {v.created_at.isoformat()} by {v.created_by}",
         f"record:     {v.path}",
     ]
@@ -107,14 +108,18 @@ def render_model(rm: RegisteredModel) -> str:
         lines.append(f"owners:  {', '.join(m.owners)}")
     if m.tags:
         lines.append("tags:    " + ", ".join(f"{k}={v}" for k, v in sorted(m.tags.items())))
+    if rm.uses_semver:
+        lines.append("versioning: semver")
     if m.aliases:
         lines.append("aliases: " + ", ".join(f"@{a} -> {n}" for a, n in sorted(m.aliases.items())))
     if m.description:
         lines += ["", *m.description.rstrip().split("\n")]
     keys = sorted({k for v in rm.versions.values() for k in v.metrics})[:4]
+    semver = rm.uses_semver
     rows = [
         [
             v.number,
+            *([v.semver_text or "-"] if semver else []),
             "deleted" if v.is_deleted else v.stage,
             " ".join("@" + a for a in rm.aliases_of(v.number)),
             v.created_at.strftime("%Y-%m-%d"),
@@ -123,7 +128,8 @@ def render_model(rm: RegisteredModel) -> str:
         ]
         for v in sorted(rm.versions.values(), key=lambda v: -v.number)
     ]
-    lines += ["", table(["VERSION", "STAGE", "ALIASES", "CREATED", "BY", *keys], rows)]
+    heads = ["VERSION", *(["SEMVER"] if semver else []), "STAGE", "ALIASES", "CREATED", "BY", *keys]
+    lines += ["", table(heads, rows)]
     return "\n".join(lines)
 
 

@@ -12,7 +12,9 @@ use, so a warm check of 20,000 versions builds no full records at all.
 Rooms: ``names``, ``times``, ``version`` (Version, Lineage, Artifact),
 ``policy`` (Comparison, Gate, Policy), ``model`` (Model, RegisteredModel),
 ``config`` (Config and the lifecycle's defaults), ``format`` (what a
-folder artifact is: an MLflow model, a Hugging Face checkpoint).
+folder artifact is: an MLflow model, a Hugging Face checkpoint),
+``semver`` (SemVer, Versioning, the selectors of references) and
+``signature`` (how one signature differs from another, and the bump that needs).
 """
 
 from __future__ import annotations
@@ -33,6 +35,8 @@ from registry.records.format import ArtifactFormat, Flavor
 from registry.records.model import Model, RegisteredModel
 from registry.records.names import NAME_RE, name_problem, valid_name
 from registry.records.policy import Comparison, Gate, Policy
+from registry.records.semver import BUMPS, Bump, SemVer, SemVerSelector, Versioning
+from registry.records.signature import SignatureChange, signature_change
 from registry.records.times import TimeRangeError, parse_time, record_time
 from registry.records.version import (
     REDACTED_FIELDS,
@@ -50,6 +54,7 @@ from registry.records.version import (
 )
 
 __all__ = [
+    "BUMPS",
     "DEFAULT_ARCHIVE_STAGE",
     "DEFAULT_LIVE_ALIAS",
     "DEFAULT_STAGES",
@@ -60,6 +65,7 @@ __all__ = [
     "VERSION_MUTABLE_FIELDS",
     "Artifact",
     "ArtifactFormat",
+    "Bump",
     "CodeRef",
     "Comparison",
     "Config",
@@ -74,15 +80,20 @@ __all__ = [
     "RegisteredModel",
     "RunRef",
     "Scalar",
+    "SemVer",
+    "SemVerSelector",
+    "SignatureChange",
     "TimeRangeError",
     "Version",
     "VersionFacts",
+    "Versioning",
     "archive_stage_of",
     "changes_policy",
     "name_problem",
     "parse_time",
     "policy_edits",
     "record_time",
+    "signature_change",
     "valid_name",
     "version_facts",
 ]

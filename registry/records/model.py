@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from registry.records.policy import Policy
+from registry.records.semver import Versioning
 from registry.records.version import Deletion, Version
 
 
@@ -25,6 +26,8 @@ class Model:
     deleted: Deletion | None
     """A deleted model's tombstone (``registry delete MODEL``); None while it is not one."""
     raw: Mapping[str, Any] = field(repr=False, compare=False)
+    versioning: Versioning = Versioning.NUMBER
+    """``versioning: semver``: each version also carries a semantic version."""
 
     @classmethod
     def from_dict(cls, name: str, path: str, raw: Mapping[str, Any]) -> Model:
@@ -40,6 +43,7 @@ class Model:
             policy=Policy.from_dict(pol) if pol is not None else None,
             deleted=Deletion.from_dict(raw.get("deleted")),
             raw=raw,
+            versioning=Versioning(raw.get("versioning") or Versioning.NUMBER),
         )
 
 
@@ -61,6 +65,11 @@ class RegisteredModel:
         """The newest version that is not a tombstone."""
         live = [n for n, v in self.versions.items() if not v.is_deleted]
         return self.versions[max(live)] if live else None
+
+    @property
+    def uses_semver(self) -> bool:
+        """Whether the model's versions carry a semantic version (``versioning: semver``)."""
+        return self.model.versioning is Versioning.SEMVER
 
     def in_stage(self, stage: str) -> list[Version]:
         """The versions in ``stage``, oldest first; tombstones are in no stage."""

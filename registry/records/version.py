@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from registry.records.format import ArtifactFormat
+from registry.records.semver import SemVer
 from registry.records.times import parse_time
 
 Scalar = str | int | float | bool | None
@@ -115,10 +116,10 @@ class Artifact:
     """A folder's number of files (its md5 ends in ``.dir``); None for a file."""
 
 
-VersionFacts = tuple[str, str, str, int, tuple[tuple[str, int], ...], int | None, bool]
+VersionFacts = tuple[str, str, str, int, tuple[tuple[str, int], ...], int | None, str | None, bool]
 """What the cross-file rules need of a version, cached per blob: (stage,
 artifact path, md5, size, ((parent model, parent version), ...), a folder's
-nfiles, whether it is a tombstone)."""
+nfiles, its semver's text, whether it is a tombstone)."""
 
 
 def version_facts(raw: Mapping[str, Any]) -> VersionFacts:
@@ -131,6 +132,7 @@ def version_facts(raw: Mapping[str, Any]) -> VersionFacts:
         art["size"],
         tuple((p["model"], p["version"]) for p in parents),
         art.get("nfiles"),
+        raw.get("semver"),
         "deleted" in raw,
     )
 
@@ -144,7 +146,18 @@ class Version:
     does not rebuild 20,000 full records.
     """
 
-    __slots__ = ("_fetch", "_lazy", "artifact", "is_deleted", "model", "number", "parents", "path", "stage")
+    __slots__ = (
+        "_fetch",
+        "_lazy",
+        "artifact",
+        "is_deleted",
+        "model",
+        "number",
+        "parents",
+        "path",
+        "semver_text",
+        "stage",
+    )
 
     model: str
     number: int
@@ -154,6 +167,8 @@ class Version:
     parents: tuple[ParentRef, ...]
     is_deleted: bool
     """A tombstone (``registry delete``): its record stays, its pointer and bytes are gone."""
+    semver_text: str | None
+    """``semver`` as the record spells it (a semver model's versions carry one)."""
     _fetch: Callable[[], Mapping[str, Any]]
     _lazy: dict[str, Any]
 
@@ -165,7 +180,7 @@ class Version:
         facts: VersionFacts,
         fetch: Callable[[], Mapping[str, Any]],
     ) -> None:
-        stage, art_path, md5, size, parents, nfiles, deleted = facts
+        stage, art_path, md5, size, parents, nfiles, semver, deleted = facts
         init = object.__setattr__
         init(self, "model", model)
         init(self, "number", number)
@@ -174,6 +189,7 @@ class Version:
         init(self, "artifact", Artifact(art_path, md5, size, nfiles))
         init(self, "parents", tuple(ParentRef(m, n) for m, n in parents))
         init(self, "is_deleted", deleted)
+        init(self, "semver_text", semver)
         init(self, "_fetch", fetch)
         init(self, "_lazy", {})
 
@@ -232,6 +248,18 @@ class Version:
     @property
     def params(self) -> Mapping[str, Scalar]:
         return self.raw.get("params") or {}
+
+    @property
+    def semver(self) -> SemVer | None:
+        """``semver: MAJOR.MINOR.PATCH`` of a model with ``versioning: semver``."""
+        text = self.semver_text
+        if text is None:
+            return None
+        lazy = self._lazy  # parsed from the facts: the record itself is not read
+        if "semver" not in lazy:
+            lazy["semver"] = SemVer.parse(text)
+        parsed: SemVer = lazy["semver"]
+        return parsed
 
     @property
     def signature(self) -> Mapping[str, Any] | None:

@@ -5,7 +5,7 @@ grouped with parentheses; keywords are case-insensitive, values are not::
 
     name LIKE 'fraud-%' AND (tags.domain = 'payments' OR alias = 'champion') AND metrics.f1 > 0.9
 
-Attributes: ``name``, ``stage``, ``alias``, ``version`` (or ``version_number``), ``created_at``,
+Attributes: ``name``, ``stage``, ``alias``, ``version`` (or ``version_number``), ``semver``, ``created_at``,
 ``description``, ``created_by``, ``run_id`` (``lineage.run.id``), ``tags.<key>``,
 ``metrics.<key>`` and ``params.<key>``; a key with other characters is quoted:
 ``tags.`my key```, ``params."x.y"``. Decisions beyond MLflow:
@@ -19,6 +19,9 @@ Attributes: ``name``, ``stage``, ``alias``, ``version`` (or ``version_number``),
 - ``params.<key>`` compares as a number when the literal is a number and the value is numeric
   (a number, or a string that reads as one), else as text (booleans read ``true``/``false``).
 - ``created_at`` compares with a quoted date or RFC 3339 time; naive times are UTC.
+- ``semver`` (a semver model's ``MAJOR.MINOR.PATCH``) takes ``=``, ``LIKE`` (``'1.%'``),
+  ``IN`` and ``IS NULL``, not ``<``: as text, 1.10.0 would sort before 1.9.0. Ordering by it
+  orders as versions.
 - ``LIKE``/``ILIKE`` match the whole value; ``%`` is any run, ``_`` one character and ``\\``
   escapes the next one.
 
@@ -147,5 +150,7 @@ def search(
 def _sort_key(kind: str, value: Actual) -> tuple[int, float, str]:
     if isinstance(value, datetime):
         return (0, value.timestamp(), "")
+    if kind == "semver" and isinstance(value, str):  # 1.10.0 after 1.9.0
+        return (1, 0.0, ".".join(part.zfill(9) for part in value.split(".")))
     number = _number(value) if kind in ("number", "param") else None
     return (0, number, "") if number is not None else (1, 0.0, _text(value))

@@ -31,17 +31,19 @@ _BUILTINS: Mapping[str, tuple[str, Getter]] = {  # name -> (kind, value)
     "run_id": ("string", lambda rm, v: v.lineage.run.id if v.lineage.run else None),
     "alias": ("aliases", lambda rm, v: tuple(rm.aliases_of(v.number))),
     "version": ("number", lambda rm, v: v.number),
+    "semver": ("semver", lambda rm, v: v.semver_text),
     "created_at": ("time", lambda rm, v: v.created_at),
 }
 _KEYED = {"tags": "string", "metrics": "number", "params": "param"}
 _SYNONYMS = {"tag": "tags", "metric": "metrics", "param": "params", "version_number": "version"}
-_NULLABLE = {"run_id", "alias", *_KEYED}
+_NULLABLE = {"run_id", "alias", "semver", *_KEYED}
 # Families of operators each kind of attribute accepts.
 _FAMILIES = {
     "string": ("cmp", "like", "in", "null"),
     "number": ("cmp", "in", "null"),
     "time": ("cmp",),
     "aliases": ("eq", "like", "in", "null"),
+    "semver": ("eq", "like", "in", "null"),  # as text: '1.10.0' < '1.9.0' would mislead
     "param": ("cmp", "like", "in", "null"),
 }
 _FAMILY_OPS = {

@@ -163,7 +163,7 @@ class _Parser:
 
     def literal(self, attr: Attribute, tok: Token) -> Literal:
         kind = attr.kind
-        if tok.kind == "string" and kind in ("string", "aliases", "param"):
+        if tok.kind == "string" and kind in ("string", "aliases", "param", "semver"):
             return str(tok.value)
         if tok.kind == "number" and kind in ("number", "param"):
             return float(tok.value)

@@ -17,6 +17,7 @@ from registry.records import name_problem, valid_name
 from registry.write import txn
 from registry.write.commit import Change, WriteRefused, apply, apply_on_branch, preflight
 from registry.write.lock import locked
+from registry.write.semver import choose
 
 _VERSION_SCHEMA = "# yaml-language-server: $schema=../../../registry/schemas/version.schema.json\n"
 _MODEL_SCHEMA = "# yaml-language-server: $schema=../../registry/schemas/model.schema.json\n"
@@ -154,6 +155,8 @@ def register(
     push: bool = False,
     branch: str | bool | None = None,
     lineage: Mapping[str, Any] | None = None,
+    bump: str | None = None,
+    semver: str | None = None,
     reuse_name: bool = False,
 ) -> tuple[str, int]:
     """Add the next version of ``model`` (creating the model on first use):
@@ -176,6 +179,14 @@ def register(
     model's tombstone ``model.yaml`` loses ``deleted`` in the same commit,
     its deleted versions stay tombstones, and the new version is numbered
     after them, so ``models:/x/3`` never means a new model's version.
+
+    For a model with ``versioning: semver`` the record gets ``semver``:
+    ``semver`` as given, else the latest semver bumped by ``bump``
+    (``major``, ``minor`` or ``patch``), else by what the signature needs
+    against the previous one (an input or output removed or retyped: major;
+    inputs added: minor; else patch); the first version is 1.0.0. A patch or
+    minor bump whose signature breaks the previous one is refused. A new
+    model given ``semver`` is made a semver model.
 
     ``push`` uploads the artifact to the DVC remote (and pushes the branch,
     with ``branch``). With ``branch`` (a name, or True for one derived from
@@ -212,6 +223,8 @@ def register(
             f"{model} was deleted on {gone.at:%Y-%m-%d} by {gone.by} ({gone.reason}), so its old URIs "
             f"fail; to take the name again, `registry restore {model}` or register with --reuse-name"
         )
+    signature = signature or described.signature
+    chosen = choose(model, rm, signature, bump, semver)
     stage = stage or reg.config.initial_stage
     art_rel = layout.artifact_rel(number, source.name)
     art_path = layout.artifact_file(model, art_rel)
@@ -231,6 +244,8 @@ def register(
         "created_by": git.identity_email(root) or "unknown",
         "stage": stage,
     }
+    if chosen is not None:
+        record["semver"] = str(chosen.semver)
     if description:
         record["description"] = description
     if tags:
@@ -239,7 +254,6 @@ def register(
         record["metrics"] = dict(metrics)
     if params:
         record["params"] = dict(params)
-    signature = signature or described.signature
     if signature:
         record["signature"] = dict(signature)
     record["artifact"] = {"path": art_rel, "md5": "0" * 32, "size": 0}  # DVC's hash is filled in below
@@ -288,7 +302,9 @@ def register(
         ignore_path: f"/{source.name}\n",
     }
     if rm is None:
-        files[model_path] = (_MODEL_SCHEMA if hinted else "") + "{}\n"
+        files[model_path] = (_MODEL_SCHEMA if hinted else "") + (
+            "versioning: semver\n" if chosen is not None else "{}\n"
+        )
     elif reused:
         from registry.write.yamledit import Document
 
@@ -296,7 +312,9 @@ def register(
         doc.remove("deleted")
         files[model_path] = doc.text()
     origin = (lineage or {}).get("copied_from")
-    new_model = " (new model)" if rm is None else " (name reused)" if reused else ""
+    reuse_note = "name reused" if reused else ""
+    noted = ", ".join(n for n in ("new model" if rm is None else reuse_note, str(chosen or "")) if n)
+    new_model = f" ({noted})" if noted else ""
     if origin:
         subject = f"copy {origin['model']} v{origin['version']} to {model} v{number}{new_model}"
         trailers = [("Registry-Action", "copy"), ("Model", model), ("Version", str(number))]
@@ -304,6 +322,8 @@ def register(
     else:
         subject = f"register {model} v{number}{new_model}"
         trailers = [("Registry-Action", "register"), ("Model", model), ("Version", str(number))]
+    if chosen is not None:
+        trailers.append(("Semver", str(chosen.semver)))
     if stage != reg.config.initial_stage:
         trailers.append(("Stage", stage))
     named = [(p["model"], p["version"]) for p in made.get("parents") or ()]
