@@ -187,7 +187,11 @@ def _by_semver(rm: RegisteredModel, selector: SemVerSelector) -> Version:
             f"{rm.name}/{selector}: {rm.name} has no semantic versions (its model.yaml does not say "
             f"versioning: semver); name a version by its number, as {rm.name}/N"
         )
-    by_semver = {v.semver: v for v in rm.versions.values() if v.semver is not None}
+    by_semver = {  # a range never names a tombstone; 1.4.2 does, as MODEL/N does
+        v.semver: v
+        for v in rm.versions.values()
+        if v.semver is not None and (selector.exact or not v.is_deleted)
+    }
     found = selector.newest(by_semver)
     if found is None:
         have = max(by_semver, default=None)

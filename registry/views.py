@@ -84,8 +84,10 @@ def model_summary(rm: RegisteredModel, live_stage: str | None = DEFAULT_LIVE_STA
 
 
 def latest_semver(rm: RegisteredModel) -> str | None:
-    """The highest semantic version of a semver model's versions."""
-    top = max((v.semver for v in rm.versions.values() if v.semver is not None), default=None)
+    """The highest semantic version of a semver model's versions, tombstones left out."""
+    top = max(
+        (v.semver for v in rm.versions.values() if v.semver is not None and not v.is_deleted), default=None
+    )
     return None if top is None else str(top)
 
 

@@ -337,3 +337,18 @@ def test_the_catalog_and_its_json_show_deletions(dvc_repo: RegistryBuilder, tmp_
     v1 = json.loads((out / "api/models/clf/1.json").read_text())
     assert v1["deleted"]["reason"].endswith("leaked") and "pull" not in v1
     assert json.loads(cli(root, "show", "clf/1", "--json").stdout) == v1
+
+
+def test_a_semver_range_skips_tombstones_and_semver_never_repeats(
+    dvc_repo: RegistryBuilder, tmp_path: Path
+) -> None:
+    root = dvc_repo.root
+    write.register(root, "clf", model_file(tmp_path, "m.bin", b"one"), semver="1.0.0")
+    write.register(root, "clf", model_file(tmp_path, "m.bin", b"two"), bump="minor")
+    write.delete(root, "clf", 2, reason="bad")
+    reg = Registry(root)
+    assert reg.get("models:/clf/1.x").number == 1
+    assert reg.get("models:/clf/1.1.0").deleted is not None  # named exactly, as clf/2 is
+    _, number = write.register(root, "clf", model_file(tmp_path, "m.bin", b"three"), bump="minor")
+    assert Registry(root).get(f"clf/{number}").semver_text == "1.2.0"
+    assert check(root) == []
