@@ -315,7 +315,7 @@ def _load(
             path = layout.model_file(name)
             if path not in snap.entries:
                 problems.append(files.missing_model_file(name))
-            rec = Model(name, path, "", (), {}, {}, (), None, None, {})
+            rec = Model(name, path, "", (), {}, {}, (), None, {})
         numbered = dict(sorted(versions.get(name, {}).items()))
         models[name] = RegisteredModel(rec, numbered, frozenset(invalid.get(name, ())))
 

@@ -23,9 +23,9 @@ class Model:
     aliases: Mapping[str, int]
     former_names: tuple[str, ...]
     policy: Policy | None
-    deleted: Deletion | None
-    """A deleted model's tombstone (``registry delete MODEL``); None while it is not one."""
     raw: Mapping[str, Any] = field(repr=False, compare=False)
+    deleted: Deletion | None = None
+    """A deleted model's tombstone (``registry delete MODEL``); None while it is not one."""
     versioning: Versioning = Versioning.NUMBER
     """``versioning: semver``: each version also carries a semantic version."""
 
