@@ -23,6 +23,9 @@ class Model:
     former_names: tuple[str, ...]
     policy: Policy | None
     raw: Mapping[str, Any] = field(repr=False, compare=False)
+    traffic: Mapping[str, int] = field(default_factory=dict)
+    """An A/B split over the model's aliases: alias name -> percent of
+    requests, e.g. ``{champion: 90, challenger: 10}``; empty without one."""
 
     @classmethod
     def from_dict(cls, name: str, path: str, raw: Mapping[str, Any]) -> Model:
@@ -37,6 +40,7 @@ class Model:
             former_names=tuple(raw.get("former_names") or ()),
             policy=Policy.from_dict(pol) if pol is not None else None,
             raw=raw,
+            traffic=dict(raw.get("traffic") or {}),
         )
 
 
@@ -62,3 +66,8 @@ class RegisteredModel:
 
     def aliases_of(self, number: int) -> list[str]:
         return sorted(a for a, n in self.model.aliases.items() if n == number)
+
+    def traffic_split(self) -> list[tuple[str, int | None, int]]:
+        """The model's traffic split as (alias, version it points at or None,
+        percent), in alias order: the order requests are routed in."""
+        return [(a, self.model.aliases.get(a), pct) for a, pct in sorted(self.model.traffic.items())]
