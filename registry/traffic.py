@@ -83,10 +83,14 @@ def route(rm: RegisteredModel, key: str) -> Route:
     return Route(rm.name, alias, number, traffic[alias], slot)
 
 
+def by_share(traffic: Mapping[str, int]) -> list[tuple[str, int]]:
+    """(alias, percent), as people read a split: the largest share first, then by alias."""
+    return sorted(traffic.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
 def shares_text(traffic: Mapping[str, int], prefix: str = "") -> str:
-    """``champion 90%, challenger 10%``: the largest share first, then by alias."""
-    ordered = sorted(traffic.items(), key=lambda kv: (-kv[1], kv[0]))
-    return ", ".join(f"{prefix}{alias} {share}%" for alias, share in ordered)
+    """``champion 90%, challenger 10%`` (``prefix="@"``: ``@champion 90%, ...``)."""
+    return ", ".join(f"{prefix}{alias} {share}%" for alias, share in by_share(traffic))
 
 
 def split_view(rm: RegisteredModel) -> list[dict[str, object]]:

@@ -11,6 +11,7 @@ from typing import Any
 
 from registry import layout
 from registry.records import Config, RegisteredModel, Version
+from registry.traffic import split_view
 
 DEFAULT_LIVE_STAGE = Config().live_stage
 """The live stage of a registry.yaml that names none (the first single-holder stage)."""
@@ -62,6 +63,7 @@ def model_summary(rm: RegisteredModel, live_stage: str | None = DEFAULT_LIVE_STA
         "stages": {v.number: v.stage for v in rm.versions.values()},
         "production": production,
         "former_names": list(rm.model.former_names),
+        "traffic": split_view(rm),
     }
 
 
