@@ -331,6 +331,15 @@ def test_traffic_changes_are_events_phrased_like_alias_moves(reg: RegistryBuilde
             None,
         ),
     ]
+    # a model that starts with a split
+    reg.model("ranker", aliases={"a": 1, "b": 1}, traffic={"a": 50, "b": 50})
+    reg.version("ranker", 1, "staging")
+    reg.commit("a ranker with a split")
+    assert [(e.kind, dict(e.details)) for e in events(reg.root, models=["ranker"])] == [
+        ("model_created", {"description": "", "owners": [], "tags": {}, "aliases": {"a": 1, "b": 1}}),
+        ("version_registered", {"stage": "staging", "description": "Version 1 of ranker.", "tags": {}}),
+        ("traffic_set", {"from": {}, "to": {"a": 50, "b": 50}}),
+    ]
     shown = cli(reg.root, "history", "fraud-detector").stdout.splitlines()
     assert [line.split("  ")[3] for line in shown[:3]] == [
         "traffic cleared (was @champion 80%, @challenger 20%)",

@@ -85,6 +85,11 @@ def _commit_events(changes: list[git.FileChange], records: _Records, archive_sta
                     _model_fields(records, mchange.new),
                     mchange.path,
                 )
+                traffic = records.get(mchange.new, "traffic")
+                if isinstance(traffic, dict) and traffic:  # a model that starts with a split
+                    later.append(
+                        (EventKind.TRAFFIC_SET.value, name, None, {"from": {}, "to": traffic}, mchange.path)
+                    )
             elif mchange.new is None:
                 later.append((EventKind.MODEL_REMOVED.value, name, None, {}, mchange.path))
             else:
