@@ -21,6 +21,7 @@ from registry.records import Config, Model, RegisteredModel, Version
 
 if TYPE_CHECKING:
     from registry.load import LoadedRegistry
+    from registry.traffic import Route
     from registry.write.delete import Deleted
 
 __all__ = ["Config", "Model", "RegisteredModel", "Registry", "Version"]
@@ -149,6 +150,36 @@ class Registry:
         if version is None:
             raise UsageError(f"{ref!r} names a model, not a version: add /N, @alias or :stage")
         return version
+
+    def route(self, model: str, key: str) -> Route:
+        """The variant of ``model``'s traffic split that request ``key`` gets.
+
+        Deterministic, so serving code needs no random numbers: ``key`` (a
+        user id, a session id) is hashed with the model's name to a bucket
+        0..99 (the first 8 bytes of SHA-256 of ``"<model>\\0<key>"``,
+        big-endian, modulo 100), and the split's aliases, in name order,
+        take consecutive ranges of buckets as wide as their shares. The same
+        key always gets the same variant while the split is unchanged; when
+        shares change, only the keys in the buckets that change hands get
+        another variant. The split is the one this Registry read (it reads
+        once): make a new Registry to see later commits.
+
+        Args:
+            model: the model's name (or a former name; the bucket uses its
+                current name).
+            key: what identifies the request's user or session.
+
+        Returns:
+            A :class:`registry.traffic.Route`: ``alias``, ``version``,
+            ``share`` (percent) and ``bucket``.
+
+        Raises:
+            NotFound: the model does not exist or has no traffic split.
+        """
+        from registry.refs import find_model
+        from registry.traffic import route
+
+        return route(find_model(self._loaded, model), key)
 
     def pull(self, ref: str, dest: Path | str | None = None, file: str | None = None) -> Path:
         """Fetch a version's artifact through DVC, verified against its record.
@@ -604,6 +635,74 @@ class Registry:
         from registry import write
 
         return write.delete_alias(self._writable(), model, alias, branch=branch, push=push)
+
+    def set_traffic(
+        self,
+        model: str,
+        shares: Mapping[str, int],
+        *,
+        reason: str | None = None,
+        branch: str | bool | None = None,
+        push: bool = False,
+    ) -> str:
+        """Split ``model``'s requests between its aliases (an A/B test), in one commit.
+
+        The split is written to ``model.yaml``'s ``traffic`` and replaces any
+        split before it; :meth:`route` then picks a variant per request.
+
+        Args:
+            model: the model's name.
+            shares: alias -> whole percent, summing to 100, e.g.
+                ``{"champion": 90, "challenger": 10}``.
+            reason: why; recorded in the commit's ``Reason`` trailer.
+            branch: where the commit goes (see :class:`Registry`).
+            push: push the branch afterwards.
+
+        Returns:
+            The commit's id.
+
+        Raises:
+            UsageError: an alias name that is not valid, or a share that is
+                not a whole number from 1 to 100.
+            NotFound: the model does not exist.
+            WriteRefused: the shares do not sum to 100, an alias does not
+                exist or points at an archived version, a version outside
+                the live stage would hold more than the policy's
+                ``traffic.max_challenger``, or the split is that already;
+                and as every change, with LockTimeout, GitError, Unfinished
+                (see :class:`Registry`).
+        """
+        from registry import write
+
+        return write.set_traffic(self._writable(), model, shares, reason=reason, branch=branch, push=push)
+
+    def clear_traffic(
+        self,
+        model: str,
+        *,
+        reason: str | None = None,
+        branch: str | bool | None = None,
+        push: bool = False,
+    ) -> str:
+        """Remove ``model``'s traffic split, in one commit.
+
+        Args:
+            model: the model's name.
+            reason: why; recorded in the commit's ``Reason`` trailer.
+            branch: where the commit goes (see :class:`Registry`).
+            push: push the branch afterwards.
+
+        Returns:
+            The commit's id.
+
+        Raises:
+            NotFound: the model does not exist.
+            WriteRefused: the model has no split; and as every change, with
+                LockTimeout, GitError, Unfinished (see :class:`Registry`).
+        """
+        from registry import write
+
+        return write.clear_traffic(self._writable(), model, reason=reason, branch=branch, push=push)
 
     def set_tag(
         self,

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 # Bump when the parser, the facts or the cached shape change.
-FORMAT = 13
+FORMAT = 14
 _BULK = 2_000  # above this many keys, one table scan beats point look-ups
 _SEAL = 16  # bytes of digest before each value
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from registry import layout
 from registry.records import Config, Deletion, RegisteredModel, Version
+from registry.traffic import split_view
 
 DEFAULT_LIVE_STAGE = Config().live_stage
 """The live stage of a registry.yaml that names none (the first single-holder stage)."""
@@ -80,6 +81,7 @@ def model_summary(rm: RegisteredModel, live_stage: str | None = DEFAULT_LIVE_STA
         "deleted": rm.model.raw.get("deleted"),
         "deleted_versions": [n for n, v in rm.versions.items() if v.is_deleted],
         **({"versioning": "semver", "latest_semver": latest_semver(rm)} if rm.uses_semver else {}),
+        "traffic": split_view(rm),
     }
 
 

@@ -21,6 +21,8 @@ CALLS: dict[str, Callable[..., Any]] = {
     "rollback": write.rollback,
     "set_alias": write.set_alias,
     "delete_alias": write.delete_alias,
+    "set_traffic": write.set_traffic,
+    "clear_traffic": write.clear_traffic,
     "set_tag": write.set_tag,
     "delete_tag": write.delete_tag,
     "describe": write.describe,

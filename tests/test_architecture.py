@@ -35,7 +35,7 @@ LAYERS: list[tuple[str, set[str]]] = [
             "progress",
         },
     ),
-    ("pure views", {"lineage", "views", "search", "codeowners"}),
+    ("pure views", {"lineage", "views", "search", "codeowners", "traffic"}),
     (
         "reading",
         {

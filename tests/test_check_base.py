@@ -173,6 +173,19 @@ def test_pull_request_cannot_unprotect_an_alias_it_moves(reg: RegistryBuilder) -
     assert ("policy-change", MODEL) in found
 
 
+def test_pull_request_cannot_raise_its_own_traffic_cap(reg: RegistryBuilder) -> None:
+    reg.write(MODEL, reg.read(MODEL) + "traffic: {champion: 90, challenger: 10}\n")
+    reg.write(MODEL, reg.read(MODEL) + "policy:\n  traffic: {max_challenger: 10}\n")
+    reg.commit("a split capped at 10%")
+    reg.edit(MODEL, "challenger: 10}", "challenger: 30}")
+    reg.edit(MODEL, "champion: 90,", "champion: 70,")
+    reg.edit(MODEL, "max_challenger: 10", "max_challenger: 50")
+    assert "traffic-cap" not in {p.rule for p in reg.check()}  # the tree alone trusts its own policy
+    found = {(p.rule, p.path) for p in reg.check(base="HEAD")}
+    assert ("traffic-cap", MODEL) in found
+    assert ("policy-change", MODEL) in found
+
+
 def test_change_to_one_model_leaves_the_others_unquestioned(reg: RegistryBuilder) -> None:
     reg.edit(V1, "description: Version 1 of fraud-detector.", "description: Old.")
     assert reg.check(base="HEAD") == []

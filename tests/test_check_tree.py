@@ -222,6 +222,39 @@ def test_model_policy_overrides_the_alias_gate(reg: RegistryBuilder) -> None:
     assert reg.check() == []
 
 
+# -- traffic splits ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("traffic", "policy", "rule", "words"),
+    [
+        ("{champion: 90, challenger: 5}", "", "traffic-sum", "sum to 95, not 100"),
+        ("{champion: 90, canary: 10}", "", "traffic-alias", "@canary, which fraud-detector does not have"),
+        ("{champion: 90, old: 10}", "", "traffic-archived", "version 1, in archived"),
+        (
+            "{champion: 80, challenger: 20}",
+            "policy:\n  traffic: {max_challenger: 10}\n",
+            "traffic-cap",
+            "at most 10%",
+        ),
+    ],
+    ids=["sum", "alias", "archived", "cap"],
+)
+def test_traffic_split_rules(reg: RegistryBuilder, traffic: str, policy: str, rule: str, words: str) -> None:
+    reg.edit(MODEL, "challenger: 3", "challenger: 3\n  old: 1")
+    reg.write(MODEL, reg.read(MODEL) + f"traffic: {traffic}\n" + policy)
+    found = [p for p in reg.check() if p.severity == ERROR]
+    assert [(p.rule, p.path) for p in found] == [(rule, MODEL)], found
+    assert words in found[0].message
+    assert found[0].line == 8
+
+
+def test_a_traffic_split_within_the_rules_is_clean(reg: RegistryBuilder) -> None:
+    policy = "policy:\n  traffic: {max_challenger: 10}\n"
+    reg.write(MODEL, reg.read(MODEL) + "traffic: {champion: 90, challenger: 10}\n" + policy)
+    assert reg.check() == []
+
+
 # -- lineage -------------------------------------------------------------------
 
 

@@ -217,12 +217,18 @@ def test_delete_a_model_then_restore_or_reuse_its_name(dvc_repo: RegistryBuilder
     write.register(root, "clf", model_file(tmp_path, "m.bin", b"one"))
     write.register(root, "clf", model_file(tmp_path, "m.bin", b"two"))
     write.set_alias(root, "clf", "champion", 2)
+    write.set_alias(root, "clf", "challenger", 1)
+    write.set_traffic(root, "clf", {"champion": 80, "challenger": 20})
+    refused = cli(root, "delete", "clf/1", "--reason", "x")
+    assert refused.returncode == 1 and "clf v1 is @challenger" in refused.stderr
     proc = cli(root, "delete", "clf", "--reason", "product retired")
     assert proc.returncode == 0, proc.stderr
     assert "delete model clf (2 versions)" in proc.stdout
     reg = Registry(root)
     assert reg.model("clf").model.deleted is not None
-    assert reg.model("clf").model.aliases == {}
+    assert reg.model("clf").model.aliases == {} and reg.model("clf").model.traffic == {}
+    body = dvc_repo.git("log", "-1", "--format=%b")
+    assert "Removes @challenger (v1), @champion (v2).\nEnds its traffic split." in body
     assert all(reg.get(f"clf/{n}").deleted for n in (1, 2))
     assert check(root) == [] and check(root, base="HEAD~1") == []
     with pytest.raises(NotFound, match="model clf was deleted"):

@@ -289,6 +289,65 @@ def test_a_broken_record_in_history_is_skipped_not_fatal(reg: RegistryBuilder) -
     assert proc.returncode == 0, proc.stderr
 
 
+def test_traffic_changes_are_events_phrased_like_alias_moves(reg: RegistryBuilder) -> None:
+    with as_person("Carol", "carol@example.com"):
+        write.set_traffic(reg.root, "fraud-detector", {"champion": 90, "challenger": 10}, reason="A/B")
+    write.set_traffic(reg.root, "fraud-detector", {"champion": 80, "challenger": 20})
+    # a split reformatted by hand is no event
+    model = "models/fraud-detector/model.yaml"
+    reg.edit(
+        model,
+        "traffic: {challenger: 20, champion: 80}\n",
+        "traffic:\n  champion: 80   # A/B\n  challenger: 20\n",
+    )
+    reg.commit("reformat")
+    write.clear_traffic(reg.root, "fraud-detector")
+    assert summary(events(reg.root)) == [
+        (
+            "traffic_set",
+            "fraud-detector",
+            None,
+            {"from": {}, "to": {"challenger": 10, "champion": 90}},
+            "carol@example.com",
+            None,
+            "A/B",
+        ),
+        (
+            "traffic_set",
+            "fraud-detector",
+            None,
+            {"from": {"challenger": 10, "champion": 90}, "to": {"challenger": 20, "champion": 80}},
+            "author@example.com",
+            None,
+            None,
+        ),
+        (
+            "traffic_cleared",
+            "fraud-detector",
+            None,
+            {"from": {"challenger": 20, "champion": 80}},
+            "author@example.com",
+            None,
+            None,
+        ),
+    ]
+    # a model that starts with a split
+    reg.model("ranker", aliases={"a": 1, "b": 1}, traffic={"a": 50, "b": 50})
+    reg.version("ranker", 1, "staging")
+    reg.commit("a ranker with a split")
+    assert [(e.kind, dict(e.details)) for e in events(reg.root, models=["ranker"])] == [
+        ("model_created", {"description": "", "owners": [], "tags": {}, "aliases": {"a": 1, "b": 1}}),
+        ("version_registered", {"stage": "staging", "description": "Version 1 of ranker.", "tags": {}}),
+        ("traffic_set", {"from": {}, "to": {"a": 50, "b": 50}}),
+    ]
+    shown = cli(reg.root, "history", "fraud-detector").stdout.splitlines()
+    assert [line.split("  ")[3] for line in shown[:3]] == [
+        "traffic cleared (was @champion 80%, @challenger 20%)",
+        "traffic set: @champion 80%, @challenger 20%",
+        "traffic set: @champion 90%, @challenger 10%",
+    ]
+
+
 def test_history_of_a_repository_with_no_commits(empty_repo: RegistryBuilder) -> None:
     empty_repo.write("registry.yaml", "stages: [none, staging, production, archived]\n")  # not committed yet
     proc = cli(empty_repo.root, "history")

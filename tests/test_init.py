@@ -103,6 +103,7 @@ def test_registry_yaml_holds_the_defaults_and_a_commented_gate_that_works(regist
         ("description",),
     )
     assert config.policy.aliases["champion"].stage == "production"
+    assert config.policy.max_challenger == 20
     check = cli(registry, "check")
     assert check.returncode == 0, check.stdout
 

@@ -195,6 +195,34 @@ def test_json_api_matches_the_command_line(tmp_path: Path) -> None:
     assert (out / "models/fraud-detector/index.md").read_text().startswith("---\n")
 
 
+def test_a_traffic_split_is_drawn_as_a_bar_and_served_in_the_json_api(
+    reg: RegistryBuilder, tmp_path: Path
+) -> None:
+    from registry import write
+
+    write.set_traffic(reg.root, "fraud-detector", {"champion": 90, "challenger": 10})
+    out = tmp_path / "site"
+    proc = cli(reg.root, "site", "build", "--strict", "--out", str(out))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    page = (out / "models/fraud-detector/index.html").read_text()
+    bar = re.search(r'<svg class="registry-traffic".*?</svg>', page, re.S)
+    assert bar is not None
+    drawn = bar.group(0)
+    assert re.findall(r"<title>([^<]*)</title>", drawn) == ["@challenger v3 10%", "@champion v2 90%"]
+    assert "@champion v2 90% (production)" in drawn and "@challenger v3 10% (staging)" in drawn
+    widths = [float(w) for w in re.findall(r'<rect x="[0-9.]+" y="2" width="([0-9.]+)"', drawn)]
+    assert widths == [63.6, 572.4]  # 10% and 90% of the bar
+    assert "traffic set: @champion 90%, @challenger 10%" in page  # the model's history
+    api = json.loads((out / "api/models/fraud-detector.json").read_text())
+    assert api["traffic"] == [
+        {"alias": "challenger", "share": 10, "version": 3},
+        {"alias": "champion", "share": 90, "version": 2},
+    ]
+    listed = {m["name"]: m for m in json.loads((out / "api/models.json").read_text())}
+    assert listed["fraud-detector"]["traffic"] == api["traffic"] and listed["base-encoder"]["traffic"] == []
+    assert 'class="registry-traffic"' not in (out / "models/base-encoder/index.html").read_text()
+
+
 def test_a_hand_written_page_wins_over_a_generated_one(reg: RegistryBuilder, tmp_path: Path) -> None:
     reg.write("docs/index.md", "# Our own front page\n")
     shutil.copy(ROOT / "mkdocs.yml", reg.root / "mkdocs.yml")

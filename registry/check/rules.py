@@ -35,6 +35,10 @@ class Rule(StrEnum):
     VERSION_GAP = "version-gap"
     ALIAS_TARGET = "alias-target"
     ALIAS_GATE = "alias-gate"
+    TRAFFIC_SUM = "traffic-sum"
+    TRAFFIC_ALIAS = "traffic-alias"
+    TRAFFIC_ARCHIVED = "traffic-archived"
+    TRAFFIC_CAP = "traffic-cap"
     PARENT_MISSING = "parent-missing"
     RENAMED_PARENT = "renamed-parent"
     LINEAGE_CYCLE = "lineage-cycle"
@@ -99,6 +103,13 @@ CATALOGUE: dict[Rule, RuleInfo] = {
         ERROR, "an alias points at a version that does not exist, is invalid or was deleted"
     ),
     Rule.ALIAS_GATE: RuleInfo(ERROR, "an aliased version does not pass the alias's gate"),
+    Rule.TRAFFIC_SUM: RuleInfo(ERROR, "a model's `traffic` shares do not sum to 100"),
+    Rule.TRAFFIC_ALIAS: RuleInfo(ERROR, "`traffic` names an alias that the model does not have"),
+    Rule.TRAFFIC_ARCHIVED: RuleInfo(ERROR, "`traffic` sends requests to a version in the archive stage"),
+    Rule.TRAFFIC_CAP: RuleInfo(
+        ERROR,
+        "a version outside the live stage holds more traffic than the policy's `traffic.max_challenger`",
+    ),
     Rule.PARENT_MISSING: RuleInfo(ERROR, "a lineage parent does not exist or is invalid"),
     Rule.RENAMED_PARENT: RuleInfo(WARNING, "a lineage parent is named by a model's former name"),
     Rule.LINEAGE_CYCLE: RuleInfo(ERROR, "lineage parents form a cycle"),

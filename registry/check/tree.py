@@ -20,6 +20,7 @@ from registry.records import (
     signature_change,
     valid_name,
 )
+from registry.traffic import shares_text
 
 
 def check_config(config: Config, ok: bool) -> Iterator[Problem]:
@@ -131,6 +132,9 @@ def check_model(
                 f"alias {alias!r} cannot point to version {number}: " + "; ".join(why),
                 ("aliases", alias),
             )
+
+    if model.traffic:
+        yield from check_traffic(rm, policy_config, policy)
 
     holders: dict[str, list[int]] = {}
     for number, v in rm.versions.items():
@@ -246,6 +250,59 @@ def check_semver(rm: RegisteredModel) -> Iterator[Problem]:
                 highest = v
         if v.signature:
             signed = v
+
+
+def check_traffic(rm: RegisteredModel, policy_config: Config, policy: Policy) -> Iterator[Problem]:
+    """The rules of a model's traffic split: its shares sum to 100; each
+    names an alias of the model, whose version is not archived; and a
+    version outside the live stage holds at most the policy's
+    ``traffic.max_challenger`` percent. (Each alias's own gate is the
+    ``alias-gate`` rule, checked for every alias.)"""
+    model = rm.model
+    total = sum(model.traffic.values())
+    if total != 100:
+        yield Problem(
+            model.path,
+            Rule.TRAFFIC_SUM,
+            f"traffic shares sum to {total}, not 100 ({shares_text(model.traffic)})",
+            ("traffic",),
+            key=True,
+        )
+    live, cap = policy_config.live_stage, policy.max_challenger
+    for alias, share in sorted(model.traffic.items()):
+        where = ("traffic", alias)
+        number = model.aliases.get(alias)
+        if number is None:
+            have = ", ".join("@" + a for a in sorted(model.aliases)) or "none"
+            yield Problem(
+                model.path,
+                Rule.TRAFFIC_ALIAS,
+                f"traffic names @{alias}, which {rm.name} does not have (aliases: {have}); "
+                "set the alias first, or take it out of the split",
+                where,
+                key=True,
+            )
+            continue
+        target = rm.versions.get(number)
+        if target is None:
+            continue  # alias-target says the version does not exist
+        if target.stage == policy_config.archive_stage:
+            yield Problem(
+                model.path,
+                Rule.TRAFFIC_ARCHIVED,
+                f"traffic sends {share}% to @{alias}, which points to version {number}, "
+                f"in {target.stage}: move the alias or take it out of the split",
+                where,
+            )
+        elif cap is not None and share > cap and target.stage != live:
+            yield Problem(
+                model.path,
+                Rule.TRAFFIC_CAP,
+                f"traffic sends {share}% to @{alias} (version {number}, in {target.stage}); "
+                f"a version outside {live or 'the live stage'} may hold at most {cap}% "
+                "(policy traffic.max_challenger)",
+                where,
+            )
 
 
 def _check_artifact(

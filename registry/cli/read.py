@@ -1,5 +1,5 @@
 """The commands that read: check, codeowners, list, show, history, site,
-serve, lineage, resolve, search, compare, pull and schema. Each parses its
+serve, lineage, resolve, route, search, compare, pull and schema. Each parses its
 arguments and calls its module in ``registry.commands``."""
 
 from __future__ import annotations
@@ -215,6 +215,23 @@ def resolve(ctx: click.Context, uri: str, rev: str | None, as_json: bool) -> Non
     from registry.commands import show as cmd
 
     ctx.exit(cmd.run_resolve(registry_root(ctx, rev), uri, rev=rev, as_json=as_json))
+
+
+@cli.command()
+@click.argument("model")
+@click.argument("key")
+@read_options
+@click.pass_context
+def route(ctx: click.Context, model: str, key: str, rev: str | None, as_json: bool) -> None:
+    """The variant of MODEL's traffic split that request KEY (a user or session id) gets.
+
+    KEY is hashed with the model's name to a bucket 0..99; the split's
+    aliases, in name order, hold consecutive ranges of buckets. The same KEY
+    gets the same variant for as long as the split is unchanged.
+    """
+    from registry.commands import route as cmd
+
+    ctx.exit(cmd.run(registry_root(ctx, rev), model, key, rev=rev, as_json=as_json))
 
 
 @cli.command()

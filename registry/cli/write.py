@@ -1,5 +1,5 @@
 """The commands that change the registry, each one commit: init, register,
-copy, delete, restore, promote, archive, rollback, alias, tag, rename and describe."""
+copy, delete, restore, promote, archive, rollback, alias, traffic, tag, rename and describe."""
 
 from __future__ import annotations
 
@@ -291,6 +291,52 @@ def alias_rm(ctx: click.Context, model: str, name: str, branch: str | None, push
     from registry.commands import alias as cmd
 
     ctx.exit(cmd.run_rm(registry_root(ctx), model, name, branch, push, pr))
+
+
+@cli.group()
+def traffic() -> None:
+    """Split a model's requests between its aliases (an A/B test), or clear the split."""
+
+
+@traffic.command("set")
+@click.argument("model")
+@click.argument("shares", nargs=-1, required=True, metavar="ALIAS=PERCENT...")
+@click.option("--reason", help="Why; recorded in the commit's Reason trailer.")
+@change_options
+@click.pass_context
+def traffic_set(
+    ctx: click.Context,
+    model: str,
+    shares: tuple[str, ...],
+    reason: str | None,
+    branch: str | None,
+    push: bool,
+    pr: bool,
+) -> None:
+    """Make MODEL's traffic split ALIAS=PERCENT..., e.g. champion=90 challenger=10.
+
+    The shares are whole percents summing to 100; each alias must exist and
+    not point at an archived version, and the policy's traffic.max_challenger
+    caps the share of a version outside the live stage. `registry route`
+    (and Registry.route) then picks a variant per request key.
+    """
+    from registry.commands import traffic as cmd
+
+    ctx.exit(cmd.run_set(registry_root(ctx), model, shares, reason, branch, push, pr))
+
+
+@traffic.command("clear")
+@click.argument("model")
+@click.option("--reason", help="Why; recorded in the commit's Reason trailer.")
+@change_options
+@click.pass_context
+def traffic_clear(
+    ctx: click.Context, model: str, reason: str | None, branch: str | None, push: bool, pr: bool
+) -> None:
+    """Remove MODEL's traffic split."""
+    from registry.commands import traffic as cmd
+
+    ctx.exit(cmd.run_clear(registry_root(ctx), model, reason, branch, push, pr))
 
 
 @cli.group()

@@ -11,6 +11,7 @@ from registry.commands.output import fmt_metric, table, terminal
 from registry.errors import UsageError
 from registry.records import RegisteredModel, Version
 from registry.refs import load_for, parse_ref, resolve
+from registry.traffic import by_share
 from registry.views import deletion_text, dumps, load_code, model_view, pull_command, version_view
 
 
@@ -97,6 +98,10 @@ def render_version(rm: RegisteredModel, v: Version) -> str:
     return "\n".join(lines)
 
 
+def _share(alias: str, number: int | None, pct: int) -> str:
+    return f"@{alias} {f'v{number}' if number is not None else '(no such alias)'} {pct}%"
+
+
 def render_model(rm: RegisteredModel) -> str:
     m = rm.model
     lines = [rm.name + ("  (deleted)" if m.deleted else "")]
@@ -112,6 +117,9 @@ def render_model(rm: RegisteredModel) -> str:
         lines.append("versioning: semver")
     if m.aliases:
         lines.append("aliases: " + ", ".join(f"@{a} -> {n}" for a, n in sorted(m.aliases.items())))
+    if m.traffic:
+        shown = [_share(a, m.aliases.get(a), pct) for a, pct in by_share(m.traffic)]
+        lines.append("traffic: " + " · ".join(shown))
     if m.description:
         lines += ["", *m.description.rstrip().split("\n")]
     keys = sorted({k for v in rm.versions.values() for k in v.metrics})[:4]

@@ -85,6 +85,11 @@ def _commit_events(changes: list[git.FileChange], records: _Records, archive_sta
                     _model_fields(records, mchange.new),
                     mchange.path,
                 )
+                traffic = records.get(mchange.new, "traffic")
+                if isinstance(traffic, dict) and traffic:  # a model that starts with a split
+                    later.append(
+                        (EventKind.TRAFFIC_SET.value, name, None, {"from": {}, "to": traffic}, mchange.path)
+                    )
             elif mchange.new is None:
                 later.append((EventKind.MODEL_REMOVED.value, name, None, {}, mchange.path))
             else:
@@ -138,7 +143,7 @@ def _model_fields(records: _Records, blob: str | None) -> dict[str, Any]:
     }
 
 
-_MODEL_KEYS = ("aliases", "tags", "description", "owners", "policy", "deleted")
+_MODEL_KEYS = ("aliases", "traffic", "tags", "description", "owners", "policy", "deleted")
 _VERSION_EVENT_FIELDS = ("stage", "tags", "description")
 """The fields of a version whose changes are named as events, in the order the events come out."""
 assert set(VERSION_MUTABLE_FIELDS) <= set(_VERSION_EVENT_FIELDS), (
@@ -174,6 +179,12 @@ def _model_change(
                 yield (EventKind.ALIAS_REMOVED.value, name, a, {"alias": alias, "from": a}, path)
             else:
                 yield (EventKind.ALIAS_MOVED.value, name, b, {"alias": alias, "from": a, "to": b}, path)
+    if "traffic" in diff:
+        before, after = (v if isinstance(v, dict) else {} for v in diff["traffic"])
+        if after:
+            yield (EventKind.TRAFFIC_SET.value, name, None, {"from": before, "to": after}, path)
+        elif before:
+            yield (EventKind.TRAFFIC_CLEARED.value, name, None, {"from": before}, path)
     yield from _common(name, None, diff, path)
     if "owners" in diff:
         yield (

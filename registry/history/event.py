@@ -16,6 +16,7 @@ from typing import Any
 
 from registry import git
 from registry.records import Config
+from registry.traffic import shares_text
 
 
 class EventKind(StrEnum):
@@ -34,6 +35,9 @@ class EventKind(StrEnum):
     ALIAS_SET = "alias_set"
     ALIAS_MOVED = "alias_moved"
     ALIAS_REMOVED = "alias_removed"
+    TRAFFIC_SET = "traffic_set"
+    """A model's traffic split set or changed (``details``: ``from``, ``to``: alias -> percent)."""
+    TRAFFIC_CLEARED = "traffic_cleared"
     TAGS_CHANGED = "tags_changed"
     DESCRIPTION_CHANGED = "description_changed"
     MODEL_CREATED = "model_created"
@@ -232,6 +236,10 @@ KINDS: Mapping[str, KindRule] = {
     ),
     EventKind.ALIAS_REMOVED: KindRule(
         lambda v, d: f"@{d['alias']} removed (was v{d['from']})", _alias_removed, alias_target=True
+    ),
+    EventKind.TRAFFIC_SET: KindRule(lambda v, d: f"traffic set: {shares_text(d['to'], '@')}", _touch),
+    EventKind.TRAFFIC_CLEARED: KindRule(
+        lambda v, d: f"traffic cleared (was {shares_text(d['from'], '@')})", _touch
     ),
     EventKind.TAGS_CHANGED: KindRule(
         lambda v, d: f"{v + ' ' if v else ''}tags {_tag_words(d['from'], d['to'])}",

@@ -14,7 +14,7 @@ from typing import Any
 from registry import git
 from registry.history.event import Event
 
-_FORMAT = "h6"
+_FORMAT = "h7"
 """Part of every cache key: bump when the events of a commit would come out differently."""
 
 

@@ -28,6 +28,9 @@ class Model:
     """A deleted model's tombstone (``registry delete MODEL``); None while it is not one."""
     versioning: Versioning = Versioning.NUMBER
     """``versioning: semver``: each version also carries a semantic version."""
+    traffic: Mapping[str, int] = field(default_factory=dict)
+    """An A/B split over the model's aliases: alias name -> percent of
+    requests, e.g. ``{champion: 90, challenger: 10}``; empty without one."""
 
     @classmethod
     def from_dict(cls, name: str, path: str, raw: Mapping[str, Any]) -> Model:
@@ -44,6 +47,7 @@ class Model:
             deleted=Deletion.from_dict(raw.get("deleted")),
             raw=raw,
             versioning=Versioning(raw.get("versioning") or Versioning.NUMBER),
+            traffic=dict(raw.get("traffic") or {}),
         )
 
 
@@ -77,3 +81,8 @@ class RegisteredModel:
 
     def aliases_of(self, number: int) -> list[str]:
         return sorted(a for a, n in self.model.aliases.items() if n == number)
+
+    def traffic_split(self) -> list[tuple[str, int | None, int]]:
+        """The model's traffic split as (alias, version it points at or None,
+        percent), in alias order: the order requests are routed in."""
+        return [(a, self.model.aliases.get(a), pct) for a, pct in sorted(self.model.traffic.items())]

@@ -92,22 +92,29 @@ class Gate:
 class Policy:
     gates: Mapping[str, Gate] = field(default_factory=dict)
     aliases: Mapping[str, Gate] = field(default_factory=dict)
+    max_challenger: int | None = None
+    """``traffic: {max_challenger: N}``: the largest share of a traffic split
+    (percent) that a version outside the live stage may hold; None: no cap."""
 
     @classmethod
     def from_dict(cls, raw: Mapping[str, Any] | None) -> Policy:
         raw = raw or {}
+        cap = (raw.get("traffic") or {}).get("max_challenger")
         return cls(
             gates={k: Gate.from_dict(v or {}) for k, v in (raw.get("gates") or {}).items()},
             aliases={k: Gate.from_dict(v or {}) for k, v in (raw.get("aliases") or {}).items()},
+            max_challenger=int(cap) if cap is not None else None,
         )
 
     def overridden_by(self, other: Policy | None) -> Policy:
-        """This policy with ``other``'s gates replacing ours, stage by stage."""
+        """This policy with ``other``'s gates replacing ours, stage by stage
+        (and its traffic cap replacing ours, when it sets one)."""
         if other is None:
             return self
         return Policy(
             gates={**self.gates, **other.gates},
             aliases={**self.aliases, **other.aliases},
+            max_challenger=other.max_challenger if other.max_challenger is not None else self.max_challenger,
         )
 
 

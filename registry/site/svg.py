@@ -165,3 +165,52 @@ def trend_svg(
             )
     out.append("</svg>")
     return "".join(out)
+
+
+def traffic_svg(
+    segments: list[tuple[str, int | None, int, str | None]], *, fills: Mapping[str, str] | None = None
+) -> str:
+    """A traffic split as one horizontal bar: (alias, version or None,
+    percent, the version's stage or None) segments, in routing order, each
+    as wide as its share and filled with its stage's colour, and under the
+    bar a legend naming each alias, version and percent."""
+    fills = fills or {}
+    width, bar_h, legend_h, pad = 640, 28, 22, 2
+    inner = width - 2 * pad
+    rows = max(1, math.ceil(len(segments) / 3))
+    height = pad * 2 + bar_h + 8 + legend_h * rows
+    total = sum(share for _, _, share, _ in segments) or 1
+    out = [
+        f'<svg class="registry-traffic" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img" aria-label="traffic split">',
+    ]
+    x = float(pad)
+    for alias, number, share, stage in segments:
+        w = inner * share / max(total, 100)
+        fill = fills.get(stage or "", UNKNOWN_FILL)
+        version = f"v{number}" if number is not None else "no such alias"
+        label = f"@{alias} {version} {share}%"
+        out.append(
+            f'<g class="traffic-segment"><title>{_text(label)}</title>'
+            f'<rect x="{x:.1f}" y="{pad}" width="{w:.1f}" height="{bar_h}" fill="{fill}" '
+            f'stroke="#ffffff" stroke-width="1"/>'
+        )
+        if w >= 40:
+            out.append(
+                f'<text x="{x + w / 2:.1f}" y="{pad + bar_h / 2 + 4:.1f}" font-size="12" text-anchor="middle" '
+                f'fill="#ffffff">{_text(_clip(f"{share}%", int(w // 7)))}</text>'
+            )
+        out.append("</g>")
+        x += w
+    for i, (alias, number, share, stage) in enumerate(segments):
+        lx = pad + (i % 3) * (inner / 3)
+        ly = pad + bar_h + 8 + (i // 3) * legend_h
+        fill = fills.get(stage or "", UNKNOWN_FILL)
+        version = f"v{number}" if number is not None else "no such alias"
+        label = _clip(f"@{alias} {version} {share}%" + (f" ({stage})" if stage else ""), 30)
+        out.append(
+            f'<rect x="{lx:.1f}" y="{ly + 2}" width="12" height="12" fill="{fill}"/>'
+            f'<text x="{lx + 18:.1f}" y="{ly + 12}" font-size="12" fill="currentColor">{_text(label)}</text>'
+        )
+    out.append("</svg>")
+    return "".join(out)

@@ -4,7 +4,7 @@ Each action computes the new records with the checker's own rules
 (``registry.check.gates``), then hands them to ``commit.apply``, which
 writes, checks the result against HEAD and commits, or changes nothing.
 
-Rooms: ``stage`` (promote, archive, rollback), ``alias``, ``tags`` (tags and
+Rooms: ``stage`` (promote, archive, rollback), ``alias``, ``traffic``, ``tags`` (tags and
 descriptions), ``register``, ``copy``, ``delete`` (and restore), ``rename``; ``edit`` (what they share),
 ``commit`` and ``txn`` (the commit and its transaction), ``lock`` (the
 write lock), ``yamledit`` (round-trip YAML edits).
@@ -20,11 +20,13 @@ from registry.write.register import register
 from registry.write.rename import rename
 from registry.write.stage import archive, promote, rollback
 from registry.write.tags import delete_tag, describe, set_tag
+from registry.write.traffic import clear_traffic, set_traffic
 
 __all__ = [
     "Deleted",
     "WriteRefused",
     "archive",
+    "clear_traffic",
     "copy",
     "delete",
     "delete_alias",
@@ -37,4 +39,5 @@ __all__ = [
     "rollback",
     "set_alias",
     "set_tag",
+    "set_traffic",
 ]

@@ -143,6 +143,9 @@ def delete(
                 "Removes " + ", ".join(f"@{a} (v{n})" for a, n in sorted(rm.model.aliases.items())) + "."
             )
             doc.remove("aliases")
+        if rm.model.traffic:
+            body.append("Ends its traffic split.")
+            doc.remove("traffic")
         if redact:
             doc.remove("description")
             doc.remove("tags")

@@ -1,5 +1,6 @@
-"""A model's page: its description, owners and aliases, a board of its
-versions by stage, metric trends, every version in full, and its history."""
+"""A model's page: its description, owners and aliases, its traffic split,
+a board of its versions by stage, metric trends, every version in full,
+and its history."""
 
 from __future__ import annotations
 
@@ -40,6 +41,7 @@ def add(site: Build, rm: RegisteredModel) -> None:
         versions=[_version(rm, v, links, page, per_version.get(v.number, [])) for v in versions],
         board=_board(rm, site.config.stages),
         charts=_charts(rm, site.fills),
+        traffic=_traffic(rm, site.fills),
         history=history,
         lineage_href=links.href(page, lineage_page(rm.name)),
         index_href=links.href(page, "models/index.md"),
@@ -78,6 +80,17 @@ def _version(
         else None,
         "history": history,
     }
+
+
+def _traffic(rm: RegisteredModel, fills: Mapping[str, str]) -> str | None:
+    """The model's traffic split as a bar, or None without one."""
+    if not rm.model.traffic:
+        return None
+    segments = []
+    for alias, number, share in rm.traffic_split():
+        target = rm.versions.get(number) if number is not None else None
+        segments.append((alias, number, share, target.stage if target is not None else None))
+    return svg.traffic_svg(segments, fills=fills)
 
 
 def _charts(rm: RegisteredModel, fills: Mapping[str, str]) -> list[str]:
