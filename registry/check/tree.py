@@ -235,7 +235,13 @@ def check_semver(rm: RegisteredModel) -> Iterator[Problem]:
                     "semver goes up with the version number",
                     ("semver",),
                 )
-            elif highest is not None and top is not None and signed is not None and v.signature:
+            elif (
+                highest is not None
+                and top is not None
+                and signed is not None
+                and v.signature_key is not None
+                and v.signature_key != signed.signature_key  # read the records only where it changed
+            ):
                 change = signature_change(signed.signature, v.signature)
                 if change.breaking and now.major <= top.major:
                     yield Problem(
@@ -248,7 +254,7 @@ def check_semver(rm: RegisteredModel) -> Iterator[Problem]:
                     )
             if top is None or now > top:
                 highest = v
-        if v.signature:
+        if v.signature_key is not None:
             signed = v
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -116,15 +118,26 @@ class Artifact:
     """A folder's number of files (its md5 ends in ``.dir``); None for a file."""
 
 
-VersionFacts = tuple[str, str, str, int, tuple[tuple[str, int], ...], int | None, str | None, bool]
+VersionFacts = tuple[
+    str, str, str, int, tuple[tuple[str, int], ...], int | None, str | None, bool, str | None
+]
 """What the cross-file rules need of a version, cached per blob: (stage,
 artifact path, md5, size, ((parent model, parent version), ...), a folder's
-nfiles, its semver's text, whether it is a tombstone)."""
+nfiles, its semver's text, whether it is a tombstone, and for a version with
+a semver and a signature, the signature's fingerprint)."""
+
+
+def signature_key(signature: Any) -> str:
+    """A fingerprint of a signature: equal signatures, equal keys (so the
+    semver rules read a record's signature only where it changed)."""
+    text = json.dumps(signature, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
 
 
 def version_facts(raw: Mapping[str, Any]) -> VersionFacts:
     art = raw["artifact"]
     parents = (raw.get("lineage") or {}).get("parents") or ()
+    signed = raw.get("signature") if "semver" in raw else None
     return (
         raw["stage"],
         art["path"],
@@ -134,6 +147,7 @@ def version_facts(raw: Mapping[str, Any]) -> VersionFacts:
         art.get("nfiles"),
         raw.get("semver"),
         "deleted" in raw,
+        signature_key(signed) if signed else None,
     )
 
 
@@ -156,6 +170,7 @@ class Version:
         "parents",
         "path",
         "semver_text",
+        "signature_key",
         "stage",
     )
 
@@ -169,6 +184,9 @@ class Version:
     """A tombstone (``registry delete``): its record stays, its pointer and bytes are gone."""
     semver_text: str | None
     """``semver`` as the record spells it (a semver model's versions carry one)."""
+    signature_key: str | None
+    """A version with a semver and a signature: the signature's fingerprint
+    (:func:`signature_key`); None otherwise."""
     _fetch: Callable[[], Mapping[str, Any]]
     _lazy: dict[str, Any]
 
@@ -180,7 +198,7 @@ class Version:
         facts: VersionFacts,
         fetch: Callable[[], Mapping[str, Any]],
     ) -> None:
-        stage, art_path, md5, size, parents, nfiles, semver, deleted = facts
+        stage, art_path, md5, size, parents, nfiles, semver, deleted, signed = facts
         init = object.__setattr__
         init(self, "model", model)
         init(self, "number", number)
@@ -190,6 +208,7 @@ class Version:
         init(self, "parents", tuple(ParentRef(m, n) for m, n in parents))
         init(self, "is_deleted", deleted)
         init(self, "semver_text", semver)
+        init(self, "signature_key", signed)
         init(self, "_fetch", fetch)
         init(self, "_lazy", {})
 
