@@ -222,6 +222,43 @@ class Registry:
         self._whole = None  # what was loaded is about to be out of date
         return self._root
 
+    def create_model(
+        self,
+        name: str,
+        *,
+        description: str | None = None,
+        tags: Mapping[str, str] | None = None,
+        branch: str | bool | None = None,
+        push: bool = False,
+    ) -> str:
+        """Create a model with no versions yet (its ``model.yaml``), in one commit.
+
+        As MLflow's ``create_registered_model``; :meth:`register` also makes
+        the model on first use.
+
+        Args:
+            name: the model's name (lowercase letters, digits, ``.``, ``_``
+                and ``-``, at most 64 characters).
+            description: Markdown.
+            tags: the model's tags.
+            branch: where the commit goes (see :class:`Registry`).
+            push: push the branch afterwards.
+
+        Returns:
+            The commit's id.
+
+        Raises:
+            UsageError: ``name`` is not a valid model name.
+            WriteRefused: the name is taken: by a model, as a former name, or
+                by a deleted model (take it back with :meth:`restore`); and as
+                every change, with LockTimeout, GitError, Unfinished (see :class:`Registry`).
+        """
+        from registry import write
+
+        return write.create_model(
+            self._writable(), name, description=description, tags=tags, branch=branch, push=push
+        )
+
     def register(
         self,
         model: str,
