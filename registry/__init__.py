@@ -181,7 +181,9 @@ class Registry:
 
         return route(find_model(self._loaded, model), key)
 
-    def pull(self, ref: str, dest: Path | str | None = None, file: str | None = None) -> Path:
+    def pull(
+        self, ref: str, dest: Path | str | None = None, file: str | None = None, *, worktree: bool = True
+    ) -> Path:
         """Fetch a version's artifact through DVC, verified against its record.
 
         The record and its ``.dvc`` pointer are read from the work tree;
@@ -194,13 +196,16 @@ class Registry:
             dest: also put the artifact here: a file, or a folder to put it in.
             file: only this file of a folder artifact (its path inside the
                 folder, e.g. ``"config.json"``), put at ``dest`` alone.
+            worktree: also put the artifact at its work-tree path (the
+                default); False puts it at ``dest`` only and leaves the work
+                tree as it was.
 
         Returns:
             Where the verified file is: ``dest``'s file, else the work-tree path.
 
         Raises:
             UsageError: ``ref`` is malformed or names no version; ``file``
-                without ``dest``, or a file the folder does not hold.
+                or ``worktree=False`` without ``dest``, or a file the folder does not hold.
             NotFound: the model, version or alias does not exist.
             PointerRefused: the ``.dvc`` pointer breaks a rule of ``registry check``.
             ArtifactMismatch: the bytes are not the record's (a corrupt cache
@@ -210,7 +215,7 @@ class Registry:
         """
         from registry.pull import pull
 
-        return pull(self._root, ref, dest, file)
+        return pull(self._root, ref, dest, file, worktree=worktree)
 
     # -- changes: each is one commit (see registry.write) -------------------------
 
