@@ -97,9 +97,32 @@ class Registry:
         Raises:
             NotFound: no model has or had that name.
         """
-        from registry.refs import find_model
+        from registry.records import valid_name
+        from registry.refs import Ref, find_model, load_for
 
+        if self._whole is None and valid_name(name):  # only that model's folder (a former name: all)
+            return find_model(load_for(self._root, Ref(name), self._rev), name)
         return find_model(self._loaded, name)
+
+    def search_models(self, filter_text: str = "") -> list[RegisteredModel]:
+        """The models that match a filter over their own attributes, in name order.
+
+        Args:
+            filter_text: e.g. ``"name LIKE 'fraud-%' AND tags.domain = 'payments'"``:
+                ``name``, ``tags.<key>`` (the model's own tags) and ``alias``,
+                with the grammar of :meth:`search`. Empty: every model.
+                Deleted models are not found.
+
+        Returns:
+            The matching models, with their versions.
+
+        Raises:
+            SearchError: a malformed filter, or one naming an attribute of
+                versions (``stage``, ``metrics.<key>``...) (a UsageError).
+        """
+        from registry.search import search_models
+
+        return search_models(self._loaded.models, filter_text)
 
     def search(
         self, filter_text: str = "", order_by: list[str] | None = None, max_results: int | None = None
