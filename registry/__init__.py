@@ -63,6 +63,7 @@ class Registry:
         self._root = Path(path)
         self._rev = rev
         self._whole: LoadedRegistry | None = None
+        self._one: LoadedRegistry | None = None  # the last one-model load (its config is the registry's)
 
     @property
     def _loaded(self) -> LoadedRegistry:
@@ -81,7 +82,7 @@ class Registry:
     @property
     def config(self) -> Config:
         """The registry's settings (``registry.yaml``): stages, transitions, policy."""
-        return self._loaded.config
+        return (self._whole or self._one or self._loaded).config
 
     # -- reads -----------------------------------------------------------------
 
@@ -101,7 +102,8 @@ class Registry:
         from registry.refs import Ref, find_model, load_for
 
         if self._whole is None and valid_name(name):  # only that model's folder (a former name: all)
-            return find_model(load_for(self._root, Ref(name), self._rev), name)
+            self._one = load_for(self._root, Ref(name), self._rev)
+            return find_model(self._one, name)
         return find_model(self._loaded, name)
 
     def search_models(self, filter_text: str = "") -> list[RegisteredModel]:
@@ -247,7 +249,7 @@ class Registry:
             from registry.errors import UsageError
 
             raise UsageError(f"this Registry reads revision {self._rev}; changes are made to the work tree")
-        self._whole = None  # what was loaded is about to be out of date
+        self._whole = self._one = None  # what was loaded is about to be out of date
         return self._root
 
     def create_model(
