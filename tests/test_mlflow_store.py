@@ -81,7 +81,9 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     mlflow.set_registry_uri(w.uri)
     warnings.filterwarnings("ignore", category=FutureWarning)  # MLflow's stage calls warn
     model = sklearn_linear.LogisticRegression().fit(X, Y)
-    with mlflow.start_run() as run:
+    artifacts = (base / "artifacts").as_uri()  # not ./mlruns, the tracking store's default
+    experiment = MlflowClient(tracking_uri=tracking).create_experiment("train", artifact_location=artifacts)
+    with mlflow.start_run(experiment_id=experiment) as run:
         mlflow.log_param("C", 1.0)
         mlflow.log_metric("accuracy", 1.0)
         signature = mlflow.models.infer_signature(X, model.predict(X))
