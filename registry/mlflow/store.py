@@ -104,8 +104,9 @@ class GitRegistryStore(AbstractStore):
         return rm
 
     def _version(self, reg: Registry, name: str, version: int | str) -> tuple[RegisteredModel, Version]:
-        number = convert.number_of(version)
-        rm = self._model(reg, name)
+        return self._version_of(self._model(reg, name), convert.number_of(version))
+
+    def _version_of(self, rm: RegisteredModel, number: int) -> tuple[RegisteredModel, Version]:
         found = rm.versions.get(number)
         if found is None or found.is_deleted:
             state = "was deleted" if found is not None else "does not exist"
@@ -122,7 +123,8 @@ class GitRegistryStore(AbstractStore):
 
     def _read_model(self, name: str) -> MlflowModel:
         reg = self._registry()
-        return convert.registered_model(self._root, reg.config, self._model(reg, name))
+        rm = self._model(reg, name)  # first: then the config comes from that model's load
+        return convert.registered_model(self._root, reg.config, rm)
 
     def _call(self, work: Callable[[], T]) -> T:
         with translated():
@@ -254,7 +256,7 @@ class GitRegistryStore(AbstractStore):
             if number is None:
                 have = ", ".join(sorted(rm.model.aliases)) or "none"
                 raise NotFound(f"{rm.name} has no alias {alias!r} (its aliases: {have})")
-            rm, v = self._version(reg, rm.name, number)
+            rm, v = self._version_of(rm, number)
             return self._entity(reg, rm, v)
 
     # -- model versions -----------------------------------------------------------
