@@ -63,6 +63,7 @@ class Registry:
         self._root = Path(path)
         self._rev = rev
         self._whole: LoadedRegistry | None = None
+        self._one: LoadedRegistry | None = None  # the last one-model load (its config is the registry's)
 
     @property
     def _loaded(self) -> LoadedRegistry:
@@ -81,7 +82,7 @@ class Registry:
     @property
     def config(self) -> Config:
         """The registry's settings (``registry.yaml``): stages, transitions, policy."""
-        return self._loaded.config
+        return (self._whole or self._one or self._loaded).config
 
     # -- reads -----------------------------------------------------------------
 
@@ -97,9 +98,33 @@ class Registry:
         Raises:
             NotFound: no model has or had that name.
         """
-        from registry.refs import find_model
+        from registry.records import valid_name
+        from registry.refs import Ref, find_model, load_for
 
+        if self._whole is None and valid_name(name):  # only that model's folder (a former name: all)
+            self._one = load_for(self._root, Ref(name), self._rev)
+            return find_model(self._one, name)
         return find_model(self._loaded, name)
+
+    def search_models(self, filter_text: str = "") -> list[RegisteredModel]:
+        """The models that match a filter over their own attributes, in name order.
+
+        Args:
+            filter_text: e.g. ``"name LIKE 'fraud-%' AND tags.domain = 'payments'"``:
+                ``name``, ``tags.<key>`` (the model's own tags) and ``alias``,
+                with the grammar of :meth:`search`. Empty: every model.
+                Deleted models are not found.
+
+        Returns:
+            The matching models, with their versions.
+
+        Raises:
+            SearchError: a malformed filter, or one naming an attribute of
+                versions (``stage``, ``metrics.<key>``...) (a UsageError).
+        """
+        from registry.search import search_models
+
+        return search_models(self._loaded.models, filter_text)
 
     def search(
         self, filter_text: str = "", order_by: list[str] | None = None, max_results: int | None = None
@@ -181,7 +206,9 @@ class Registry:
 
         return route(find_model(self._loaded, model), key)
 
-    def pull(self, ref: str, dest: Path | str | None = None, file: str | None = None) -> Path:
+    def pull(
+        self, ref: str, dest: Path | str | None = None, file: str | None = None, *, worktree: bool = True
+    ) -> Path:
         """Fetch a version's artifact through DVC, verified against its record.
 
         The record and its ``.dvc`` pointer are read from the work tree;
@@ -194,13 +221,16 @@ class Registry:
             dest: also put the artifact here: a file, or a folder to put it in.
             file: only this file of a folder artifact (its path inside the
                 folder, e.g. ``"config.json"``), put at ``dest`` alone.
+            worktree: also put the artifact at its work-tree path (the
+                default); False puts it at ``dest`` only and leaves the work
+                tree as it was.
 
         Returns:
             Where the verified file is: ``dest``'s file, else the work-tree path.
 
         Raises:
             UsageError: ``ref`` is malformed or names no version; ``file``
-                without ``dest``, or a file the folder does not hold.
+                or ``worktree=False`` without ``dest``, or a file the folder does not hold.
             NotFound: the model, version or alias does not exist.
             PointerRefused: the ``.dvc`` pointer breaks a rule of ``registry check``.
             ArtifactMismatch: the bytes are not the record's (a corrupt cache
@@ -210,7 +240,7 @@ class Registry:
         """
         from registry.pull import pull
 
-        return pull(self._root, ref, dest, file)
+        return pull(self._root, ref, dest, file, worktree=worktree)
 
     # -- changes: each is one commit (see registry.write) -------------------------
 
@@ -219,8 +249,45 @@ class Registry:
             from registry.errors import UsageError
 
             raise UsageError(f"this Registry reads revision {self._rev}; changes are made to the work tree")
-        self._whole = None  # what was loaded is about to be out of date
+        self._whole = self._one = None  # what was loaded is about to be out of date
         return self._root
+
+    def create_model(
+        self,
+        name: str,
+        *,
+        description: str | None = None,
+        tags: Mapping[str, str] | None = None,
+        branch: str | bool | None = None,
+        push: bool = False,
+    ) -> str:
+        """Create a model with no versions yet (its ``model.yaml``), in one commit.
+
+        As MLflow's ``create_registered_model``; :meth:`register` also makes
+        the model on first use.
+
+        Args:
+            name: the model's name (lowercase letters, digits, ``.``, ``_``
+                and ``-``, at most 64 characters).
+            description: Markdown.
+            tags: the model's tags.
+            branch: where the commit goes (see :class:`Registry`).
+            push: push the branch afterwards.
+
+        Returns:
+            The commit's id.
+
+        Raises:
+            UsageError: ``name`` is not a valid model name.
+            WriteRefused: the name is taken: by a model, as a former name, or
+                by a deleted model (take it back with :meth:`restore`); and as
+                every change, with LockTimeout, GitError, Unfinished (see :class:`Registry`).
+        """
+        from registry import write
+
+        return write.create_model(
+            self._writable(), name, description=description, tags=tags, branch=branch, push=push
+        )
 
     def register(
         self,

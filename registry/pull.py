@@ -49,7 +49,9 @@ _KINDS = {
 }
 
 
-def pull(root: Path, ref: str, dest: Path | str | None = None, file: str | None = None) -> Path:
+def pull(
+    root: Path, ref: str, dest: Path | str | None = None, file: str | None = None, *, worktree: bool = True
+) -> Path:
     """Fetch the artifact of the version ``ref`` names (``models:/name@alias``,
     ``name/3``, ``name:production``...), verify its md5 and size against the
     record and put it at its work-tree path, and at ``dest`` when given (a
@@ -58,7 +60,10 @@ def pull(root: Path, ref: str, dest: Path | str | None = None, file: str | None 
 
     ``file`` (a path inside a folder artifact, as its manifest lists it) puts
     that one file at ``dest`` only: a lone file in the work tree's folder
-    would be half a folder."""
+    would be half a folder. ``worktree`` False puts the artifact at ``dest``
+    only, leaving the work tree alone (what MLflow's artifact repository does)."""
+    if not worktree and dest is None:
+        raise UsageError("a pull that leaves the work tree alone needs a destination")
     parsed = parse_ref(ref)
     reg = load_for(root, parsed)
     rm, version = resolve(reg, parsed)
@@ -85,10 +90,14 @@ def pull(root: Path, ref: str, dest: Path | str | None = None, file: str | None 
             raise UsageError("a file of a folder is put at a destination only (-o PATH)")
         return _pull_one(root, rel, pointer, art, version.path, file, Path(dest))
     if art.md5.endswith(".dir"):
-        return _pull_folder(root, rel, pointer, art, version.path, dest)
+        return _pull_folder(root, rel, pointer, art, version.path, dest, worktree)
     name = rel.rsplit("/", 1)[1]
     targets = [(_work_tree_target(root, rel), rel)]
-    if dest is not None:
+    if not worktree:
+        assert dest is not None
+        wanted = _dest_target(Path(dest), name)
+        targets = [(wanted, str(wanted))]
+    elif dest is not None:
         wanted = _dest_target(Path(dest), name)
         if os.path.abspath(wanted) != os.path.abspath(targets[0][0]):
             targets.insert(0, (wanted, str(wanted)))
@@ -285,17 +294,18 @@ def _pull_folder(
     art: Artifact,
     record: str,
     dest: Path | str | None,
+    worktree: bool = True,
 ) -> Path:
     """A folder artifact: its manifest read and checked before anything is
     written, every file copied from the cache and verified (md5, and the
     folder's total size and count), the folder assembled in a temporary
     sibling of each destination and moved into place whole."""
     name = rel.rsplit("/", 1)[1]
-    targets = [(_work_tree_target(root, rel, as_folder=True), rel)]
+    targets = [(_work_tree_target(root, rel, as_folder=True), rel)] if worktree else []
     if dest is not None:
         dest = Path(dest)
         wanted = dest / name if dest.is_dir() and not dest.is_symlink() else dest
-        if os.path.abspath(wanted) != os.path.abspath(targets[0][0]):
+        if not targets or os.path.abspath(wanted) != os.path.abspath(targets[0][0]):
             _plain_target(wanted, str(wanted), folder=True)
             targets.insert(0, (wanted, str(wanted)))
     cache = dvc.cache_dir(root)  # asked once: a DVC process

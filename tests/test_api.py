@@ -14,6 +14,7 @@ from registry import Registry, pull, write
 CALLS: dict[str, Callable[..., Any]] = {
     "register": write.register,
     "copy": write.copy,
+    "create_model": write.create_model,
     "delete": write.delete,
     "restore": write.restore,
     "promote": write.promote,

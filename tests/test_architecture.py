@@ -57,6 +57,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("doing", {"write", "pull", "site", "scaffold"}),
     ("api", {""}),
     ("command line", {"commands", "cli", "__main__"}),
+    ("mlflow plugin", {"mlflow"}),  # an edge like the command line: nothing imports it
 ]
 
 
@@ -107,6 +108,17 @@ def test_each_layer_imports_only_layers_below() -> None:
                 wrong.append(
                     f"registry.{module} ({LAYERS[mine][0]}) imports registry.{target} ({LAYERS[_layer(target)][0]})"
                 )
+    assert wrong == []
+
+
+def test_the_mlflow_plugin_uses_the_api_not_the_command_line() -> None:
+    wrong = [
+        f"registry.{module} imports registry.{target}"
+        for module, path in sorted(MODULES.items())
+        if module.startswith("mlflow")
+        for target in sorted(_imports(path))
+        if target.startswith(("commands", "cli", "__main__"))
+    ]
     assert wrong == []
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from registry import Registry
+from registry.errors import UsageError
 from registry.pull import ArtifactMismatch
 from tests.builder import RegistryBuilder, cli, dvc
 
@@ -50,6 +51,20 @@ def test_pull_into_a_fresh_clone_gives_identical_bytes(origin: RegistryBuilder, 
         origin.root / "models/scorer/artifacts/1/model.pkl"
     ).read_bytes()
     assert Registry(clone).pull("models:/scorer/production").read_bytes() == bytes(range(256)) * 40
+
+
+def test_a_pull_that_leaves_the_work_tree_alone_writes_the_destination_only(
+    origin: RegistryBuilder, tmp_path: Path
+) -> None:
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", str(origin.root), str(clone)], check=True)
+    out = tmp_path / "out"
+    out.mkdir()
+    got = Registry(clone).pull("models:/scorer@champion", out, worktree=False)
+    assert got == out / "model.pkl" and got.read_bytes() == bytes(range(256)) * 40
+    assert not (clone / "models/scorer/artifacts/1/model.pkl").exists()
+    with pytest.raises(UsageError, match="needs a destination"):
+        Registry(clone).pull("models:/scorer@champion", worktree=False)
 
 
 def test_corrupted_cache_is_caught_by_the_md5_check(origin: RegistryBuilder, tmp_path: Path) -> None:

@@ -22,6 +22,7 @@ from registry.search import (
     parse,
     parse_order_by,
     search,
+    search_models,
 )
 
 
@@ -569,3 +570,36 @@ def test_like_does_not_backtrack_on_many_wildcards() -> None:
     start = time.perf_counter()
     assert not like.matches("a" * 60_000)
     assert time.perf_counter() - start < 10
+
+
+# -- models ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", ["base-encoder", "fraud-detector", "fraud-scorer"]),
+        ("name LIKE 'fraud-%'", ["fraud-detector", "fraud-scorer"]),
+        ("name ILIKE '%ENCODER%'", ["base-encoder"]),
+        ("tags.domain = 'payments'", ["fraud-detector"]),
+        ("tags.team = 'fraud-ml'", []),  # a version's tag is not the model's
+        ("tags.domain != 'nlp'", ["fraud-detector"]),  # no tag: no match, as for versions
+        ("alias = 'challenger' OR name = 'fraud-scorer'", ["fraud-detector", "fraud-scorer"]),
+        ("alias IS NULL", ["fraud-scorer"]),
+    ],
+)
+def test_a_search_of_models_matches_their_own_name_tags_and_aliases(text: str, expected: list[str]) -> None:
+    assert [rm.name for rm in search_models(MODELS, text)] == expected
+
+
+@pytest.mark.parametrize("text", ["metrics.f1 > 0.9", "stage = 'production'", "name = 'x' AND version = 2"])
+def test_a_search_of_models_refuses_attributes_of_versions(text: str) -> None:
+    with pytest.raises(SearchError, match="an attribute of versions"):
+        search_models(MODELS, text)
+
+
+def test_a_search_of_models_leaves_deleted_models_out() -> None:
+    gone = make_model(
+        "gone", {}, deleted={"at": "2026-01-01T00:00:00Z", "by": "a@example.com", "reason": "x"}
+    )
+    assert [rm.name for rm in search_models({**MODELS, "gone": gone}, "name = 'gone'")] == []

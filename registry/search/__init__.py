@@ -45,6 +45,7 @@ from registry.search.attributes import (
     _NULLABLE as _NULLABLE,
     _PLAIN_KEY as _PLAIN_KEY,
     _SYNONYMS as _SYNONYMS,
+    MODEL_ATTRIBUTES as MODEL_ATTRIBUTES,
     Actual as Actual,
     Attribute as Attribute,
     Getter as Getter,
@@ -145,6 +146,22 @@ def search(
         present.sort(key=lambda pair: _sort_key(key.attr.kind, pair[0]), reverse=key.descending)
         hits = [hit for _, hit in present] + [hit for value, hit in valued if value is None]
     return hits[:max_results]
+
+
+def search_models(models: Mapping[str, RegisteredModel], filter_text: str = "") -> list[RegisteredModel]:
+    """The models matching ``filter_text`` over their own attributes (``name``,
+    ``tags.<key>`` (the model's tags) and ``alias``), in name order: MLflow's
+    ``search_registered_models``. Deleted models are not found.
+
+    Raises SearchError for a malformed filter, or one that names an
+    attribute of versions (``metrics.f1``, ``stage``...)."""
+    flt = parse(filter_text)
+    for attr in flt.attributes():
+        if attr.name not in MODEL_ATTRIBUTES:
+            raise SearchError(
+                f"{attr} is an attribute of versions; a search of models takes name, tags.<key> and alias"
+            )
+    return [rm for _, rm in sorted(models.items()) if rm.model.deleted is None and flt.matches_model(rm)]
 
 
 def _sort_key(kind: str, value: Actual) -> tuple[int, float, str]:

@@ -54,6 +54,9 @@ _FAMILY_OPS = {
     "null": "IS NULL",
 }
 _PLAIN_KEY = re.compile(r"[A-Za-z0-9_.:/-]+")
+MODEL_ATTRIBUTES = ("name", "tags", "alias")
+"""What a search of models (not versions) may name: the model's name, its own tags, its aliases."""
+_MODEL_NAMES = "name, tags.<key> and alias"
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,17 @@ class Attribute:
         if self.name == "tags":
             return v.tags[key] if key in v.tags else rm.model.tags.get(key)
         return (v.metrics if self.name == "metrics" else v.params).get(key)
+
+    def of_model(self, rm: RegisteredModel) -> Actual:
+        """The value for a search of models (:data:`MODEL_ATTRIBUTES` only): the
+        model's name, its own tag, its aliases."""
+        if self.name == "name":
+            return rm.name
+        if self.name == "tags" and self.key is not None:
+            return rm.model.tags.get(self.key)
+        if self.name == "alias":
+            return tuple(sorted(rm.model.aliases))
+        raise SearchError(f"{self} is an attribute of versions; a search of models takes {_MODEL_NAMES}")
 
     def __str__(self) -> str:
         if self.key is None:

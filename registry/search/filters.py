@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import operator
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -26,6 +26,14 @@ class Filter:
     def matches(self, rm: RegisteredModel, v: Version) -> bool:
         return True
 
+    def matches_model(self, rm: RegisteredModel) -> bool:
+        """Whether the model itself matches (its name, tags and aliases only)."""
+        return True
+
+    def attributes(self) -> Iterator[Attribute]:
+        """Every attribute the filter names."""
+        return iter(())
+
 
 @dataclass(frozen=True)
 class And(Filter):
@@ -34,6 +42,13 @@ class And(Filter):
 
     def matches(self, rm: RegisteredModel, v: Version) -> bool:
         return self.left.matches(rm, v) and self.right.matches(rm, v)
+
+    def matches_model(self, rm: RegisteredModel) -> bool:
+        return self.left.matches_model(rm) and self.right.matches_model(rm)
+
+    def attributes(self) -> Iterator[Attribute]:
+        yield from self.left.attributes()
+        yield from self.right.attributes()
 
 
 @dataclass(frozen=True)
@@ -44,6 +59,13 @@ class Or(Filter):
     def matches(self, rm: RegisteredModel, v: Version) -> bool:
         return self.left.matches(rm, v) or self.right.matches(rm, v)
 
+    def matches_model(self, rm: RegisteredModel) -> bool:
+        return self.left.matches_model(rm) or self.right.matches_model(rm)
+
+    def attributes(self) -> Iterator[Attribute]:
+        yield from self.left.attributes()
+        yield from self.right.attributes()
+
 
 @dataclass(frozen=True)
 class Not(Filter):
@@ -51,6 +73,12 @@ class Not(Filter):
 
     def matches(self, rm: RegisteredModel, v: Version) -> bool:
         return not self.operand.matches(rm, v)
+
+    def matches_model(self, rm: RegisteredModel) -> bool:
+        return not self.operand.matches_model(rm)
+
+    def attributes(self) -> Iterator[Attribute]:
+        return self.operand.attributes()
 
 
 _NEGATED = {"!=": "=", "NOT IN": "IN", "NOT LIKE": "LIKE", "NOT ILIKE": "ILIKE", "IS NOT NULL": "IS NULL"}
@@ -73,7 +101,16 @@ class Condition(Filter):
     value: Literal | tuple[Literal, ...] | None = None
 
     def matches(self, rm: RegisteredModel, v: Version) -> bool:
-        actual = self.attr.get(rm, v)
+        return self.holds(self.attr.get(rm, v))
+
+    def matches_model(self, rm: RegisteredModel) -> bool:
+        return self.holds(self.attr.of_model(rm))
+
+    def attributes(self) -> Iterator[Attribute]:
+        yield self.attr
+
+    def holds(self, actual: Actual) -> bool:
+        """Whether the condition holds for the value ``actual``."""
         op = _NEGATED.get(self.op, self.op)
         if op == "IS NULL":
             hit = actual is None or actual == ()

@@ -5,7 +5,7 @@ Each action computes the new records with the checker's own rules
 writes, checks the result against HEAD and commits, or changes nothing.
 
 Rooms: ``stage`` (promote, archive, rollback), ``alias``, ``traffic``, ``tags`` (tags and
-descriptions), ``register``, ``copy``, ``delete`` (and restore), ``rename``; ``edit`` (what they share),
+descriptions), ``create`` (a model with no versions), ``register``, ``copy``, ``delete`` (and restore), ``rename``; ``edit`` (what they share),
 ``commit`` and ``txn`` (the commit and its transaction), ``lock`` (the
 write lock), ``yamledit`` (round-trip YAML edits).
 """
@@ -15,6 +15,7 @@ from __future__ import annotations
 from registry.write.alias import delete_alias, set_alias
 from registry.write.commit import WriteRefused
 from registry.write.copy import copy
+from registry.write.create import create_model
 from registry.write.delete import Deleted, delete, restore
 from registry.write.register import register
 from registry.write.rename import rename
@@ -28,6 +29,7 @@ __all__ = [
     "archive",
     "clear_traffic",
     "copy",
+    "create_model",
     "delete",
     "delete_alias",
     "delete_tag",
