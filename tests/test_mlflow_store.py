@@ -16,18 +16,17 @@ import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
+import mlflow
+import numpy as np
 import pytest
+import sklearn.linear_model as sklearn_linear
+from mlflow import MlflowClient
+from mlflow.exceptions import MlflowException
 
-mlflow = pytest.importorskip("mlflow")
-sklearn_linear = pytest.importorskip("sklearn.linear_model")
-
-from mlflow import MlflowClient  # noqa: E402
-from mlflow.exceptions import MlflowException  # noqa: E402
-
-from registry import Registry  # noqa: E402
-from registry.mlflow.store import GitRegistryStore  # noqa: E402
-from registry.mlflow.uri import artifact_uri, parse_artifact_uri, parse_store_uri  # noqa: E402
-from tests.builder import RegistryBuilder, cli  # noqa: E402
+from registry import Registry
+from registry.mlflow.store import GitRegistryStore
+from registry.mlflow.uri import artifact_uri, parse_artifact_uri, parse_store_uri
+from tests.builder import RegistryBuilder, cli
 
 REGISTRY_YAML = """\
 policy:
@@ -38,7 +37,6 @@ policy:
     champion: {stage: production}
 """
 
-np = pytest.importorskip("numpy")
 X = np.array([[0.0, 0.1], [0.2, 0.1], [0.9, 1.0], [1.0, 0.8], [0.1, 0.0], [0.8, 0.9]])
 Y = np.array([0, 0, 1, 1, 0, 1])
 
