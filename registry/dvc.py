@@ -100,6 +100,14 @@ def default_remote(root: Path) -> tuple[str, str] | None:
     return name, run(["config", f"remote.{name}.url"], root).strip()
 
 
+def has_default_remote(root: Path) -> bool:
+    """Whether a default remote is set (one DVC call; False when DVC is missing)."""
+    try:
+        return bool(run(["remote", "default"], root).strip())
+    except DvcError:
+        return False
+
+
 def md5_of(path: Path) -> tuple[str, int]:
     """(md5, size) of a file, as DVC hashes it."""
     digest = hashlib.md5()  # noqa: S324 - DVC's content address, not security

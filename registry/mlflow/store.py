@@ -34,6 +34,7 @@ from mlflow.store.entities.paged_list import PagedList
 from mlflow.store.model_registry.abstract_store import AbstractStore
 
 from registry import RegisteredModel, Registry, Version
+from registry.dvc import has_default_remote
 from registry.errors import NotFound, SearchError, UsageError
 from registry.mlflow import convert
 from registry.mlflow.errors import (
@@ -289,10 +290,18 @@ class GitRegistryStore(AbstractStore):
                     tags={t.key: str(t.value) for t in tags or ()},
                     description=description or None,
                     lineage=lineage,
+                    push=self._shares_bytes(),
                 )
             finally:
                 shutil.rmtree(scratch, ignore_errors=True)
             return self._read_version(name, version.number)
+
+    def _shares_bytes(self) -> bool:
+        """Whether a new version's bytes go to the DVC remote: when the registry
+        has a default remote. A job that registers through MLflow expects every
+        other clone to load what it registered, so the bytes are pushed before
+        the commit, and a failed push registers nothing."""
+        return has_default_remote(self._root)
 
     def _run_of_logged_model(self, model_id: str | None) -> str | None:
         """The run that logged the model ``model_id`` (MLflow 3's ``log_model`` names no run)."""
