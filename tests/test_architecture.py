@@ -41,6 +41,7 @@ LAYERS: list[tuple[str, set[str]]] = [
         {
             "git",
             "dvc",
+            "dvc_objects",
             "formats",
             "forge",
             "cache",
@@ -53,7 +54,7 @@ LAYERS: list[tuple[str, set[str]]] = [
         },
     ),
     ("history", {"history"}),
-    ("checking", {"check", "check.tree", "check.base", "refs"}),
+    ("checking", {"check", "check.tree", "check.lifecycle", "check.base", "refs"}),
     ("doing", {"write", "pull", "site", "scaffold"}),
     ("api", {""}),
     ("command line", {"commands", "cli", "__main__"}),

@@ -112,7 +112,7 @@ def test_purge_removes_bytes_no_other_version_uses(dvc_repo: RegistryBuilder, tm
     write.register(root, "enc", b, push=True)
     v1 = Registry(root).get("enc/1")
     v2 = Registry(root).get("enc/2")
-    from registry.dvc import manifest_files
+    from registry.dvc_objects import manifest_files
 
     listed = manifest_files(root, [v1.artifact.md5, v2.artifact.md5])
     own = {v1.artifact.md5, *(listed[v1.artifact.md5] or ())} - {*(listed[v2.artifact.md5] or ())}

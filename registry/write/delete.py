@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from registry import dvc, git, layout
+from registry import dvc_objects, git, layout
 from registry.errors import DvcError, UsageError
 from registry.load import LoadedRegistry, load
 from registry.records import REDACTED_FIELDS, RegisteredModel, Version
@@ -42,7 +42,7 @@ class Deleted:
     """The deletion's commit; None when only bytes were purged (already a tombstone)."""
     versions: tuple[int, ...]
     """The versions that became tombstones (or, when only purging, were purged)."""
-    purged: dvc.Removed | None = None
+    purged: dvc_objects.Removed | None = None
     """The objects removed from the cache and the remote (with ``purge``)."""
     kept: int = 0
     """Objects of the deleted versions kept because another version uses them."""
@@ -239,7 +239,7 @@ def _objects(root: Path, versions: list[Version], *, strict: bool) -> set[str]:
     that must be kept), else skipped (its files are gone already)."""
     found = {v.artifact.md5 for v in versions}
     folders = [v for v in versions if v.artifact.md5.endswith(".dir")]
-    listed = dvc.manifest_files(root, (v.artifact.md5 for v in folders)) if folders else {}
+    listed = dvc_objects.manifest_files(root, (v.artifact.md5 for v in folders)) if folders else {}
     for v in folders:
         files = listed.get(v.artifact.md5)
         if files is None and strict:
@@ -252,7 +252,7 @@ def _objects(root: Path, versions: list[Version], *, strict: bool) -> set[str]:
     return found
 
 
-def _purge(root: Path, targets: list[Version]) -> tuple[dvc.Removed, int]:
+def _purge(root: Path, targets: list[Version]) -> tuple[dvc_objects.Removed, int]:
     """Remove the targets' objects that no live version of the registry (at HEAD) names."""
     reg = load(root)
     gone = {(v.model, v.number) for v in targets}
@@ -264,7 +264,7 @@ def _purge(root: Path, targets: list[Version]) -> tuple[dvc.Removed, int]:
     ]
     wanted = _objects(root, targets, strict=False)
     keep = _objects(root, live, strict=True)
-    return dvc.remove_objects(root, wanted - keep), len(wanted & keep)
+    return dvc_objects.remove_objects(root, wanted - keep), len(wanted & keep)
 
 
 @locked

@@ -1,6 +1,6 @@
 """Traffic splits: set a model's A/B split over its aliases, or clear it.
 
-The new split is held to the checker's traffic rules (``check.tree.check_traffic``)
+The new split is held to the checker's traffic rules (``check.lifecycle.check_traffic``)
 before anything is written, and the commit is checked whole as every change is.
 """
 
@@ -10,7 +10,7 @@ import dataclasses
 from collections.abc import Mapping
 from pathlib import Path
 
-from registry.check.tree import check_traffic
+from registry.check.lifecycle import check_traffic
 from registry.errors import UsageError
 from registry.records import RegisteredModel
 from registry.refs import ALIAS_RE
