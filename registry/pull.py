@@ -71,10 +71,7 @@ def pull(
         raise UsageError(f"{ref!r} names a model, not a version: add /N, @alias or :stage")
     gone = version.deleted
     if gone is not None:
-        raise NotFound(
-            f"{rm.name} v{version.number} was deleted on {gone.at:%Y-%m-%d} by {gone.by} "
-            f"({gone.reason}): it has no artifact to pull"
-        )
+        raise NotFound(f"{rm.name} v{version.number} was {gone}: it has no artifact to pull")
     rel = layout.artifact_file(rm.name, version.artifact.path)
     pointer = layout.pointer_file(rm.name, version.artifact.path)
     if not reg.snapshot.probe(pointer):

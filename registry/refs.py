@@ -140,10 +140,7 @@ def resolve(reg: LoadedRegistry, ref: Ref) -> tuple[RegisteredModel, Version | N
     rm = find_model(reg, ref.model)
     gone = rm.model.deleted
     if gone is not None and ref.version is None and (ref.alias or ref.stage or ref.latest):
-        raise NotFound(
-            f"model {rm.name} was deleted on {gone.at:%Y-%m-%d} by {gone.by} ({gone.reason}); "
-            f"`registry show {rm.name}` shows its tombstone"
-        )
+        raise NotFound(f"model {rm.name} was {gone}; `registry show {rm.name}` shows its tombstone")
     if ref.version is not None:
         version = rm.versions.get(ref.version)
         if version is None and ref.version in rm.invalid:

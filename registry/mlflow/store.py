@@ -101,7 +101,7 @@ class GitRegistryStore(AbstractStore):
         rm = reg.model(name)
         gone = rm.model.deleted
         if gone is not None:
-            raise NotFound(f"model {name!r} was deleted on {gone.at:%Y-%m-%d} by {gone.by} ({gone.reason})")
+            raise NotFound(f"model {name!r} was {gone}")
         return rm
 
     def _version(self, reg: Registry, name: str, version: int | str) -> tuple[RegisteredModel, Version]:

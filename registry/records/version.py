@@ -89,6 +89,10 @@ class Deletion:
     redacted: bool = False
     """The description, tags, metrics, params, signature and lineage were removed."""
 
+    def __str__(self) -> str:
+        """``deleted on 2026-12-01 by alice@example.com (the reason)``, as messages say it."""
+        return f"deleted on {self.at:%Y-%m-%d} by {self.by} ({self.reason})"
+
     @classmethod
     def from_dict(cls, raw: Mapping[str, Any] | None) -> Deletion | None:
         if not raw:

@@ -39,10 +39,7 @@ def create_model(
     found = reg.models.get(name)
     if found is not None and found.model.deleted is not None:
         gone = found.model.deleted
-        raise WriteRefused(
-            f"model {name!r} was deleted on {gone.at:%Y-%m-%d} by {gone.by} ({gone.reason}); "
-            f"to take the name again, `registry restore {name}`"
-        )
+        raise WriteRefused(f"model {name!r} was {gone}; to take the name again, `registry restore {name}`")
     if found is not None or (root / layout.model_dir(name)).exists():
         raise WriteRefused(f"model {name!r} exists already")
     former = load(root).find_model(name)  # a former name lives in another model's folder

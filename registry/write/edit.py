@@ -65,8 +65,7 @@ def version_of(rm: RegisteredModel, number: int, *, deleted: bool = False) -> Ve
     gone = version.deleted
     if gone is not None and not deleted:
         raise WriteRefused(
-            f"{rm.name} v{number} was deleted on {gone.at:%Y-%m-%d} by {gone.by} ({gone.reason}); "
-            "a tombstone does not change: register a new version instead"
+            f"{rm.name} v{number} was {gone}; a tombstone does not change: register a new version instead"
         )
     return version
 

@@ -220,7 +220,7 @@ def register(
         assert rm is not None and rm.model.deleted is not None
         gone = rm.model.deleted
         raise WriteRefused(
-            f"{model} was deleted on {gone.at:%Y-%m-%d} by {gone.by} ({gone.reason}), so its old URIs "
+            f"{model} was {gone}, so its old URIs "
             f"fail; to take the name again, `registry restore {model}` or register with --reuse-name"
         )
     signature = signature or described.signature
