@@ -217,26 +217,24 @@ def test_mlflow_servers_ui_shows_the_registrys_models(world: World, browser: Any
         page.on("pageerror", lambda e: errors.append(str(e)))
         main = page.locator("main")
         try:
+            # MLflow offers its new registry UI once, whenever the page is ready: dismiss it, keep the stages
+            page.add_locator_handler(page.get_by_role("dialog"), lambda dialog: page.keyboard.press("Escape"))
             page.goto(f"{url}/#/models")
             scorer = page.get_by_role("link", name="scorer", exact=True)
             sync_api.expect(scorer).to_be_visible(timeout=30_000)
-            sync_api.expect(page.get_by_role("link", name="ranker", exact=True)).to_be_visible()
-            sync_api.expect(main).to_contain_text("domain: demo")
-            promo = page.get_by_role("dialog")  # MLflow offers its new registry UI once; keep the stages
-            with suppress(sync_api.TimeoutError):
-                promo.wait_for(state="visible", timeout=5_000)
-                page.keyboard.press("Escape")
-                sync_api.expect(promo).to_be_hidden()
+            sync_api.expect(page.get_by_role("link", name="ranker", exact=True)).to_be_visible(timeout=30_000)
+            sync_api.expect(main).to_contain_text("domain: demo", timeout=30_000)
             scorer.click()
             page.wait_for_url("**/#/models/scorer")
             sync_api.expect(main).to_contain_text("Scores things.", timeout=30_000)
             for text in ("domain", "demo", "@ champion", "team: ml", "via: server"):
-                sync_api.expect(main).to_contain_text(text)
+                sync_api.expect(main).to_contain_text(text, timeout=30_000)
             main.get_by_role("link", name="Version 1", exact=True).first.click()
             page.wait_for_url("**/#/models/scorer/versions/1")
-            sync_api.expect(main).to_contain_text("Logistic regression.", timeout=30_000)
-            for text in ("@ champion", "Stage (deprecated)", "Production", "team", "via", "server"):
-                sync_api.expect(main).to_contain_text(text)
+            # the model page's table shows the description too: wait for a text only the version page has
+            sync_api.expect(main).to_contain_text("Stage (deprecated)", timeout=30_000)
+            for text in ("Logistic regression.", "@ champion", "Production", "team", "via", "server"):
+                sync_api.expect(main).to_contain_text(text, timeout=30_000)
             assert errors == []
         finally:
             context.close()
