@@ -108,6 +108,26 @@ def has_default_remote(root: Path) -> bool:
         return False
 
 
+def share_with(root: Path, other: Path) -> None:
+    """Let the DVC repository at ``other`` (a linked work tree of ``root``'s
+    clone) use ``root``'s cache and remotes: its ``.dvc/config.local`` is
+    ``root``'s, with the cache folder and each folder remote given by the
+    absolute path DVC resolves for ``root`` (a relative one in ``.dvc/config``
+    would resolve beside ``other``)."""
+    mine = root / ".dvc" / "config.local"
+    theirs = other / ".dvc" / "config.local"
+    if mine.is_file():
+        shutil.copyfile(mine, theirs)
+    run(["config", "--local", "cache.dir", str(cache_dir(root).resolve())], other)
+    for line in run(["remote", "list"], root).splitlines():
+        name = line.split(maxsplit=1)[0] if line.strip() else ""
+        if not name:
+            continue
+        url = run(["config", f"remote.{name}.url"], root).strip()
+        if url.startswith("/"):
+            run(["remote", "modify", "--local", "--", name, "url", url], other)
+
+
 def md5_of(path: Path) -> tuple[str, int]:
     """(md5, size) of a file, as DVC hashes it."""
     digest = hashlib.md5()  # noqa: S324 - DVC's content address, not security

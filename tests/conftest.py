@@ -86,3 +86,21 @@ def s3_bucket(s3_server: S3Server, monkeypatch: pytest.MonkeyPatch) -> Bucket:
     from tests.s3 import bucket_for_test
 
     return bucket_for_test(s3_server, monkeypatch)
+
+
+LONGEST_FIRST = (
+    "test_mlflow_guides_sqlite.py",
+    "test_mlflow_guides.py",
+    "test_mlflow_serving.py",
+    "test_mlflow_store.py",
+    "test_s3.py",
+    "test_writers.py",
+)
+"""The files that take longest, started first: with ``-n auto --dist loadfile``
+each file runs whole on one worker, in collection order, so a long file
+collected last would run alone at the end."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: the rest keep their order

@@ -24,6 +24,7 @@ from mlflow import MlflowClient
 from mlflow.exceptions import MlflowException
 
 from registry import Registry
+from registry.mlflow import memo
 from registry.mlflow.store import GitRegistryStore
 from registry.mlflow.uri import artifact_uri, parse_artifact_uri, parse_store_uri
 from tests.builder import RegistryBuilder, cli
@@ -111,6 +112,8 @@ def test_store_uris_are_absolute_or_relative_to_the_working_directory(tmp_path: 
     assert parse_store_uri("git-registry:rel/reg").root == Path.cwd() / "rel/reg"
     uri = artifact_uri(Path("/srv/my reg"), "scorer", 3)
     assert uri == "git-registry-artifact:///srv/my%20reg/?model=scorer&version=3"
+    team = parse_store_uri("git-registry:///srv/reg?branch=ci/train-42&push=origin")
+    assert (team.root, team.branch, team.push) == (Path("/srv/reg"), "ci/train-42", "origin")
     where = parse_artifact_uri(uri)
     assert (where.root, where.model, where.version) == (Path("/srv/my reg"), "scorer", 3)
 
@@ -120,7 +123,9 @@ def test_store_uris_are_absolute_or_relative_to_the_working_directory(tmp_path: 
     [
         ("git-registry://host/srv/reg", "names no host"),
         ("git-registry:///srv/reg?colour=red", "unknown query key 'colour'"),
-        ("git-registry:///srv/reg?branch=ci", r"\?branch= .* not supported yet"),
+        ("git-registry:///srv/reg?branch=../x", "not a branch name"),
+        ("git-registry:///srv/reg?branch=ci&push=--upload-pack=x", "names a git remote"),
+        ("git-registry:///srv/reg?branch=a&branch=b", "given twice"),
     ],
 )
 def test_a_store_uri_that_cannot_be_served_is_refused(uri: str, message: str) -> None:
@@ -206,6 +211,24 @@ def test_get_registered_model_is_cheap_warm(world: World) -> None:
         store.get_registered_model("scorer")
     each = (time.perf_counter() - start) / runs
     assert each < 0.5, f"get_registered_model took {each * 1000:.1f} ms"  # a bound, not the benchmark
+
+
+def test_a_kept_model_gives_way_to_an_edit_of_its_files(world: World) -> None:
+    store = GitRegistryStore(world.uri)
+    record = world.root / "models/scorer/versions/1.yaml"
+    time.sleep(memo.RACY_NS / 1e9 + 0.1)  # older than the racy window: a stat can vouch for them
+    assert store.get_model_version("scorer", 1).run_id == world.run_id
+    assert store._memo.get("scorer", memo.stamp(world.root, "scorer")) is not None, "the read was not kept"
+    other = world.run_id[::-1]  # the same size: only the stat's times can tell
+    with record.open("r+") as fh:  # in place, at once
+        text = fh.read()
+        fh.seek(0)
+        fh.write(text.replace(world.run_id, other))
+    assert store.get_model_version("scorer", 1).run_id == other
+    assert store.get_model_version_by_alias("scorer", "latest").run_id == world.run_id  # v2
+    world.repo.git("checkout", "--", "models/scorer/versions/1.yaml")
+    assert store.get_model_version("scorer", 1).run_id == world.run_id
+    assert world.status() == ""
 
 
 # -- writes ----------------------------------------------------------------------------

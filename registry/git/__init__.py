@@ -232,6 +232,7 @@ from registry.git.log import (
     paths_of as paths_of,
 )
 from registry.git.repo import (
+    add_worktree as add_worktree,
     branch_exists as branch_exists,
     branches_at as branches_at,
     commit_body as commit_body,
@@ -239,6 +240,7 @@ from registry.git.repo import (
     create_branch as create_branch,
     current_branch as current_branch,
     empty_index as empty_index,
+    fetch_branch as fetch_branch,
     git_dir as git_dir,
     head_commit as head_commit,
     head_ref as head_ref,
@@ -247,8 +249,10 @@ from registry.git.repo import (
     init_repo as init_repo,
     operation_in_progress as operation_in_progress,
     push_branch as push_branch,
+    pushed as pushed,
     remote_url as remote_url,
     require as require,
     uncommitted as uncommitted,
     unstage as unstage,
+    worktrees as worktrees,
 )

@@ -118,6 +118,49 @@ def push_branch(root: Path, name: str, remote: str = "origin") -> None:
     run(["push", "--quiet", "--set-upstream", remote, f"refs/heads/{name}:refs/heads/{name}"], root)
 
 
+def pushed(root: Path, remote: str, name: str) -> bool:
+    """Whether branch ``name`` is where it was last pushed to (or fetched from) ``remote``."""
+    try:
+        here = run(["rev-parse", "--verify", "--quiet", f"refs/heads/{name}"], root)
+        there = run(["rev-parse", "--verify", "--quiet", f"refs/remotes/{remote}/{name}"], root)
+    except GitError:
+        return False
+    return here == there
+
+
+def fetch_branch(root: Path, remote: str, name: str) -> bool:
+    """Make local branch ``name`` the remote's branch of that name; False when the remote has none."""
+    out = run(["ls-remote", "--heads", "--", remote, f"refs/heads/{name}"], root)
+    if not out.strip():
+        return False
+    run(["fetch", "--quiet", "--", remote, f"refs/heads/{name}:refs/heads/{name}"], root)
+    return True
+
+
+def worktrees(root: Path) -> dict[str, Path]:
+    """Each linked or main work tree of the repository, by the branch it has checked out."""
+    out: dict[str, Path] = {}
+    path: Path | None = None
+    for line in (
+        run(["worktree", "list", "--porcelain", "-z"], root).decode("utf-8", "surrogateescape").split("\0")
+    ):
+        if line.startswith("worktree "):
+            path = Path(line[len("worktree ") :])
+        elif line.startswith("branch refs/heads/") and path is not None:
+            out[line[len("branch refs/heads/") :]] = path
+    return out
+
+
+def add_worktree(root: Path, path: Path, name: str, start: str | None) -> None:
+    """Check branch ``name`` out in a new linked work tree at ``path``; with
+    ``start``, the branch is made there first."""
+    run(["worktree", "prune"], root)
+    if start is None:
+        run(["worktree", "add", "--quiet", "--", str(path), name], root)
+    else:
+        run(["worktree", "add", "--quiet", "-b", name, "--", str(path), start], root)
+
+
 def head_ref(root: Path) -> str | None:
     """The full name of the branch HEAD is on (``refs/heads/main``); None when detached."""
     try:

@@ -19,13 +19,14 @@ default) archives its previous holder in the move's own commit, also without
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
 import re
 import shutil
 import tempfile
 import urllib.parse
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -33,9 +34,9 @@ from mlflow.entities.model_registry import ModelVersion, RegisteredModel as Mlfl
 from mlflow.store.entities.paged_list import PagedList
 from mlflow.store.model_registry.abstract_store import AbstractStore
 
-from registry import RegisteredModel, Registry, Version
+from registry import Config, RegisteredModel, Registry, Version, git
 from registry.dvc import has_default_remote
-from registry.errors import NotFound, SearchError, UsageError
+from registry.errors import GitError, NotFound, SearchError, UsageError, WriteRefused
 from registry.mlflow import convert
 from registry.mlflow.errors import (
     INVALID_PARAMETER_VALUE,
@@ -44,7 +45,10 @@ from registry.mlflow.errors import (
     MlflowException,
     translated,
 )
+from registry.mlflow.memo import Memo, stamp
 from registry.mlflow.uri import artifact_uri, parse_store_uri
+from registry.records import valid_name
+from registry.write.worktree import branch_root
 
 _log = logging.getLogger(__name__)
 
@@ -89,8 +93,44 @@ class GitRegistryStore(AbstractStore):
     def __init__(self, store_uri: str | None = None, tracking_uri: str | None = None) -> None:
         super().__init__(store_uri, tracking_uri)
         with translated():
-            self._root = parse_store_uri(store_uri or "").root
+            self._where = parse_store_uri(store_uri or "")
         self._tracking_uri = tracking_uri  # an MlflowClient is made when a call needs one, never here
+        self._memo = Memo()
+        self._tree: Path | None = None
+
+    @property
+    def _root(self) -> Path:
+        """The work tree the calls read and write: the clone's, or (``?branch=``)
+        the branch's own, made on the first call (``write.worktree``)."""
+        if self._tree is None:
+            branch = self._where.branch
+            found = self._where.root
+            if branch is not None:
+                found = branch_root(found, branch, self._where.push)
+            self._tree = found
+        return self._tree
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[None]:
+        """A write call: MLflow's errors for the registry's, and (``?push=``)
+        the branch pushed afterwards when the call committed."""
+        with translated():
+            remote = self._where.push
+            root = self._root
+            yield
+            if remote is None:
+                return
+            branch = self._where.branch or git.current_branch(root)
+            if branch is None:
+                raise WriteRefused("committed, but HEAD is detached: nothing to push")
+            if not git.pushed(root, remote, branch):  # this write's commit, or an earlier one's
+                try:
+                    git.push_branch(root, branch, remote)
+                except GitError as exc:
+                    raise WriteRefused(
+                        f"committed on {branch}, but pushing it to {remote} failed (the next write "
+                        f"pushes it again): {exc}"
+                    ) from None
 
     # -- reading ------------------------------------------------------------------
 
@@ -98,11 +138,20 @@ class GitRegistryStore(AbstractStore):
         return Registry(self._root)
 
     def _model(self, reg: Registry, name: str) -> RegisteredModel:
-        rm = reg.model(name)
-        gone = rm.model.deleted
-        if gone is not None:
-            raise NotFound(f"model {name!r} was {gone}")
-        return rm
+        return _live(reg.model(name), name)
+
+    def _kept_model(self, name: str) -> tuple[Config, RegisteredModel]:
+        """The model ``name`` and the registry's settings, for a read: from the
+        memo while its files are unchanged, else loaded (and kept)."""
+        before = stamp(self._root, name) if valid_name(name) else None
+        found = self._memo.get(name, before)
+        if found is None:
+            reg = self._registry()
+            rm = reg.model(name)
+            found = (reg.config, rm)
+            if rm.name == name:  # a former name's lookup read every model: not kept under it
+                self._memo.keep(name, before, reg.config, rm)
+        return found[0], _live(found[1], name)
 
     def _version(self, reg: Registry, name: str, version: int | str) -> tuple[RegisteredModel, Version]:
         return self._version_of(self._model(reg, name), convert.number_of(version))
@@ -118,14 +167,13 @@ class GitRegistryStore(AbstractStore):
         return convert.model_version(self._root, reg.config, rm, v)
 
     def _read_version(self, name: str, version: int | str) -> ModelVersion:
-        reg = self._registry()
-        rm, v = self._version(reg, name, version)
-        return self._entity(reg, rm, v)
+        config, rm = self._kept_model(name)
+        rm, v = self._version_of(rm, convert.number_of(version))
+        return convert.model_version(self._root, config, rm, v)
 
     def _read_model(self, name: str) -> MlflowModel:
-        reg = self._registry()
-        rm = self._model(reg, name)  # first: then the config comes from that model's load
-        return convert.registered_model(self._root, reg.config, rm)
+        config, rm = self._kept_model(name)
+        return convert.registered_model(self._root, config, rm)
 
     def _call(self, work: Callable[[], T]) -> T:
         with translated():
@@ -140,7 +188,7 @@ class GitRegistryStore(AbstractStore):
         description: str | None = None,
         deployment_job_id: str | None = None,
     ) -> MlflowModel:
-        with translated():
+        with self._writing():
             reg = self._registry()
             try:
                 found: RegisteredModel | None = reg.model(name)
@@ -163,7 +211,7 @@ class GitRegistryStore(AbstractStore):
     def update_registered_model(
         self, name: str, description: str | None, deployment_job_id: str | None = None
     ) -> MlflowModel:
-        with translated():
+        with self._writing():
             reg = self._registry()
             rm = self._model(reg, name)
             if description is not None and description.rstrip("\n") != rm.model.description.rstrip("\n"):
@@ -171,14 +219,14 @@ class GitRegistryStore(AbstractStore):
             return self._read_model(rm.name)
 
     def rename_registered_model(self, name: str, new_name: str) -> MlflowModel:
-        with translated():
+        with self._writing():
             reg = self._registry()
             rm = self._model(reg, name)
             reg.rename(rm.name, new_name, reason="renamed through MLflow")
             return self._read_model(new_name)
 
     def delete_registered_model(self, name: str) -> None:
-        with translated():
+        with self._writing():
             reg = self._registry()
             rm = self._model(reg, name)
             reg.delete(rm.name, reason="deleted through MLflow (delete_registered_model)")
@@ -208,21 +256,22 @@ class GitRegistryStore(AbstractStore):
 
     def get_latest_versions(self, name: str, stages: Sequence[str] | None = None) -> list[ModelVersion]:
         with translated():
-            reg = self._registry()
-            rm = self._model(reg, name)
-            config = reg.config
+            config, rm = self._kept_model(name)
             wanted = [convert.from_mlflow_stage(config, s) for s in stages or ()]
-            return [self._entity(reg, rm, v) for v in convert.latest_per_stage(config, rm, wanted)]
+            return [
+                convert.model_version(self._root, config, rm, v)
+                for v in convert.latest_per_stage(config, rm, wanted)
+            ]
 
     def set_registered_model_tag(self, name: str, tag: Any) -> None:
-        with translated():
+        with self._writing():
             reg = self._registry()
             rm = self._model(reg, name)
             if rm.model.tags.get(tag.key) != str(tag.value):
                 reg.set_tag(rm.name, None, tag.key, str(tag.value))
 
     def delete_registered_model_tag(self, name: str, key: str) -> None:
-        with translated():
+        with self._writing():
             reg = self._registry()
             rm = self._model(reg, name)
             if key in rm.model.tags:
@@ -231,14 +280,14 @@ class GitRegistryStore(AbstractStore):
     # -- aliases ------------------------------------------------------------------
 
     def set_registered_model_alias(self, name: str, alias: str, version: int | str) -> None:
-        with translated():
+        with self._writing():
             reg = self._registry()
             rm, v = self._version(reg, name, version)
             if rm.model.aliases.get(alias) != v.number:
                 reg.set_alias(rm.name, alias, v.number)
 
     def delete_registered_model_alias(self, name: str, alias: str) -> None:
-        with translated():
+        with self._writing():
             reg = self._registry()
             rm = self._model(reg, name)
             if alias in rm.model.aliases:
@@ -246,8 +295,7 @@ class GitRegistryStore(AbstractStore):
 
     def get_model_version_by_alias(self, name: str, alias: str) -> ModelVersion:
         with translated():
-            reg = self._registry()
-            rm = self._model(reg, name)
+            config, rm = self._kept_model(name)
             number = rm.model.aliases.get(alias)
             if number is None and alias.lower() == "latest":
                 newest = rm.latest()
@@ -258,7 +306,7 @@ class GitRegistryStore(AbstractStore):
                 have = ", ".join(sorted(rm.model.aliases)) or "none"
                 raise NotFound(f"{rm.name} has no alias {alias!r} (its aliases: {have})")
             rm, v = self._version_of(rm, number)
-            return self._entity(reg, rm, v)
+            return convert.model_version(self._root, config, rm, v)
 
     # -- model versions -----------------------------------------------------------
 
@@ -273,7 +321,7 @@ class GitRegistryStore(AbstractStore):
         local_model_path: str | None = None,
         model_id: str | None = None,
     ) -> ModelVersion:
-        with translated():
+        with self._writing():
             run_id = run_id or self._run_of_logged_model(model_id or _logged_model_id(source))
             metrics, params = self._run_values(run_id)
             scratch = Path(tempfile.mkdtemp(prefix="registry-mlflow-"))
@@ -355,7 +403,7 @@ class GitRegistryStore(AbstractStore):
         raise UsageError(f"{source}: MLflow found no model files there")
 
     def update_model_version(self, name: str, version: int | str, description: str | None) -> ModelVersion:
-        with translated():
+        with self._writing():
             reg = self._registry()
             rm, v = self._version(reg, name, version)
             if description is not None and description.rstrip("\n") != v.description.rstrip("\n"):
@@ -365,7 +413,7 @@ class GitRegistryStore(AbstractStore):
     def transition_model_version_stage(
         self, name: str, version: int | str, stage: str, archive_existing_versions: bool = False
     ) -> ModelVersion:
-        with translated():
+        with self._writing():
             reg = self._registry()
             rm, v = self._version(reg, name, version)
             config = reg.config
@@ -384,7 +432,7 @@ class GitRegistryStore(AbstractStore):
             return self._read_version(rm.name, v.number)
 
     def delete_model_version(self, name: str, version: int | str) -> None:
-        with translated():
+        with self._writing():
             reg = self._registry()
             rm, v = self._version(reg, name, version)
             for alias in rm.aliases_of(v.number):  # MLflow deletes regardless; the registry asks first
@@ -396,7 +444,7 @@ class GitRegistryStore(AbstractStore):
 
     def get_model_version_download_uri(self, name: str, version: int | str) -> str:
         with translated():
-            rm, v = self._version(self._registry(), name, version)
+            rm, v = self._version_of(self._kept_model(name)[1], convert.number_of(version))
             return artifact_uri(self._root, rm.name, v.number)
 
     def search_model_versions(
@@ -426,14 +474,14 @@ class GitRegistryStore(AbstractStore):
             return PagedList([self._entity(reg, models[v.model], v) for v in page], page.token)
 
     def set_model_version_tag(self, name: str, version: int | str, tag: Any) -> None:
-        with translated():
+        with self._writing():
             reg = self._registry()
             rm, v = self._version(reg, name, version)
             if v.tags.get(tag.key) != str(tag.value):
                 reg.set_tag(rm.name, v.number, tag.key, str(tag.value))
 
     def delete_model_version_tag(self, name: str, version: int | str, key: str) -> None:
-        with translated():
+        with self._writing():
             reg = self._registry()
             rm, v = self._version(reg, name, version)
             if key in v.tags:
@@ -441,7 +489,7 @@ class GitRegistryStore(AbstractStore):
 
     def copy_model_version(self, src_mv: ModelVersion, dst_name: str) -> ModelVersion:
         """The registry's ``copy``: the bytes verified, provenance in ``lineage.copied_from``."""
-        with translated():
+        with self._writing():
             made = self._registry().copy(f"models:/{src_mv.name}/{src_mv.version}", dst_name)
             return self._read_version(dst_name, made.number)
 
@@ -472,6 +520,14 @@ class GitRegistryStore(AbstractStore):
 
     def test_webhook(self, webhook_id: str, event: Any = None) -> Any:
         return self.get_webhook(webhook_id)
+
+
+def _live(rm: RegisteredModel, name: str) -> RegisteredModel:
+    """``rm``, unless it is a deleted model's tombstone."""
+    gone = rm.model.deleted
+    if gone is not None:
+        raise NotFound(f"model {name!r} was {gone}")
+    return rm
 
 
 def _logged_model_id(source: str) -> str | None:

@@ -1,7 +1,9 @@
 """The URIs of the plugin: the registry store's and the artifact repository's.
 
 Store: ``git-registry:///abs/path/to/clone`` or ``git-registry:relative/path``
-(relative to the working directory when the store is made). Artifacts:
+(relative to the working directory when the store is made), and in team
+mode ``?branch=NAME`` (reads and writes on that branch) with
+``&push=REMOTE`` (each write pushed). Artifacts:
 ``git-registry-artifact:///abs/root/?model=NAME&version=N``; the trailing
 slash keeps MLflow's splitting of a URI into (root, artifact path) from
 cutting the root's last folder off, so the URI also works given straight
@@ -10,23 +12,29 @@ to ``mlflow.artifacts.download_artifacts``.
 
 from __future__ import annotations
 
+import re
 import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 
 from registry.errors import UsageError
+from registry.write.commit import check_branch_name
 
 STORE_SCHEME = "git-registry"
 ARTIFACT_SCHEME = "git-registry-artifact"
-_LATER = ("branch", "push")
-"""Query keys of team mode (writes on a branch, pushed): known, not yet served."""
+_REMOTE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 
 
 @dataclass(frozen=True)
 class StoreLocation:
-    """Where a ``git-registry:`` URI points: the clone's root (absolute)."""
+    """Where a ``git-registry:`` URI points: the clone's root (absolute), and
+    team mode's branch and remote (``?branch=NAME&push=REMOTE``)."""
 
     root: Path
+    branch: str | None = None
+    """Reads and writes are this branch's (in a work tree of its own), not the clone's current one."""
+    push: str | None = None
+    """The git remote each write's branch is pushed to."""
 
 
 @dataclass(frozen=True)
@@ -48,12 +56,6 @@ def _query(uri: str, query: str, allowed: tuple[str, ...]) -> dict[str, str]:
         if key in found:
             raise UsageError(f"{uri}: {key!r} is given twice")
         found[key] = value
-    later = sorted(k for k in found if k in _LATER and k not in allowed)
-    if later:
-        raise UsageError(
-            f"{uri}: ?{later[0]}= (writes on a branch, for pull requests) is not supported yet; "
-            "remove it to read and write the clone's current branch"
-        )
     unknown = sorted(k for k in found if k not in allowed)
     if unknown:
         known = ", ".join(allowed) if allowed else "none"
@@ -71,11 +73,16 @@ def parse_store_uri(uri: str) -> StoreLocation:
             f"{uri}: a {STORE_SCHEME}: URI names no host; use {STORE_SCHEME}:///absolute/path "
             f"or {STORE_SCHEME}:relative/path"
         )
-    _query(uri, parsed.query, ())
+    query = _query(uri, parsed.query, ("branch", "push"))
     path = urllib.parse.unquote(parsed.path)
     if not path:
         raise UsageError(f"{uri}: name the registry's clone, e.g. {STORE_SCHEME}:///srv/registry")
-    return StoreLocation(Path(path).absolute())
+    branch, remote = query.get("branch"), query.get("push")
+    if branch is not None:
+        check_branch_name(branch)
+    if remote is not None and not _REMOTE.fullmatch(remote):
+        raise UsageError(f"{uri}: ?push= names a git remote of the clone (such as origin), not {remote!r}")
+    return StoreLocation(Path(path).absolute(), branch, remote)
 
 
 def artifact_uri(root: Path, model: str, version: int) -> str:
