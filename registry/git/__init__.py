@@ -23,8 +23,11 @@ from registry.errors import GitError, UsageError
 
 
 def _env() -> dict[str, str]:
-    """:func:`registry.proc.environment`, with git's messages in English (callers match them)."""
-    return proc.environment(LC_ALL="C")
+    """:func:`registry.proc.environment`, with git's messages in English (callers
+    match them) and no optional locks: ``git status`` otherwise takes
+    ``index.lock`` to refresh the index, and a reader killed then (or one
+    running beside a user's ``git commit``) leaves it or makes it fail."""
+    return proc.environment(LC_ALL="C", GIT_OPTIONAL_LOCKS="0")
 
 
 def run(
@@ -213,6 +216,7 @@ from registry.git.commits import (
     hash_blob as hash_blob,
     move_head as move_head,
     post_commit_hook as post_commit_hook,
+    refresh_index as refresh_index,
     same_tree as same_tree,
     update_index as update_index,
 )

@@ -161,6 +161,11 @@ def move_head(root: Path, new: str, old: str | None, reason: str) -> None:
         raise  # a lock file of another git command, say: git's own message names it
 
 
+def refresh_index(root: Path) -> None:
+    """Record the work tree's stat data in the index for entries whose files match them."""
+    run(["update-index", "-q", "--refresh"], root)
+
+
 def update_index(root: Path, updates: dict[str, Entry | None]) -> None:
     """Set (or, for None, remove) entries of the repository's own index."""
     run(["update-index", "--index-info"], root, stdin=_index_info(updates))

@@ -9,8 +9,10 @@ never deleted (deleting a lock file that others wait on splits them in two).
 The holder writes its pid and command into the file, so a writer that gives
 up after the bounded wait can say who holds it.
 
-The lock is re-entrant within a process (a write that calls another write
-takes it once).
+The lock is re-entrant within a thread (a write that calls another write
+takes it once). Two threads of one process are two writers, as two
+processes are: each opens the file and waits for the ``flock`` (an MLflow
+server's request threads write through one store).
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ DEFAULT_TIMEOUT = 60.0
 """Seconds a writer waits for another before giving up (``REGISTRY_LOCK_TIMEOUT``)."""
 
 
-_held: dict[str, int] = {}  # lock path -> depth, in this process
+_held: dict[tuple[int, str], int] = {}  # (thread, lock path) -> depth
 _guard = threading.Lock()
 
 
@@ -70,7 +72,7 @@ def _holder(fd: int) -> str:
 def write_lock(root: Path, *, wait: float | None = None) -> Iterator[None]:
     """Hold the repository's write lock; wait up to ``wait`` seconds for it."""
     path = lock_path(root)
-    key = str(path)
+    key = (threading.get_ident(), str(path))
     with _guard:
         depth = _held.get(key, 0)
         if depth:
@@ -121,9 +123,9 @@ def write_lock(root: Path, *, wait: float | None = None) -> Iterator[None]:
 
 
 def held(root: Path) -> bool:
-    """Whether this process holds the write lock of ``root``."""
+    """Whether this thread holds the write lock of ``root``."""
     with _guard:
-        return _held.get(str(lock_path(root)), 0) > 0
+        return _held.get((threading.get_ident(), str(lock_path(root))), 0) > 0
 
 
 def try_lock(root: Path) -> contextlib.AbstractContextManager[None] | None:

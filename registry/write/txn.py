@@ -277,6 +277,11 @@ def finish(root: Path, plan: Plan) -> list[str]:
     for copy in plan.copies:
         if copy.move:
             _prune(root, Path(copy.source).parent)
+    if index_updates:
+        # the new entries have no stat data, and git (run without optional
+        # locks) never fills it in on its own: each `git status` would hash them
+        with contextlib.suppress(GitError):
+            git.refresh_index(root)
     return left
 
 
