@@ -48,6 +48,7 @@ from registry.mlflow.errors import (
 from registry.mlflow.memo import Memo, stamp
 from registry.mlflow.uri import artifact_uri, parse_store_uri
 from registry.records import valid_name
+from registry.search import search
 from registry.write.worktree import branch_root
 
 _log = logging.getLogger(__name__)
@@ -66,6 +67,7 @@ META_FILE = "registered_model_meta"
 _PROMPT_KEY = r"tags?\.`mlflow\.prompt\.is_prompt`"
 _NOT_PROMPT = re.compile(rf"(?:\s+AND\s+)?{_PROMPT_KEY}\s*!=\s*'true'", re.I)
 _IS_PROMPT = re.compile(rf"{_PROMPT_KEY}\s*=\s*'true'", re.I)
+_ONE_MODEL = re.compile(r"\s*name\s*=\s*'([^'\\]*)'\s*", re.I)
 _TIME_KEYS = re.compile(r"\A\s*(creation_timestamp|last_updated_timestamp|timestamp)\b", re.I)
 
 
@@ -97,6 +99,7 @@ class GitRegistryStore(AbstractStore):
         self._tracking_uri = tracking_uri  # an MlflowClient is made when a call needs one, never here
         self._memo = Memo()
         self._tree: Path | None = None
+        self._remote_known: tuple[tuple[tuple[int, ...], ...], bool] | None = None
 
     @property
     def _root(self) -> Path:
@@ -349,7 +352,11 @@ class GitRegistryStore(AbstractStore):
         has a default remote. A job that registers through MLflow expects every
         other clone to load what it registered, so the bytes are pushed before
         the commit, and a failed push registers nothing."""
-        return has_default_remote(self._root)
+        key = tuple(_file_key(self._root / ".dvc" / name) for name in ("config", "config.local"))
+        known = self._remote_known
+        if known is None or known[0] != key:  # asked again when DVC's config files change
+            known = self._remote_known = (key, has_default_remote(self._root))
+        return known[1]
 
     def _run_of_logged_model(self, model_id: str | None) -> str | None:
         """The run that logged the model ``model_id`` (MLflow 3's ``log_model`` names no run)."""
@@ -458,9 +465,19 @@ class GitRegistryStore(AbstractStore):
             text = _without_prompts(filter_string)
             if text is None:
                 return PagedList([], None)
+            order = [_version_order(item) for item in order_by or ()]
+            one = _ONE_MODEL.fullmatch(text)
+            if one is not None and valid_name(one[1]):  # the UI's and most clients' query: one model's folder
+                try:
+                    config, rm = self._kept_model(one[1])
+                except NotFound:  # no such model, or a deleted one: no versions, as a search says
+                    return PagedList([], None)
+                hits = [v for _, v in search({rm.name: rm}, text, order)]
+                page = _page(hits, max_results, page_token, VERSIONS_PER_PAGE)
+                return PagedList([convert.model_version(self._root, config, rm, v) for v in page], page.token)
             reg = self._registry()
             try:
-                found = reg.search(text, [_version_order(item) for item in order_by or ()])
+                found = reg.search(text, order)
             except SearchError as exc:
                 if re.search(r"unknown attribute '(source|source_path|user_id)'", str(exc)):
                     raise UsageError(
@@ -520,6 +537,15 @@ class GitRegistryStore(AbstractStore):
 
     def test_webhook(self, webhook_id: str, event: Any = None) -> Any:
         return self.get_webhook(webhook_id)
+
+
+def _file_key(path: Path) -> tuple[int, ...]:
+    """A file's identity and age (none: empty), to tell when it has changed."""
+    try:
+        st = path.stat()
+    except OSError:
+        return ()
+    return (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
 
 def _live(rm: RegisteredModel, name: str) -> RegisteredModel:
