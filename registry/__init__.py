@@ -548,6 +548,7 @@ class Registry:
         stage: str,
         *,
         reason: str | None = None,
+        archive_others: bool = False,
         branch: str | bool | None = None,
         push: bool = False,
     ) -> str:
@@ -563,6 +564,8 @@ class Registry:
             version: the version's number.
             stage: one of the registry's stages.
             reason: why; recorded in the commit's ``Reason`` trailer.
+            archive_others: also archive every other version in ``stage``,
+                in the same commit (MLflow's ``archive_existing_versions``).
             branch: where the commit goes (see :class:`Registry`).
             push: push the branch afterwards.
 
@@ -570,7 +573,8 @@ class Registry:
             The commit's id.
 
         Raises:
-            UsageError: ``stage`` is not a stage of this registry.
+            UsageError: ``stage`` is not a stage of this registry (or is the
+                archive stage, with ``archive_others``).
             NotFound: the model or version does not exist.
             WriteRefused: the version is in ``stage`` already, the transition
                 is not allowed, or the gate does not hold; and as every
@@ -578,7 +582,16 @@ class Registry:
         """
         from registry import write
 
-        return write.promote(self._writable(), model, version, stage, reason=reason, branch=branch, push=push)
+        return write.promote(
+            self._writable(),
+            model,
+            version,
+            stage,
+            reason=reason,
+            archive_others=archive_others,
+            branch=branch,
+            push=push,
+        )
 
     def archive(
         self,

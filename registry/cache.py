@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 # Bump when the parser, the facts or the cached shape change.
-FORMAT = 15
+FORMAT = 16
 _BULK = 2_000  # above this many keys, one table scan beats point look-ups
 _SEAL = 16  # bytes of digest before each value
 
@@ -115,11 +115,12 @@ def fits(kind: str, entry: Any) -> bool:
     if kind == "version":
         return (
             type(facts) is tuple
-            and len(facts) == 9
+            and len(facts) == 10
             and (facts[5] is None or type(facts[5]) is int)
             and (facts[6] is None or type(facts[6]) is str)
             and type(facts[7]) is bool
             and (facts[8] is None or type(facts[8]) is str)
+            and type(facts[9]) is str
             and type(facts[0]) is str
             and type(facts[1]) is str
             and type(facts[4]) is tuple

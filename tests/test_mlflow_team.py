@@ -1,4 +1,4 @@
-"""Team mode and concurrent writers through MLflow's client.
+"""Team mode, concurrent writers and one-commit transitions through MLflow's client.
 
 ``git-registry:///clone?branch=NAME&push=origin``: a training job's plain
 MLflow calls become commits on branch NAME, in a work tree of the branch's
@@ -183,3 +183,18 @@ def test_request_threads_writing_at_once_lose_nothing(clone: RegistryBuilder, mo
     assert clone.git("status", "--porcelain") == ""
     assert [p for p in clone.check() if p.severity == ERROR] == []
     assert os.listdir(clone.root / "models/racer/artifacts") and len(rm.versions) == 4
+
+
+def test_archive_existing_versions_is_one_commit(clone: RegistryBuilder, model_dir: Path) -> None:
+    c = MlflowClient(registry_uri=f"git-registry://{clone.root}")
+    for _ in range(3):
+        c.create_model_version("scorer", str(model_dir))
+    c.transition_model_version_stage("scorer", 1, "Staging")
+    c.transition_model_version_stage("scorer", 2, "Staging")  # staging holds several
+    before = int(clone.git("rev-list", "--count", "HEAD"))
+    moved = c.transition_model_version_stage("scorer", 3, "Staging", archive_existing_versions=True)
+    assert moved.current_stage == "Staging"
+    assert [c.get_model_version("scorer", n).current_stage for n in (1, 2)] == ["Archived", "Archived"]
+    assert int(clone.git("rev-list", "--count", "HEAD")) == before + 1
+    assert "Archives v1, v2 (was staging)." in clone.git("log", "-1", "--format=%B")
+    assert clone.git("status", "--porcelain") == ""

@@ -185,3 +185,19 @@ def test_register_on_a_branch_leaves_the_work_tree_alone(repo: RegistryBuilder, 
         ["git", "clone", "-q", "-b", "registry/register-scorer-v2", str(origin), str(clone)], check=True
     )
     assert Registry(clone).pull("models:/scorer/2").read_bytes() == b"weights of run 2" * 100
+
+
+def test_promote_archive_others_empties_the_stage_in_the_same_commit(
+    repo: RegistryBuilder, tmp_path: Path
+) -> None:
+    for n in (1, 2, 3):
+        write.register(repo.root, "scorer", weights(tmp_path, n))
+    write.promote(repo.root, "scorer", 1, "staging")
+    write.promote(repo.root, "scorer", 2, "staging")
+    proc = cli(repo.root, "promote", "scorer", "3", "staging", "--archive-others")
+    assert proc.returncode == 0, proc.stderr
+    stages = {n: Registry(repo.root).get(f"models:/scorer/{n}").stage for n in (1, 2, 3)}
+    assert stages == {1: "archived", 2: "archived", 3: "staging"}
+    assert repo.git("log", "-1", "--format=%s").strip() == "promote scorer v3 to staging"
+    proc = cli(repo.root, "promote", "scorer", "1", "archived", "--archive-others")
+    assert proc.returncode == 2 and "archived already" in proc.stderr

@@ -191,6 +191,11 @@ def restore(
 @click.argument("version", type=click.IntRange(min=1))
 @click.argument("stage")
 @click.option("--reason", help="Why; recorded in the commit's Reason trailer.")
+@click.option(
+    "--archive-others",
+    is_flag=True,
+    help="Also archive every other version in STAGE, in the same commit (MLflow's archive_existing_versions).",
+)
 @change_options
 @click.pass_context
 def promote(
@@ -199,6 +204,7 @@ def promote(
     version: int,
     stage: str,
     reason: str | None,
+    archive_others: bool,
     branch: str | None,
     push: bool,
     pr: bool,
@@ -211,7 +217,7 @@ def promote(
     """
     from registry.commands import promote as cmd
 
-    ctx.exit(cmd.run(registry_root(ctx), model, version, stage, reason, branch, push, pr))
+    ctx.exit(cmd.run(registry_root(ctx), model, version, stage, reason, branch, push, pr, archive_others))
 
 
 @cli.command()

@@ -17,8 +17,16 @@ def run(
     branch: str | None,
     push: bool,
     pr: bool = False,
+    archive_others: bool = False,
 ) -> int:
     commit = write.promote(
-        root, model, version, stage, reason=reason, branch=target_branch(branch, pr), push=push or pr
+        root,
+        model,
+        version,
+        stage,
+        reason=reason,
+        archive_others=archive_others,
+        branch=target_branch(branch, pr),
+        push=push or pr,
     )
     return report(root, commit, pr=pr)

@@ -9,10 +9,10 @@ the registry's write path, checked as ``registry check`` checks it; a gate,
 a forbidden transition or a protected alias raises ``MlflowException``
 (``INVALID_PARAMETER_VALUE``) with the checker's message, and nothing is written.
 
-What MLflow does in one call and the registry in several commits: a
-transition with ``archive_existing_versions`` (the move, then one archive
-each), ``delete_model_version`` of a version with aliases (each alias
-removed, then the deletion). A stage that holds one version (production, by
+What MLflow does in one call and the registry in several commits:
+``delete_model_version`` of a version with aliases (each alias removed,
+then the deletion). A transition with ``archive_existing_versions`` is one
+commit (``promote(archive_others=True)``). A stage that holds one version (production, by
 default) archives its previous holder in the move's own commit, also without
 ``archive_existing_versions``: the registry's rule.
 """
@@ -45,7 +45,7 @@ from registry.mlflow.errors import (
     MlflowException,
     translated,
 )
-from registry.mlflow.memo import Memo, stamp
+from registry.mlflow.memo import Memo, Stamp, stamp, stamp_all
 from registry.mlflow.uri import artifact_uri, parse_store_uri
 from registry.records import valid_name
 from registry.search import search
@@ -100,6 +100,7 @@ class GitRegistryStore(AbstractStore):
         self._memo = Memo()
         self._tree: Path | None = None
         self._remote_known: tuple[tuple[tuple[int, ...], ...], bool] | None = None
+        self._whole: tuple[Stamp, Registry] | None = None
 
     @property
     def _root(self) -> Path:
@@ -155,6 +156,17 @@ class GitRegistryStore(AbstractStore):
             if rm.name == name:  # a former name's lookup read every model: not kept under it
                 self._memo.keep(name, before, reg.config, rm)
         return found[0], _live(found[1], name)
+
+    def _kept_registry(self) -> Registry:
+        """The whole registry, for a search over every model: kept while no record has changed."""
+        before = stamp_all(self._root)
+        kept = self._whole
+        if before is not None and kept is not None and kept[0] == before:
+            return kept[1]
+        reg = self._registry()
+        reg.models  # noqa: B018 - loaded now, under the stamp taken before
+        self._whole = (before, reg) if before is not None else None
+        return reg
 
     def _version(self, reg: Registry, name: str, version: int | str) -> tuple[RegisteredModel, Version]:
         return self._version_of(self._model(reg, name), convert.number_of(version))
@@ -245,7 +257,7 @@ class GitRegistryStore(AbstractStore):
             text = _without_prompts(filter_string)
             if text is None:
                 return PagedList([], None)
-            reg = self._registry()
+            reg = self._kept_registry()
             models = reg.search_models(text)
             config = reg.config
             keys = [_model_order(item) for item in order_by or ()]
@@ -425,16 +437,18 @@ class GitRegistryStore(AbstractStore):
             rm, v = self._version(reg, name, version)
             config = reg.config
             target = convert.from_mlflow_stage(config, stage)
+            others = archive_existing_versions and target != config.archive_stage
             if v.stage != target:
-                reg.promote(rm.name, v.number, target, reason=f"MLflow: transition to {stage}")
-            if archive_existing_versions and target != config.archive_stage:
-                fresh = self._registry()
-                for other in self._model(fresh, rm.name).in_stage(target):
+                reg.promote(
+                    rm.name, v.number, target, reason=f"MLflow: transition to {stage}", archive_others=others
+                )
+            elif others and any(o.number != v.number for o in rm.in_stage(target)):
+                for other in rm.in_stage(target):  # already there: archive the others, one commit each
                     if other.number != v.number:
-                        fresh.archive(
+                        reg.archive(
                             rm.name,
                             other.number,
-                            reason=f"MLflow: archive_existing_versions, v{v.number} moved to {stage}",
+                            reason=f"MLflow: archive_existing_versions (v{v.number} is in {stage})",
                         )
             return self._read_version(rm.name, v.number)
 
@@ -475,7 +489,7 @@ class GitRegistryStore(AbstractStore):
                 hits = [v for _, v in search({rm.name: rm}, text, order)]
                 page = _page(hits, max_results, page_token, VERSIONS_PER_PAGE)
                 return PagedList([convert.model_version(self._root, config, rm, v) for v in page], page.token)
-            reg = self._registry()
+            reg = self._kept_registry()
             try:
                 found = reg.search(text, order)
             except SearchError as exc:

@@ -123,12 +123,14 @@ class Artifact:
 
 
 VersionFacts = tuple[
-    str, str, str, int, tuple[tuple[str, int], ...], int | None, str | None, bool, str | None
+    str, str, str, int, tuple[tuple[str, int], ...], int | None, str | None, bool, str | None, str
 ]
 """What the cross-file rules need of a version, cached per blob: (stage,
 artifact path, md5, size, ((parent model, parent version), ...), a folder's
-nfiles, its semver's text, whether it is a tombstone, and for a version with
-a semver and a signature, the signature's fingerprint)."""
+nfiles, its semver's text, whether it is a tombstone, for a version with
+a semver and a signature the signature's fingerprint, and ``created_at`` as
+written (a listing of models shows their first and last times without
+reading every record)."""
 
 
 def signature_key(signature: Any) -> str:
@@ -152,6 +154,7 @@ def version_facts(raw: Mapping[str, Any]) -> VersionFacts:
         raw.get("semver"),
         "deleted" in raw,
         signature_key(signed) if signed else None,
+        str(raw["created_at"]),
     )
 
 
@@ -202,7 +205,7 @@ class Version:
         facts: VersionFacts,
         fetch: Callable[[], Mapping[str, Any]],
     ) -> None:
-        stage, art_path, md5, size, parents, nfiles, semver, deleted, signed = facts
+        stage, art_path, md5, size, parents, nfiles, semver, deleted, signed, created = facts
         init = object.__setattr__
         init(self, "model", model)
         init(self, "number", number)
@@ -214,7 +217,7 @@ class Version:
         init(self, "semver_text", semver)
         init(self, "signature_key", signed)
         init(self, "_fetch", fetch)
-        init(self, "_lazy", {})
+        init(self, "_lazy", {"created_text": created})
 
     @classmethod
     def from_dict(cls, model: str, number: int, path: str, raw: Mapping[str, Any]) -> Version:
@@ -250,7 +253,10 @@ class Version:
 
     @property
     def created_at(self) -> datetime:
-        return self._get("created_at", lambda r: parse_time(r["created_at"]))  # type: ignore[no-any-return]
+        lazy = self._lazy
+        if "created_at" not in lazy:
+            lazy["created_at"] = parse_time(lazy["created_text"])
+        return lazy["created_at"]  # type: ignore[no-any-return]
 
     @property
     def created_by(self) -> str:

@@ -25,14 +25,21 @@ def promote(
     stage: str,
     *,
     reason: str | None = None,
+    archive_others: bool = False,
     branch: str | bool | None = None,
     push: bool = False,
 ) -> str:
     """Move a version to ``stage``, archiving the stage's previous holder when the
-    registry says so (MLflow's ``archive_existing_versions``); return the commit id."""
+    registry says so, and with ``archive_others`` every other version in
+    ``stage`` (MLflow's ``archive_existing_versions``), in the same commit;
+    return the commit id."""
     root = Path(root)
     reg, rm = open_model(root, model)
-    return _promote(root, reg, rm, version, stage, reason, branch, push, "promote")
+    if archive_others and stage == reg.config.archive_stage:
+        raise UsageError(f"archive_others: the versions in {stage} are archived already")
+    return _promote(
+        root, reg, rm, version, stage, reason, branch, push, "promote", archive_others=archive_others
+    )
 
 
 def _promote(
@@ -45,6 +52,8 @@ def _promote(
     branch: str | bool | None,
     push: bool,
     action: str,
+    *,
+    archive_others: bool = False,
 ) -> str:
     cfg = reg.config
     target = version_of(rm, version)
@@ -72,7 +81,7 @@ def _promote(
     doc.set("stage", stage)
     files[target.path] = doc.text()
     archived = []
-    if (stage in cfg.single_holder and cfg.archive_on_promote) or action == "rollback":
+    if (stage in cfg.single_holder and cfg.archive_on_promote) or action == "rollback" or archive_others:
         for other in rm.in_stage(stage):
             if other.number != version:
                 other_doc = document(root, other.path)
