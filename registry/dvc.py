@@ -139,9 +139,37 @@ def md5_of(path: Path) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
+_cache_dirs: dict[str, tuple[tuple[tuple[int, ...], ...], Path]] = {}
+"""Each root's cache folder, with the :func:`_file_key` of DVC's config files (and its variables) then."""
+
+
+def _config_files(root: Path) -> list[Path]:
+    """The config files DVC reads for ``root``: the repository's, its local one, the user's and the system's."""
+    user = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / "dvc" / "config"
+    return [root / ".dvc" / "config", root / ".dvc" / "config.local", user, Path("/etc/xdg/dvc/config")]
+
+
+def _file_key(path: Path) -> tuple[int, ...]:
+    try:
+        st = path.stat()
+    except OSError:
+        return ()
+    return (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
 def cache_dir(root: Path) -> Path:
-    """The DVC cache folder, as DVC resolves it (config, config.local, global)."""
-    return root / run(["cache", "dir"], root).strip()
+    """The DVC cache folder, as DVC resolves it (config, config.local, global).
+    Asked of DVC (a process, ~0.4 s) once per process and root, and again
+    when one of its config files changes or ``DVC_*`` variables differ."""
+    variables = hash(tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith("DVC"))))
+    key = (*(_file_key(p) for p in _config_files(root)), (variables,))
+    where = str(root.resolve())
+    known = _cache_dirs.get(where)
+    if known is not None and known[0] == key:
+        return known[1]
+    found = root / run(["cache", "dir"], root).strip()
+    _cache_dirs[where] = (key, found)
+    return found
 
 
 def _objects(root: Path) -> Path:
