@@ -57,8 +57,9 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("checking", {"check", "check.tree", "check.lifecycle", "check.base", "refs"}),
     ("doing", {"write", "pull", "site", "scaffold"}),
     ("api", {""}),
+    ("mlflow plugin", {"mlflow"}),  # an edge: only the importer uses it (its stage mapping)
+    ("importers", {"importers"}),
     ("command line", {"commands", "cli", "__main__"}),
-    ("mlflow plugin", {"mlflow"}),  # an edge like the command line: nothing imports it
 ]
 
 

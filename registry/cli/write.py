@@ -108,6 +108,50 @@ def register(ctx: click.Context, /, model: str, artifact: str, **options: Any) -
     ctx.exit(cmd.run(registry_root(ctx), model, artifact, **options))
 
 
+@cli.group("import")
+def import_group() -> None:
+    """Bring another registry in, with its past, as this registry's commits."""
+
+
+@import_group.command("mlflow")
+@click.argument("uri")
+@click.option(
+    "--models",
+    "patterns",
+    multiple=True,
+    metavar="PATTERN",
+    help="Only these models (shell-style; repeatable).",
+)
+@click.option("--dry-run", is_flag=True, help="Say what would be imported; write nothing.")
+@click.option("--push", is_flag=True, help="Upload each version's bytes to the DVC remote.")
+@click.option(
+    "--archive-extra",
+    is_flag=True,
+    help="Where MLflow has several versions in a stage that holds one here, archive all but the newest.",
+)
+@click.option("--json", "as_json", is_flag=True, help="A machine-readable report.")
+@click.pass_context
+def import_mlflow(
+    ctx: click.Context,
+    uri: str,
+    patterns: tuple[str, ...],
+    dry_run: bool,
+    push: bool,
+    archive_extra: bool,
+    as_json: bool,
+) -> None:
+    """Import the MLflow registry at URI (sqlite:///mlflow.db, http://host:5000...).
+
+    One commit per version, in MLflow's creation order, with its MLflow
+    user and time as author; then one commit for the current stages,
+    aliases, descriptions and tags (MLflow keeps no stage history). Run
+    again, it imports only what is new (an interrupted import carries on).
+    """
+    from registry.commands import import_ as cmd
+
+    ctx.exit(cmd.run(registry_root(ctx), uri, patterns, dry_run, push, archive_extra, as_json))
+
+
 @cli.command()
 @click.argument("source", metavar="SOURCE")
 @click.argument("model")

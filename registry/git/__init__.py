@@ -31,12 +31,20 @@ def _env() -> dict[str, str]:
 
 
 def run(
-    args: Iterable[str], cwd: Path | str, *, stdin: bytes | None = None, index: Path | None = None
+    args: Iterable[str],
+    cwd: Path | str,
+    *,
+    stdin: bytes | None = None,
+    index: Path | None = None,
+    env_extra: dict[str, str] | None = None,
 ) -> bytes:
-    """Run git; ``index`` points it at another index file than the repository's."""
+    """Run git; ``index`` points it at another index file than the repository's,
+    ``env_extra`` sets variables for it (who the author is)."""
     env = _env()
     if index is not None:
         env["GIT_INDEX_FILE"] = str(index)
+    if env_extra:
+        env.update(env_extra)
     return proc.run(["git", *args], cwd, env=env, input=stdin, error=GitError).stdout
 
 

@@ -7,9 +7,13 @@ from __future__ import annotations
 import contextlib
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from registry.errors import GitError, RefMoved as RefMoved
 from registry.git import run
+
+if TYPE_CHECKING:
+    from registry.git.log import Person
 
 
 def hash_blob(root: Path, data: bytes) -> str:
@@ -36,7 +40,13 @@ def _index_info(updates: dict[str, Entry | None]) -> bytes:
 
 
 def build_commit(
-    root: Path, parent: str | None, updates: dict[str, Entry | None], message: str, *, hooks: bool = True
+    root: Path,
+    parent: str | None,
+    updates: dict[str, Entry | None],
+    message: str,
+    *,
+    hooks: bool = True,
+    author: Person | None = None,
 ) -> str:
     """A commit of ``parent`` (or of nothing) with ``updates`` applied (a path
     to None is removed), made with plumbing: the work tree, the index and
@@ -47,7 +57,11 @@ def build_commit(
     and its ``commit-msg`` hook on the message; either can refuse the
     commit. Without a ``pre-commit`` hook no index is made at all: only the
     trees on the changed paths are written (``git mktree``), so the cost
-    does not grow with the size of the repository."""
+    does not grow with the size of the repository.
+
+    ``author`` (an import's: the source's user and time) is the commit's
+    author, and its time the commit's time too, so ``--at`` reads the
+    registry as it was then; the committer stays whoever runs git."""
     import tempfile
 
     with tempfile.TemporaryDirectory(prefix="registry-commit-") as tmp:
@@ -67,7 +81,12 @@ def build_commit(
     args = ["commit-tree", tree, *(["-p", parent] if parent else []), "-F", "-"]
     if _signs_commits(root):  # git commit honours commit.gpgSign; commit-tree needs -S
         args.insert(1, "-S")
-    return run(args, root, stdin=message.encode()).decode().strip()
+    env = None
+    if author is not None:
+        stamp = f"@{author.time} {author.offset}"
+        env = {"GIT_AUTHOR_NAME": author.name, "GIT_AUTHOR_EMAIL": author.email}
+        env |= {"GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp}
+    return run(args, root, stdin=message.encode(), env_extra=env).decode().strip()
 
 
 def _signs_commits(root: Path) -> bool:

@@ -55,12 +55,25 @@ class CopyRef:
 
 
 @dataclass(frozen=True)
+class ImportRef:
+    """Where an imported version came from (``registry import``)."""
+
+    system: str
+    """``mlflow`` or ``gto``."""
+    registry: str
+    model: str
+    """The model's name in the source (before it was made a valid name here)."""
+    version: str
+
+
+@dataclass(frozen=True)
 class Lineage:
     code: CodeRef | None = None
     data: tuple[DataRef, ...] = ()
     run: RunRef | None = None
     parents: tuple[ParentRef, ...] = ()
     copied_from: CopyRef | None = None
+    imported_from: ImportRef | None = None
 
     @classmethod
     def from_dict(cls, raw: Mapping[str, Any] | None) -> Lineage:
@@ -74,6 +87,7 @@ class Lineage:
             run=RunRef(**run) if run else None,
             parents=tuple(ParentRef(p["model"], p["version"]) for p in raw.get("parents") or ()),
             copied_from=CopyRef(**raw["copied_from"]) if raw.get("copied_from") else None,
+            imported_from=ImportRef(**raw["imported_from"]) if raw.get("imported_from") else None,
         )
 
 

@@ -39,6 +39,11 @@ class Change:
     """Paths the change deletes."""
     kept: Mapping[str, git.Entry] = field(default_factory=dict)
     """Paths given an existing blob as it is (a renamed model's files), by (mode, blob id)."""
+    author: git.Person | None = None
+    """An import's: the source's user and time, as the commit's author and time."""
+    against_base: bool = True
+    """Whether the change-rules (transitions, gates, immutable fields) apply
+    against HEAD; an import's final state is the source's, checked whole."""
 
     def message(self) -> str:
         parts = [self.subject]
@@ -143,10 +148,10 @@ def apply(
             blob = git.hash_blob(root, data)
             updates[path] = ("100644", blob)
             by_blob[blob] = data
-        commit = git.build_commit(root, head, updates, change.message())
+        commit = git.build_commit(root, head, updates, change.message(), author=change.author)
         if head is not None and git.same_tree(root, head, commit):
             raise WriteRefused(f"nothing to change: {change.subject} leaves the registry as it is")
-        refuse_if_failing(root, change, base=head, rev=commit)
+        refuse_if_failing(root, change, base=head if change.against_base else None, rev=commit)
         before = txn.entries(root, head, updates)
         staged = git.ls_files(root, list(created)) if created else {}
         for path in created:  # already in the work tree, and perhaps staged by their tool
@@ -218,8 +223,9 @@ def apply_on_branch(root: Path, change: Change, branch: str | None = None, *, pu
         updates.update(change.kept)
         for path, text in change.files.items():
             updates[path] = ("100644", git.hash_blob(root, text.encode("utf-8")))
-        commit = git.build_commit(root, head, updates, change.message())
-        refuse_if_failing(root, change, base=head, rev=commit, outcome="no branch was made")
+        commit = git.build_commit(root, head, updates, change.message(), author=change.author)
+        base = head if change.against_base else None
+        refuse_if_failing(root, change, base=base, rev=commit, outcome="no branch was made")
         try:
             git.create_branch(root, name, commit)
         except GitError:

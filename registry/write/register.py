@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -133,7 +134,6 @@ def _validate(record: Mapping[str, Any]) -> None:
         raise UsageError("the new version's record would be invalid: " + "; ".join(problems[:5]))
 
 
-@locked
 def register(
     root: Path | str,
     model: str,
@@ -192,6 +192,76 @@ def register(
     with ``branch``). With ``branch`` (a name, or True for one derived from
     the change) the commit goes on a new branch and the work tree is left
     alone: the bytes go to DVC's cache only."""
+    return _register(
+        root,
+        model,
+        artifact,
+        None,
+        metrics=metrics,
+        params=params,
+        tags=tags,
+        description=description,
+        parents=parents,
+        data=data,
+        code_dir=code_dir,
+        code_commit=code_commit,
+        code_repo=code_repo,
+        code_path=code_path,
+        run_id=run_id,
+        signature=signature,
+        stage=stage,
+        push=push,
+        branch=branch,
+        lineage=lineage,
+        bump=bump,
+        semver=semver,
+        reuse_name=reuse_name,
+    )
+
+
+@dataclass(frozen=True)
+class Origin:
+    """An imported version's past (``registry import``): when and by whom the
+    source registered it, the number it has there, and where it came from."""
+
+    created_at: datetime
+    created_by: str
+    author: git.Person
+    """The commit's author and time: the source's user, at the source's time."""
+    number: int
+    """The source's version number; refused unless it is the next one here."""
+    imported_from: Mapping[str, str]
+    """``lineage.imported_from``: the source's system, registry, model and version."""
+
+
+@locked
+def _register(
+    root: Path | str,
+    model: str,
+    artifact: Path | str,
+    origin: Origin | None,
+    *,
+    metrics: Mapping[str, float] | None = None,
+    params: Mapping[str, Any] | None = None,
+    tags: Mapping[str, str] | None = None,
+    description: str | None = None,
+    parents: Sequence[tuple[str, int]] = (),
+    data: Sequence[str] = (),
+    code_dir: Path | str | None = None,
+    code_commit: str | None = None,
+    code_repo: str | None = None,
+    code_path: str | None = None,
+    run_id: str | None = None,
+    signature: Mapping[str, Any] | None = None,
+    stage: str | None = None,
+    push: bool = False,
+    branch: str | bool | None = None,
+    lineage: Mapping[str, Any] | None = None,
+    bump: str | None = None,
+    semver: str | None = None,
+    reuse_name: bool = False,
+) -> tuple[str, int]:
+    """:func:`register`, or (``origin``) an import's registration."""
     root = Path(root)
     source = Path(artifact)
     if source.name in ("", ".."):  # `.` or `..`: the folder's own name
@@ -215,6 +285,11 @@ def register(
     reg = load(root, only=[model])
     rm = reg.models.get(model)
     number = max(rm.versions, default=0) + 1 if rm else 1
+    if origin is not None and origin.number != number:
+        raise WriteRefused(
+            f"{model} v{origin.number} of the source would be v{number} here: the registry numbers "
+            f"versions 1, 2, 3 ... without gaps, and {model} has {number - 1}"
+        )
     reused = rm is not None and rm.model.deleted is not None
     if reused and not reuse_name:
         assert rm is not None and rm.model.deleted is not None
@@ -240,8 +315,8 @@ def register(
     if not on_branch and (root / art_dir).exists():
         raise WriteRefused(f"{art_dir}/ already exists; remove it or commit it first")
     record: dict[str, Any] = {
-        "created_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "created_by": git.identity_email(root) or "unknown",
+        "created_at": (origin.created_at if origin else datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "created_by": origin.created_by if origin else git.identity_email(root) or "unknown",
         "stage": stage,
     }
     if chosen is not None:
@@ -275,6 +350,8 @@ def register(
         made["parents"] = [{"model": m, "version": n} for m, n in parents]
     if lineage is not None:
         made = dict(lineage)
+    if origin is not None:
+        made["imported_from"] = dict(origin.imported_from)
     if made:
         record["lineage"] = made
     _validate(record)
@@ -311,14 +388,19 @@ def register(
         doc = Document((root / model_path).read_text(encoding="utf-8"))
         doc.remove("deleted")
         files[model_path] = doc.text()
-    origin = (lineage or {}).get("copied_from")
+    copied = (lineage or {}).get("copied_from")
     reuse_note = "name reused" if reused else ""
     noted = ", ".join(n for n in ("new model" if rm is None else reuse_note, str(chosen or "")) if n)
     new_model = f" ({noted})" if noted else ""
-    if origin:
-        subject = f"copy {origin['model']} v{origin['version']} to {model} v{number}{new_model}"
+    if origin is not None:
+        came = origin.imported_from
+        subject = f"import {model} v{number}{new_model} from {came['system']}"
+        trailers = [("Registry-Action", "import"), ("Model", model), ("Version", str(number))]
+        trailers.append(("Source", f"{came['system']} {came['registry']} {came['model']} v{came['version']}"))
+    elif copied:
+        subject = f"copy {copied['model']} v{copied['version']} to {model} v{number}{new_model}"
         trailers = [("Registry-Action", "copy"), ("Model", model), ("Version", str(number))]
-        trailers.append(("Source", f"models:/{origin['model']}/{origin['version']} at {origin['commit']}"))
+        trailers.append(("Source", f"models:/{copied['model']}/{copied['version']} at {copied['commit']}"))
     else:
         subject = f"register {model} v{number}{new_model}"
         trailers = [("Registry-Action", "register"), ("Model", model), ("Version", str(number))]
@@ -328,7 +410,9 @@ def register(
         trailers.append(("Stage", stage))
     named = [(p["model"], p["version"]) for p in made.get("parents") or ()]
     linked = tuple(sorted({m for m, _ in named if valid_name(m)} - {model}))
-    change = Change(files, subject, tuple(trailers), models=(model, *linked))
+    change = Change(
+        files, subject, tuple(trailers), models=(model, *linked), author=origin.author if origin else None
+    )
     if on_branch:
         name = branch if isinstance(branch, str) else None
         return apply_on_branch(root, change, name, push=push), number

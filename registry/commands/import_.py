@@ -1,0 +1,50 @@
+"""``registry import mlflow URI``: an MLflow registry, with its past, as commits
+(:func:`registry.importers.mlflow.run`)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from registry.commands.output import terminal as safe
+
+
+def run(
+    root: Path,
+    uri: str,
+    patterns: tuple[str, ...],
+    dry_run: bool,
+    push: bool,
+    archive_extra: bool,
+    as_json: bool,
+) -> int:
+    from registry.importers import mlflow
+
+    report = mlflow.run(
+        root,
+        uri,
+        patterns=patterns,
+        dry_run=dry_run,
+        push=push,
+        archive_extra=archive_extra,
+        progress=(lambda what: None)
+        if as_json
+        else (lambda what: click.echo(f"importing {safe(what)}", err=True)),
+    )
+    if as_json:
+        click.echo(json.dumps(report.as_json(), indent=2, sort_keys=True))
+        return 0
+    for source, here in sorted(report.names.items()):
+        if source != here:
+            click.echo(f"{safe(source)} is model {here} here (its MLflow name kept in tag {mlflow.NAME_TAG})")
+    verb = "would import" if dry_run else "imported"
+    click.echo(
+        f"{verb} {len(report.imported)} versions from {safe(report.registry)}; {report.skipped} imported before"
+    )
+    for name in report.archived:
+        click.echo(f"archived {name} (--archive-extra)")
+    if report.state_commit:
+        click.echo(f"[{report.state_commit[:10]}] the current stages, aliases and tags")
+    return 0

@@ -1,0 +1,1 @@
+"""Importers: another registry, with its past, as this registry's commits (``registry import``)."""

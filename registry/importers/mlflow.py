@@ -1,0 +1,438 @@
+"""``registry import mlflow URI``: an MLflow Model Registry, with its past, as commits.
+
+Read through MLflow's public client only (any registry URI it reads:
+``sqlite:///mlflow.db``, ``http://host:5000``...). Then, in the source's
+creation order, one commit per version, authored by the version's MLflow
+user at its creation time: its bytes (``models:/name/N``, without MLflow's
+``registered_model_meta``) as a DVC-tracked folder, its description, tags,
+run id, source URI and the run's metrics and params, and
+``lineage.imported_from`` naming it in the source. Then one commit for the
+current stages, aliases, descriptions and tags: MLflow keeps no history of
+stage transitions, and that commit says so.
+
+Nothing is imported twice: a version whose ``imported_from`` is already in
+the registry is skipped, so an interrupted import, run again, carries on
+where it stopped. What the target's rules refuse (a gap in a model's
+version numbers, two versions in a stage that holds one) is listed before
+anything is written.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+import urllib.parse
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from fnmatch import fnmatchcase
+from pathlib import Path
+from typing import Any
+
+from registry import git, layout
+from registry.errors import WriteRefused
+from registry.load import load
+from registry.records import Config
+from registry.write.commit import Change, apply
+from registry.write.edit import block_text, document
+from registry.write.register import Origin, _register
+from registry.write.yamledit import Document
+
+SYSTEM = "mlflow"
+META_FILE = "registered_model_meta"
+ARTIFACT = "model"
+"""The folder name an imported version's bytes get: ``artifacts/<N>/model``, as the plugin's."""
+NAME_TAG = "mlflow.name"
+"""A model tag that keeps the MLflow name when it had to change to be valid here."""
+
+
+@dataclass(frozen=True)
+class SourceVersion:
+    number: int
+    created_ms: int
+    updated_ms: int
+    user: str | None
+    stage: str
+    description: str
+    tags: dict[str, str]
+    run_id: str | None
+    source: str | None
+
+
+@dataclass(frozen=True)
+class SourceModel:
+    name: str
+    description: str
+    tags: dict[str, str]
+    aliases: dict[str, int]
+    updated_ms: int
+    versions: tuple[SourceVersion, ...]
+
+
+@dataclass
+class Report:
+    """What an import did (or, with ``dry_run``, would do)."""
+
+    registry: str
+    names: dict[str, str] = field(default_factory=dict)
+    """Source name -> name here, for every model imported."""
+    imported: list[str] = field(default_factory=list)
+    """``name vN`` of each version imported now."""
+    skipped: int = 0
+    """Versions imported before (found by ``imported_from``)."""
+    state_commit: str | None = None
+    archived: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "registry": self.registry,
+            "names": self.names,
+            "imported": self.imported,
+            "skipped": self.skipped,
+            "state_commit": self.state_commit,
+            "archived": self.archived,
+        }
+
+
+def target_name(name: str) -> str:
+    """A valid model name for an MLflow name: lower case, runs of other characters as ``-``."""
+    out = re.sub(r"[^a-z0-9._-]+", "-", name.strip().lower()).strip("-._")[:64].rstrip("-._")
+    return out or "model"
+
+
+def safe_registry(uri: str) -> str:
+    """The source's URI without a password or token, as records and messages name it."""
+    parsed = urllib.parse.urlsplit(uri)
+    if parsed.password or parsed.username:
+        host = parsed.hostname or ""
+        netloc = host + (f":{parsed.port}" if parsed.port else "")
+        parsed = parsed._replace(netloc=netloc)
+    return urllib.parse.urlunsplit(parsed._replace(query="", fragment=""))
+
+
+# -- reading the source (MLflow's client) -------------------------------------
+
+
+def read_source(uri: str, patterns: Sequence[str] = ()) -> list[SourceModel]:
+    """Every registered model (matching ``patterns``, shell-style) and its versions, by name."""
+    from mlflow import MlflowClient
+
+    client = MlflowClient(tracking_uri=uri, registry_uri=uri)
+    out = []
+    for rm in _pages(lambda token: client.search_registered_models(max_results=1000, page_token=token)):
+        if patterns and not any(fnmatchcase(rm.name, p) for p in patterns):
+            continue
+        query = f"name='{_quoted(rm.name)}'"
+        versions = _pages(
+            lambda token, q=query: client.search_model_versions(q, max_results=10_000, page_token=token)  # type: ignore[misc]
+        )
+        out.append(
+            SourceModel(
+                name=rm.name,
+                description=rm.description or "",
+                tags=dict(rm.tags or {}),
+                aliases={a: int(v) for a, v in (rm.aliases or {}).items()},
+                updated_ms=int(rm.last_updated_timestamp or 0),
+                versions=tuple(
+                    sorted(
+                        (
+                            SourceVersion(
+                                number=int(v.version),
+                                created_ms=int(v.creation_timestamp or 0),
+                                updated_ms=int(v.last_updated_timestamp or v.creation_timestamp or 0),
+                                user=v.user_id or None,
+                                stage=v.current_stage or "None",
+                                description=v.description or "",
+                                tags=dict(v.tags or {}),
+                                run_id=v.run_id or None,
+                                source=v.source or None,
+                            )
+                            for v in versions
+                        ),
+                        key=lambda v: v.number,
+                    )
+                ),
+            )
+        )
+    return sorted(out, key=lambda m: m.name)
+
+
+def _quoted(name: str) -> str:
+    return name.replace("\\", "\\\\").replace("'", "\\'")
+
+
+def _pages(call: Callable[[str | None], Any]) -> list[Any]:
+    out: list[Any] = []
+    token: str | None = None
+    while True:
+        page = call(token)
+        out += list(page)
+        token = page.token
+        if not token:
+            return out
+
+
+def _run_values(uri: str, run_id: str | None) -> tuple[dict[str, float], dict[str, Any]]:
+    if not run_id:
+        return {}, {}
+    import math
+
+    from mlflow import MlflowClient
+    from mlflow.exceptions import MlflowException
+
+    try:
+        run = MlflowClient(tracking_uri=uri).get_run(run_id)
+    except MlflowException:
+        return {}, {}
+    metrics = {k: float(v) for k, v in run.data.metrics.items() if math.isfinite(v)}
+    return metrics, dict(run.data.params)
+
+
+def _download(uri: str, name: str, number: int, scratch: Path) -> Path:
+    """The version's files, as ``scratch/model``, without MLflow's ``registered_model_meta``."""
+    import mlflow
+    import mlflow.artifacts
+
+    before = mlflow.get_registry_uri()
+    mlflow.set_registry_uri(uri)
+    try:
+        got = Path(
+            mlflow.artifacts.download_artifacts(
+                artifact_uri=f"models:/{name}/{number}", dst_path=str(scratch / "download"), tracking_uri=uri
+            )
+        )
+    finally:
+        mlflow.set_registry_uri(before)
+    target = scratch / ARTIFACT
+    if got.is_dir():
+        shutil.copytree(got, target, ignore=shutil.ignore_patterns(META_FILE))
+    else:
+        target.mkdir()
+        shutil.copy2(got, target / got.name)
+    return target
+
+
+# -- planning (pure) ----------------------------------------------------------------
+
+
+def conflicts(models: Iterable[SourceModel], config: Config, archive_extra: bool) -> list[str]:
+    """What the source holds that this registry's rules refuse, before anything is written."""
+    found = []
+    names: dict[str, str] = {}
+    for m in models:
+        here = target_name(m.name)
+        if here in names:
+            found.append(
+                f"{m.name!r} and {names[here]!r} would both be model {here!r} here: rename one in MLflow"
+            )
+        names[here] = m.name
+        numbers = [v.number for v in m.versions]
+        if numbers != list(range(1, len(numbers) + 1)):
+            missing = sorted(set(range(1, max(numbers, default=0) + 1)) - set(numbers))
+            found.append(
+                f"{m.name}: versions {', '.join(map(str, missing))} were deleted in MLflow; this registry "
+                "numbers versions without gaps, so the numbers would not match (import the other models "
+                "with --models, or register the gap's versions again in MLflow first)"
+            )
+        for stage in config.single_holder:
+            held = [v.number for v in m.versions if _stage(config, v.stage) == stage]
+            if len(held) > 1 and not archive_extra:
+                found.append(
+                    f"{m.name}: versions {', '.join(map(str, held))} are all in {stage}, which holds one "
+                    f"version here: --archive-extra archives all but the newest (v{max(held)})"
+                )
+    return found
+
+
+def _stage(config: Config, mlflow_stage: str) -> str:
+    from registry.mlflow.convert import from_mlflow_stage  # the plugin's mapping, both ways the same
+
+    return from_mlflow_stage(config, mlflow_stage)
+
+
+def _when(ms: int) -> datetime:
+    return datetime.fromtimestamp(ms / 1000, UTC)
+
+
+def _person(user: str | None, ms: int, fallback: git.Person) -> git.Person:
+    """The commit author of a change made in MLflow by ``user`` at ``ms``."""
+    if not user:
+        return fallback._replace(time=ms // 1000, offset="+0000")
+    email = user if "@" in user else f"{user}@mlflow"
+    return git.Person(user.split("@")[0], email, ms // 1000, "+0000")
+
+
+# -- writing ------------------------------------------------------------------------
+
+
+def run(
+    root: Path,
+    uri: str,
+    *,
+    patterns: Sequence[str] = (),
+    dry_run: bool = False,
+    push: bool = False,
+    archive_extra: bool = False,
+    progress: Callable[[str], None] = lambda _: None,
+) -> Report:
+    """Import the MLflow registry at ``uri`` into the registry at ``root``."""
+    where = safe_registry(uri)
+    source = read_source(uri, patterns)
+    reg = load(root)
+    config = reg.config
+    problems = conflicts(source, config, archive_extra)
+    if problems:
+        raise WriteRefused(
+            f"{where} cannot be imported as it is; nothing was written:\n"
+            + "\n".join(f"  {p}" for p in problems)
+        )
+    report = Report(where, {m.name: target_name(m.name) for m in source})
+    done = {
+        (v.lineage.imported_from.model, v.lineage.imported_from.version)
+        for rm in reg.models.values()
+        for v in rm.versions.values()
+        if v.lineage.imported_from is not None
+        and v.lineage.imported_from.system == SYSTEM
+        and v.lineage.imported_from.registry == where
+    }
+    me = git.Person(*_identity(root), 0, "+0000")
+    todo = sorted(
+        ((m, v) for m in source for v in m.versions if (m.name, str(v.number)) not in done),
+        key=lambda mv: (mv[1].created_ms, mv[0].name, mv[1].number),
+    )
+    report.skipped = sum(len(m.versions) for m in source) - len(todo)
+    if dry_run:
+        report.imported = [f"{target_name(m.name)} v{v.number}" for m, v in todo]
+        return report
+    for m, v in todo:
+        here = target_name(m.name)
+        progress(f"{here} v{v.number}")
+        metrics, params = _run_values(uri, v.run_id)
+        lineage: dict[str, Any] = {}
+        if v.run_id:
+            lineage["run"] = {"id": v.run_id, **({"uri": v.source} if v.source else {})}
+        origin = Origin(
+            created_at=_when(v.created_ms),
+            created_by=v.user or me.email,
+            author=_person(v.user, v.created_ms, me),
+            number=v.number,
+            imported_from={"system": SYSTEM, "registry": where, "model": m.name, "version": str(v.number)},
+        )
+        scratch = Path(tempfile.mkdtemp(prefix="registry-import-"))
+        try:
+            folder = _download(uri, m.name, v.number, scratch)
+            _register(
+                root,
+                here,
+                folder,
+                origin,
+                metrics=metrics,
+                params=params,
+                tags=v.tags,
+                description=v.description or None,
+                lineage=lineage,
+                push=push,
+            )
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+        report.imported.append(f"{here} v{v.number}")
+    report.state_commit, report.archived = _state(root, where, source, archive_extra, me)
+    return report
+
+
+def _identity(root: Path) -> tuple[str, str]:
+    email = git.identity_email(root) or "unknown@localhost"
+    return email.split("@")[0], email
+
+
+def _state(
+    root: Path, where: str, source: Sequence[SourceModel], archive_extra: bool, me: git.Person
+) -> tuple[str | None, list[str]]:
+    """One commit: the source's current stages, aliases, descriptions and tags."""
+    reg = load(root)
+    config = reg.config
+    files: dict[str, str] = {}
+    archived: list[str] = []
+    newest = 0
+    for m in source:
+        here = target_name(m.name)
+        rm = reg.models.get(here)
+        if rm is None:
+            continue
+        newest = max(newest, m.updated_ms, *(v.updated_ms for v in m.versions))
+        model_doc = document(root, rm.model.path)
+        before = model_doc.text()
+        if (m.description or "") != rm.model.description:
+            if m.description:
+                model_doc.set("description", block_text(m.description))
+            else:
+                model_doc.remove("description")
+        tags = dict(m.tags)
+        if here != m.name:
+            tags[NAME_TAG] = m.name
+        if tags != dict(rm.model.tags):
+            model_doc.remove("tags")
+            if tags:
+                model_doc.mapping("tags").update(tags)
+        if m.aliases != dict(rm.model.aliases):
+            model_doc.remove("aliases")
+            if m.aliases:
+                model_doc.mapping("aliases").update(m.aliases)
+        if model_doc.text() != before:
+            files[rm.model.path] = model_doc.text()
+        holders: dict[str, list[int]] = {}
+        wanted: dict[int, str] = {}
+        for v in m.versions:
+            wanted[v.number] = _stage(config, v.stage)
+            holders.setdefault(wanted[v.number], []).append(v.number)
+        if archive_extra:
+            for stage in config.single_holder:
+                for number in sorted(holders.get(stage, []))[:-1]:
+                    wanted[number] = config.archive_stage
+                    archived.append(f"{here} v{number}")
+        for v in m.versions:
+            mine = rm.versions.get(v.number)
+            if mine is None:
+                continue
+            doc: Document | None = None
+            if wanted[v.number] != mine.stage:
+                doc = document(root, mine.path)
+                doc.set("stage", wanted[v.number])
+            if (v.description or "") != mine.description:
+                doc = doc or document(root, mine.path)
+                if v.description:
+                    doc.set("description", block_text(v.description))
+                else:
+                    doc.remove("description")
+            if v.tags != dict(mine.tags):
+                doc = doc or document(root, mine.path)
+                doc.remove("tags")
+                if v.tags:
+                    doc.mapping("tags").update(v.tags)
+            if doc is not None:
+                files[mine.path] = doc.text()
+    if not files:
+        return None, archived
+    body = [
+        f"The stages, aliases, descriptions and tags that {where} holds now.",
+        "MLflow keeps no history of stage transitions (mlflow/mlflow#2169), so each version's stage "
+        "is set here, as it is now, not at the time it changed.",
+    ]
+    if archived:
+        body.append(
+            "Archived, as --archive-extra asked (a stage here holds one version): "
+            + ", ".join(archived)
+            + "."
+        )
+    models = tuple(sorted({m for m in map(layout.model_folder_of, files) if m is not None}))
+    change = Change(
+        files,
+        f"import the current stages, aliases and tags from {SYSTEM}",
+        (("Registry-Action", "import"), ("Source", f"{SYSTEM} {where}")),
+        body="\n\n".join(body),
+        models=models,
+        author=me._replace(time=max(newest // 1000, 0)) if newest else None,
+        against_base=False,
+    )
+    return apply(root, change), archived

@@ -1,0 +1,178 @@
+"""`registry import mlflow`: a real MLflow SQLite registry, filled as a guide
+fills one, carried over with its bytes and its past."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+
+import mlflow
+import numpy as np
+import pytest
+import sklearn.linear_model as sklearn_linear
+from mlflow import MlflowClient
+
+from registry import Registry
+from tests.builder import RegistryBuilder, cli
+
+X = np.array([[0.0, 0.1], [0.2, 0.1], [0.9, 1.0], [1.0, 0.8], [0.1, 0.0], [0.8, 0.9]])
+Y = np.array([0, 0, 1, 1, 0, 1])
+REGISTRY_YAML = "policy:\n  aliases:\n    champion: {stage: production}\n"
+
+
+class Source:
+    def __init__(self, base: Path) -> None:
+        self.uri = f"sqlite:///{base / 'mlflow.db'}"
+        self.client = MlflowClient(tracking_uri=self.uri, registry_uri=self.uri)
+        self.artifacts = (base / "mlruns").as_uri()
+
+    def log(self, name: str, c: float) -> str:
+        """One training run that logs and registers a model: its version number."""
+        mlflow.set_tracking_uri(self.uri)
+        mlflow.set_registry_uri(self.uri)
+        try:
+            experiment = mlflow.get_experiment_by_name("train")
+            eid = (
+                experiment.experiment_id
+                if experiment
+                else mlflow.create_experiment("train", artifact_location=self.artifacts)
+            )
+            with mlflow.start_run(experiment_id=eid):
+                mlflow.log_param("C", c)
+                mlflow.log_metric("accuracy", 0.9 + c / 100)
+                model = sklearn_linear.LogisticRegression(C=c).fit(X, Y)
+                info = mlflow.sklearn.log_model(
+                    model, name="model", registered_model_name=name, pip_requirements=["scikit-learn"]
+                )
+            return str(info.registered_model_version)
+        finally:
+            mlflow.set_registry_uri("")
+
+
+@pytest.fixture
+def source(tmp_path: Path) -> Iterator[Source]:
+    """A guide's flow: three versions, stages with archiving, champion and
+    challenger, tags, descriptions, and a rename."""
+    warnings.filterwarnings("ignore", category=FutureWarning)  # MLflow's stage calls warn
+    s = Source(tmp_path)
+    c = s.client
+    for i in range(3):
+        s.log("Fraud_Draft", 1.0 + i)
+    c.rename_registered_model("Fraud_Draft", "Fraud Classifier")  # not a valid name here: mapped
+    name = "Fraud Classifier"
+    c.update_registered_model(name, "Flags fraudulent payments.")
+    c.set_registered_model_tag(name, "team", "risk")
+    c.update_model_version(name, "2", "Second try, more regularised.")
+    c.set_model_version_tag(name, "2", "validated", "yes")
+    c.transition_model_version_stage(name, "1", "Production")
+    c.transition_model_version_stage(name, "2", "Production", archive_existing_versions=True)
+    c.transition_model_version_stage(name, "3", "Staging")
+    c.set_registered_model_alias(name, "champion", "2")
+    c.set_registered_model_alias(name, "challenger", "3")
+    yield s
+
+
+@pytest.fixture
+def target(tmp_path: Path) -> RegistryBuilder:
+    repo = RegistryBuilder(tmp_path / "registry")
+    repo.init_dvc(tmp_path / "remote")
+    repo.write("registry.yaml", REGISTRY_YAML)
+    repo.commit("a registry")
+    return repo
+
+
+def _files(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.md5(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name != "registered_model_meta"
+    }
+
+
+def test_an_mlflow_registry_arrives_with_its_bytes_aliases_stages_and_past(
+    source: Source, target: RegistryBuilder, tmp_path: Path
+) -> None:
+    before = int(target.git("rev-list", "--count", "HEAD"))
+    proc = cli(target.root, "import", "mlflow", source.uri)
+    assert proc.returncode == 0, proc.stderr
+    assert "Fraud Classifier is model fraud-classifier here" in proc.stdout
+    assert "imported 3 versions" in proc.stdout
+    assert int(target.git("rev-list", "--count", "HEAD")) == before + 4  # 3 versions, then the state
+    assert cli(target.root, "check").returncode == 0
+    assert target.git("status", "--porcelain") == ""
+
+    reg = Registry(target.root)
+    name = "Fraud Classifier"
+    for alias in ("champion", "challenger"):
+        mine = reg.get(f"models:/fraud-classifier@{alias}").number
+        assert mine == int(source.client.get_model_version_by_alias(name, alias).version)
+    for stage in ("Production", "Staging"):
+        (theirs,) = source.client.get_latest_versions(name, [stage])
+        assert reg.get(f"models:/fraud-classifier/{stage.lower()}").number == int(theirs.version)
+    assert reg.get("models:/fraud-classifier/1").stage == "archived"
+    rm = reg.model("fraud-classifier")
+    assert rm.model.description.strip() == "Flags fraudulent payments."
+    assert rm.model.tags == {"team": "risk", "mlflow.name": name}
+    v2 = reg.get("models:/fraud-classifier/2")
+    assert v2.description.strip() == "Second try, more regularised." and v2.tags == {"validated": "yes"}
+    assert v2.metrics == {"accuracy": 0.92} and v2.params == {"C": "2.0"}
+    theirs2 = source.client.get_model_version(name, "2")
+    assert v2.lineage.run is not None and v2.lineage.run.id == theirs2.run_id
+    came = v2.lineage.imported_from
+    assert came is not None and (came.system, came.model, came.version) == ("mlflow", name, "2")
+
+    # the bytes: what MLflow downloads, file by file, pulled from the DVC remote
+    for n in (1, 2, 3):
+        out = tmp_path / f"pulled{n}"
+        assert cli(target.root, "pull", f"fraud-classifier/{n}", "-o", str(out)).returncode == 0
+        mlflow.set_registry_uri(source.uri)
+        try:
+            theirs = Path(
+                mlflow.artifacts.download_artifacts(f"models:/{name}/{n}", dst_path=str(tmp_path / f"m{n}"))
+            )
+        finally:
+            mlflow.set_registry_uri("")
+        pulled = out if out.is_dir() else out.parent
+        assert _files(pulled) == _files(theirs)
+
+    # the past: each version's commit at its MLflow creation time, in that order
+    log = target.git("log", "--reverse", "--format=%at %ct %s", "HEAD~4..HEAD").splitlines()
+    for n, line in zip((1, 2, 3), log[:3], strict=True):
+        created = source.client.get_model_version(name, str(n)).creation_timestamp // 1000
+        assert line == f"{created} {created} import fraud-classifier v{n}" + (
+            " (new model) from mlflow" if n == 1 else " from mlflow"
+        ), line
+    assert "MLflow keeps no history of stage transitions" in target.git("log", "-1", "--format=%B")
+    history = cli(target.root, "history", "fraud-classifier").stdout
+    assert all(f"registered v{n}" in history for n in (1, 2, 3)), history
+
+    # run again: nothing is imported twice, and no commit is made
+    again = cli(target.root, "import", "mlflow", source.uri, "--json")
+    assert again.returncode == 0, again.stderr
+    report = json.loads(again.stdout)
+    assert (report["imported"], report["skipped"], report["state_commit"]) == ([], 3, None)
+    assert int(target.git("rev-list", "--count", "HEAD")) == before + 4
+
+
+def test_two_versions_in_a_stage_that_holds_one_stop_the_import_before_anything_is_written(
+    source: Source, target: RegistryBuilder
+) -> None:
+    source.client.transition_model_version_stage("Fraud Classifier", "3", "Production")  # v2 stays
+    source.client.set_registered_model_alias("Fraud Classifier", "champion", "3")
+    before = target.git("rev-parse", "HEAD")
+    proc = cli(target.root, "import", "mlflow", source.uri)
+    assert proc.returncode != 0
+    assert "versions 2, 3 are all in production" in proc.stderr and "--archive-extra" in proc.stderr
+    assert target.git("rev-parse", "HEAD") == before and target.git("status", "--porcelain") == ""
+    dry = cli(target.root, "import", "mlflow", source.uri, "--dry-run", "--archive-extra")
+    assert dry.returncode == 0 and "would import 3 versions" in dry.stdout
+    assert target.git("rev-parse", "HEAD") == before
+    proc = cli(target.root, "import", "mlflow", source.uri, "--archive-extra")
+    assert proc.returncode == 0, proc.stderr
+    assert "archived fraud-classifier v2 (--archive-extra)" in proc.stdout
+    reg = Registry(target.root)
+    assert reg.get("models:/fraud-classifier/production").number == 3
+    assert cli(target.root, "check").returncode == 0
