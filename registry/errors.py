@@ -122,6 +122,11 @@ class WriteRefused(RegistryError):
     """The change was not made; nothing was changed."""
 
 
+class SourceError(RegistryError):
+    """The registry being imported could not be read (``registry import``, ``sync``);
+    what was imported before stays, and running it again carries on."""
+
+
 class LockTimeout(RegistryError):
     """Another registry write held the lock for longer than the wait allows."""
 

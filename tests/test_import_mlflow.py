@@ -176,3 +176,49 @@ def test_two_versions_in_a_stage_that_holds_one_stop_the_import_before_anything_
     reg = Registry(target.root)
     assert reg.get("models:/fraud-classifier/production").number == 3
     assert cli(target.root, "check").returncode == 0
+
+
+def test_sync_brings_exactly_what_changed_and_a_second_sync_nothing(
+    source: Source, target: RegistryBuilder
+) -> None:
+    assert cli(target.root, "import", "mlflow", source.uri).returncode == 0
+    head = target.git("rev-parse", "HEAD").strip()
+    assert source.log("Fraud Classifier", 4.0) == "4"
+    source.client.set_registered_model_alias("Fraud Classifier", "challenger", "4")
+    proc = cli(target.root, "sync", "mlflow", source.uri)
+    assert proc.returncode == 0, proc.stderr
+    assert "imported 1 versions" in proc.stdout and "synced aliases" in proc.stdout
+    subjects = target.git("log", "--reverse", "--format=%s", f"{head}..HEAD").splitlines()
+    assert subjects == ["import fraud-classifier v4 from mlflow", "sync aliases from mlflow"]
+    reg = Registry(target.root)
+    assert reg.get("models:/fraud-classifier@challenger").number == 4
+    assert reg.get("models:/fraud-classifier@champion").number == 2
+    assert cli(target.root, "check").returncode == 0
+    again = cli(target.root, "sync", "mlflow", source.uri, "--json")
+    assert again.returncode == 0, again.stderr
+    assert json.loads(again.stdout)["synced"] == [] and json.loads(again.stdout)["imported"] == []
+    assert target.git("rev-list", "--count", f"{head}..HEAD").strip() == "2"
+
+
+def test_an_import_cut_off_by_a_failed_download_carries_on_when_run_again(
+    source: Source, target: RegistryBuilder
+) -> None:
+    v2 = source.client.get_model_version("Fraud Classifier", "2")
+    logged = source.client.get_logged_model(v2.source.removeprefix("models:/"))
+    where = Path(logged.artifact_location.removeprefix("file://"))
+    hidden = where.with_name(where.name + ".away")
+    where.rename(hidden)  # the artifact store loses v2's files: a download fails midway
+    before = int(target.git("rev-list", "--count", "HEAD"))
+    proc = cli(target.root, "import", "mlflow", source.uri)
+    assert proc.returncode == 1, proc.stderr
+    assert "cannot download models:/Fraud Classifier/2" in proc.stderr
+    assert "1 versions were imported before it" in proc.stderr and "Traceback" not in proc.stderr
+    assert int(target.git("rev-list", "--count", "HEAD")) == before + 1  # v1, whole
+    assert target.git("status", "--porcelain") == ""
+    hidden.rename(where)
+    proc = cli(target.root, "import", "mlflow", source.uri)
+    assert proc.returncode == 0, proc.stderr
+    assert "imported 2 versions" in proc.stdout and "1 imported before" in proc.stdout
+    assert sorted(Registry(target.root).model("fraud-classifier").versions) == [1, 2, 3]
+    assert int(target.git("rev-list", "--count", "HEAD")) == before + 4
+    assert cli(target.root, "check").returncode == 0

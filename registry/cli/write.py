@@ -4,6 +4,7 @@ copy, delete, restore, promote, archive, rollback, alias, traffic, tag, rename a
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -108,38 +109,40 @@ def register(ctx: click.Context, /, model: str, artifact: str, **options: Any) -
     ctx.exit(cmd.run(registry_root(ctx), model, artifact, **options))
 
 
+def _import_options(func: Callable[..., None]) -> Callable[..., None]:
+    """The arguments ``import mlflow`` and ``sync mlflow`` share."""
+    options: list[Callable[[Callable[..., None]], Callable[..., None]]] = [
+        click.argument("uri"),
+        click.option(
+            "--models",
+            "patterns",
+            multiple=True,
+            metavar="PATTERN",
+            help="Only these models (shell-style; repeatable).",
+        ),
+        click.option("--dry-run", is_flag=True, help="Say what would be imported; write nothing."),
+        click.option("--push", is_flag=True, help="Upload each version's bytes to the DVC remote."),
+        click.option(
+            "--archive-extra",
+            is_flag=True,
+            help="Where MLflow has several versions in a stage that holds one here, archive all but the newest.",
+        ),
+        click.option("--json", "as_json", is_flag=True, help="A machine-readable report."),
+        click.pass_context,
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
 @cli.group("import")
 def import_group() -> None:
     """Bring another registry in, with its past, as this registry's commits."""
 
 
 @import_group.command("mlflow")
-@click.argument("uri")
-@click.option(
-    "--models",
-    "patterns",
-    multiple=True,
-    metavar="PATTERN",
-    help="Only these models (shell-style; repeatable).",
-)
-@click.option("--dry-run", is_flag=True, help="Say what would be imported; write nothing.")
-@click.option("--push", is_flag=True, help="Upload each version's bytes to the DVC remote.")
-@click.option(
-    "--archive-extra",
-    is_flag=True,
-    help="Where MLflow has several versions in a stage that holds one here, archive all but the newest.",
-)
-@click.option("--json", "as_json", is_flag=True, help="A machine-readable report.")
-@click.pass_context
-def import_mlflow(
-    ctx: click.Context,
-    uri: str,
-    patterns: tuple[str, ...],
-    dry_run: bool,
-    push: bool,
-    archive_extra: bool,
-    as_json: bool,
-) -> None:
+@_import_options
+def import_mlflow(ctx: click.Context, uri: str, **options: Any) -> None:
     """Import the MLflow registry at URI (sqlite:///mlflow.db, http://host:5000...).
 
     One commit per version, in MLflow's creation order, with its MLflow
@@ -149,7 +152,26 @@ def import_mlflow(
     """
     from registry.commands import import_ as cmd
 
-    ctx.exit(cmd.run(registry_root(ctx), uri, patterns, dry_run, push, archive_extra, as_json))
+    ctx.exit(cmd.run(registry_root(ctx), uri, sync=False, **options))
+
+
+@cli.group("sync")
+def sync_group() -> None:
+    """Keep an imported registry in step with its source, while both are in use."""
+
+
+@sync_group.command("mlflow")
+@_import_options
+def sync_mlflow(ctx: click.Context, uri: str, **options: Any) -> None:
+    """Bring in what changed in the MLflow registry at URI since the import.
+
+    New versions (a commit each), then the stages, aliases, tags and
+    descriptions that changed (a commit per kind). Nothing is brought twice,
+    so a scheduled CI job can run it; changes made here are not written back.
+    """
+    from registry.commands import import_ as cmd
+
+    ctx.exit(cmd.run(registry_root(ctx), uri, sync=True, **options))
 
 
 @cli.command()

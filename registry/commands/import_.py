@@ -1,5 +1,5 @@
-"""``registry import mlflow URI``: an MLflow registry, with its past, as commits
-(:func:`registry.importers.mlflow.run`)."""
+"""``registry import mlflow URI`` and ``registry sync mlflow URI``: an MLflow
+registry, with its past, as commits (:func:`registry.importers.mlflow.run`)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ from registry.commands.output import terminal as safe
 def run(
     root: Path,
     uri: str,
+    *,
+    sync: bool,
     patterns: tuple[str, ...],
     dry_run: bool,
     push: bool,
@@ -29,6 +31,7 @@ def run(
         dry_run=dry_run,
         push=push,
         archive_extra=archive_extra,
+        sync=sync,
         progress=(lambda what: None)
         if as_json
         else (lambda what: click.echo(f"importing {safe(what)}", err=True)),
@@ -45,6 +48,9 @@ def run(
     )
     for name in report.archived:
         click.echo(f"archived {name} (--archive-extra)")
-    if report.state_commit:
+    if sync:
+        changed = ", ".join(report.synced) or "no stage, alias, tag or description"
+        click.echo(f"synced {changed}")
+    elif report.state_commit:
         click.echo(f"[{report.state_commit[:10]}] the current stages, aliases and tags")
     return 0

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from registry import git, layout
-from registry.errors import WriteRefused
+from registry.errors import SourceError, WriteRefused
 from registry.load import load
 from registry.records import Config
 from registry.write.commit import Change, apply
@@ -82,7 +82,10 @@ class Report:
     skipped: int = 0
     """Versions imported before (found by ``imported_from``)."""
     state_commit: str | None = None
+    """The last commit of the current state (None: nothing had changed)."""
     archived: list[str] = field(default_factory=list)
+    synced: list[str] = field(default_factory=list)
+    """A sync's kinds of change that made a commit (stages, aliases, tags, descriptions)."""
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -92,6 +95,7 @@ class Report:
             "skipped": self.skipped,
             "state_commit": self.state_commit,
             "archived": self.archived,
+            "synced": self.synced,
         }
 
 
@@ -116,6 +120,20 @@ def safe_registry(uri: str) -> str:
 
 def read_source(uri: str, patterns: Sequence[str] = ()) -> list[SourceModel]:
     """Every registered model (matching ``patterns``, shell-style) and its versions, by name."""
+    from mlflow.exceptions import MlflowException
+
+    try:
+        return _read_source(uri, patterns)
+    except (MlflowException, OSError) as exc:
+        raise SourceError(f"cannot read the MLflow registry at {safe_registry(uri)}: {_short(exc)}") from None
+
+
+def _short(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return text[:500] + ("..." if len(text) > 500 else "")
+
+
+def _read_source(uri: str, patterns: Sequence[str]) -> list[SourceModel]:
     from mlflow import MlflowClient
 
     client = MlflowClient(tracking_uri=uri, registry_uri=uri)
@@ -205,6 +223,10 @@ def _download(uri: str, name: str, number: int, scratch: Path) -> Path:
     finally:
         mlflow.set_registry_uri(before)
     target = scratch / ARTIFACT
+    if got.is_dir() and not any(p.is_file() and p.name != META_FILE for p in got.rglob("*")):
+        raise OSError(
+            "MLflow found no files for it (it downloads nothing from an artifact store that lost them)"
+        )
     if got.is_dir():
         shutil.copytree(got, target, ignore=shutil.ignore_patterns(META_FILE))
     else:
@@ -274,9 +296,14 @@ def run(
     dry_run: bool = False,
     push: bool = False,
     archive_extra: bool = False,
+    sync: bool = False,
     progress: Callable[[str], None] = lambda _: None,
 ) -> Report:
-    """Import the MLflow registry at ``uri`` into the registry at ``root``."""
+    """Import the MLflow registry at ``uri`` into the registry at ``root``;
+    with ``sync``, the changes since an import: new versions (a commit each),
+    then stages, aliases, tags and descriptions (a commit per kind that changed)."""
+    from mlflow.exceptions import MlflowException
+
     where = safe_registry(uri)
     source = read_source(uri, patterns)
     reg = load(root)
@@ -321,7 +348,14 @@ def run(
         )
         scratch = Path(tempfile.mkdtemp(prefix="registry-import-"))
         try:
-            folder = _download(uri, m.name, v.number, scratch)
+            try:
+                folder = _download(uri, m.name, v.number, scratch)
+            except (MlflowException, OSError) as exc:
+                raise SourceError(
+                    f"cannot download models:/{m.name}/{v.number} from {where}: {_short(exc)}; "
+                    f"{len(report.imported)} versions were imported before it, and running the import "
+                    "again carries on from there"
+                ) from None
             _register(
                 root,
                 here,
@@ -337,7 +371,15 @@ def run(
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
         report.imported.append(f"{here} v{v.number}")
-    report.state_commit, report.archived = _state(root, where, source, archive_extra, me)
+    if not sync:
+        report.state_commit, report.archived = _state(root, where, source, archive_extra, me)
+        return report
+    for kind in KINDS:  # one commit per kind of change
+        commit, archived = _state(root, where, source, archive_extra, me, (kind,))
+        report.archived += archived
+        if commit is not None:
+            report.synced.append(kind)
+            report.state_commit = commit
     return report
 
 
@@ -346,10 +388,20 @@ def _identity(root: Path) -> tuple[str, str]:
     return email.split("@")[0], email
 
 
+KINDS = ("stages", "aliases", "tags", "descriptions")
+"""What the source's current state sets, in the order a sync commits it
+(stages first: an alias's gate may need its version's new stage)."""
+
+
 def _state(
-    root: Path, where: str, source: Sequence[SourceModel], archive_extra: bool, me: git.Person
+    root: Path,
+    where: str,
+    source: Sequence[SourceModel],
+    archive_extra: bool,
+    me: git.Person,
+    kinds: Sequence[str] = KINDS,
 ) -> tuple[str | None, list[str]]:
-    """One commit: the source's current stages, aliases, descriptions and tags."""
+    """One commit: the source's current ``kinds`` of state (stages, aliases, tags, descriptions)."""
     reg = load(root)
     config = reg.config
     files: dict[str, str] = {}
@@ -363,7 +415,7 @@ def _state(
         newest = max(newest, m.updated_ms, *(v.updated_ms for v in m.versions))
         model_doc = document(root, rm.model.path)
         before = model_doc.text()
-        if (m.description or "") != rm.model.description:
+        if "descriptions" in kinds and (m.description or "") != rm.model.description:
             if m.description:
                 model_doc.set("description", block_text(m.description))
             else:
@@ -371,11 +423,11 @@ def _state(
         tags = dict(m.tags)
         if here != m.name:
             tags[NAME_TAG] = m.name
-        if tags != dict(rm.model.tags):
+        if "tags" in kinds and tags != dict(rm.model.tags):
             model_doc.remove("tags")
             if tags:
                 model_doc.mapping("tags").update(tags)
-        if m.aliases != dict(rm.model.aliases):
+        if "aliases" in kinds and m.aliases != dict(rm.model.aliases):
             model_doc.remove("aliases")
             if m.aliases:
                 model_doc.mapping("aliases").update(m.aliases)
@@ -390,22 +442,27 @@ def _state(
             for stage in config.single_holder:
                 for number in sorted(holders.get(stage, []))[:-1]:
                     wanted[number] = config.archive_stage
-                    archived.append(f"{here} v{number}")
+                    if (
+                        "stages" in kinds
+                        and rm.versions.get(number)
+                        and rm.versions[number].stage != wanted[number]
+                    ):
+                        archived.append(f"{here} v{number}")
         for v in m.versions:
             mine = rm.versions.get(v.number)
             if mine is None:
                 continue
             doc: Document | None = None
-            if wanted[v.number] != mine.stage:
+            if "stages" in kinds and wanted[v.number] != mine.stage:
                 doc = document(root, mine.path)
                 doc.set("stage", wanted[v.number])
-            if (v.description or "") != mine.description:
+            if "descriptions" in kinds and (v.description or "") != mine.description:
                 doc = doc or document(root, mine.path)
                 if v.description:
                     doc.set("description", block_text(v.description))
                 else:
                     doc.remove("description")
-            if v.tags != dict(mine.tags):
+            if "tags" in kinds and v.tags != dict(mine.tags):
                 doc = doc or document(root, mine.path)
                 doc.remove("tags")
                 if v.tags:
@@ -414,11 +471,18 @@ def _state(
                 files[mine.path] = doc.text()
     if not files:
         return None, archived
-    body = [
-        f"The stages, aliases, descriptions and tags that {where} holds now.",
-        "MLflow keeps no history of stage transitions (mlflow/mlflow#2169), so each version's stage "
-        "is set here, as it is now, not at the time it changed.",
-    ]
+    if tuple(kinds) == KINDS:
+        subject = f"import the current stages, aliases and tags from {SYSTEM}"
+        body = [
+            f"The stages, aliases, descriptions and tags that {where} holds now.",
+            "MLflow keeps no history of stage transitions (mlflow/mlflow#2169), so each version's stage "
+            "is set here, as it is now, not at the time it changed.",
+        ]
+    else:
+        subject = f"sync {' and '.join(kinds)} from {SYSTEM}"
+        body = [
+            f"The {', '.join(kinds)} that {where} holds now (MLflow keeps no history of when they changed)."
+        ]
     if archived:
         body.append(
             "Archived, as --archive-extra asked (a stage here holds one version): "
@@ -428,8 +492,8 @@ def _state(
     models = tuple(sorted({m for m in map(layout.model_folder_of, files) if m is not None}))
     change = Change(
         files,
-        f"import the current stages, aliases and tags from {SYSTEM}",
-        (("Registry-Action", "import"), ("Source", f"{SYSTEM} {where}")),
+        subject,
+        (("Registry-Action", "import" if tuple(kinds) == KINDS else "sync"), ("Source", f"{SYSTEM} {where}")),
         body="\n\n".join(body),
         models=models,
         author=me._replace(time=max(newest // 1000, 0)) if newest else None,
