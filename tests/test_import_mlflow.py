@@ -187,7 +187,7 @@ def test_sync_brings_exactly_what_changed_and_a_second_sync_nothing(
     source.client.set_registered_model_alias("Fraud Classifier", "challenger", "4")
     proc = cli(target.root, "sync", "mlflow", source.uri)
     assert proc.returncode == 0, proc.stderr
-    assert "imported 1 versions" in proc.stdout and "synced aliases" in proc.stdout
+    assert "imported 1 version from" in proc.stdout and "synced aliases" in proc.stdout
     subjects = target.git("log", "--reverse", "--format=%s", f"{head}..HEAD").splitlines()
     assert subjects == ["import fraud-classifier v4 from mlflow", "sync aliases from mlflow"]
     reg = Registry(target.root)
@@ -222,3 +222,16 @@ def test_an_import_cut_off_by_a_failed_download_carries_on_when_run_again(
     assert sorted(Registry(target.root).model("fraud-classifier").versions) == [1, 2, 3]
     assert int(target.git("rev-list", "--count", "HEAD")) == before + 4
     assert cli(target.root, "check").returncode == 0
+
+
+def test_the_source_is_recorded_without_its_credentials() -> None:
+    from registry.importers.mlflow import safe_registry, target_name
+
+    assert safe_registry("http://bob:s3cret@mlflow.internal:5000/?token=x") == "http://mlflow.internal:5000/"
+    assert safe_registry("sqlite:///../mlflow.db") == "sqlite:///../mlflow.db"
+    assert [target_name(n) for n in ("Fraud Classifier", "churn_v2", "--", "Ünïcode!")] == [
+        "fraud-classifier",
+        "churn_v2",
+        "model",
+        "unicode",
+    ]

@@ -39,12 +39,15 @@ def run(
     if as_json:
         click.echo(json.dumps(report.as_json(), indent=2, sort_keys=True))
         return 0
+    touched = {name.rsplit(" v", 1)[0] for name in report.imported}
     for source, here in sorted(report.names.items()):
-        if source != here:
+        if source != here and here in touched:
             click.echo(f"{safe(source)} is model {here} here (its MLflow name kept in tag {mlflow.NAME_TAG})")
     verb = "would import" if dry_run else "imported"
+    count = len(report.imported)
     click.echo(
-        f"{verb} {len(report.imported)} versions from {safe(report.registry)}; {report.skipped} imported before"
+        f"{verb} {count} version{'' if count == 1 else 's'} from {safe(report.registry)}; "
+        f"{report.skipped} imported before"
     )
     for name in report.archived:
         click.echo(f"archived {name} (--archive-extra)")

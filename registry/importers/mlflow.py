@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 import shutil
 import tempfile
+import unicodedata
 import urllib.parse
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -100,19 +101,20 @@ class Report:
 
 
 def target_name(name: str) -> str:
-    """A valid model name for an MLflow name: lower case, runs of other characters as ``-``."""
-    out = re.sub(r"[^a-z0-9._-]+", "-", name.strip().lower()).strip("-._")[:64].rstrip("-._")
+    """A valid model name for an MLflow name: accents dropped, lower case, runs of other characters as ``-``."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    out = re.sub(r"[^a-z0-9._-]+", "-", plain.strip().lower()).strip("-._")[:64].rstrip("-._")
     return out or "model"
 
 
 def safe_registry(uri: str) -> str:
     """The source's URI without a password or token, as records and messages name it."""
     parsed = urllib.parse.urlsplit(uri)
-    if parsed.password or parsed.username:
-        host = parsed.hostname or ""
-        netloc = host + (f":{parsed.port}" if parsed.port else "")
-        parsed = parsed._replace(netloc=netloc)
-    return urllib.parse.urlunsplit(parsed._replace(query="", fragment=""))
+    if not (parsed.password or parsed.username or parsed.query or parsed.fragment):
+        return uri  # as given: urlunsplit would write sqlite:///x as sqlite:/x
+    host = parsed.hostname or ""
+    netloc = host + (f":{parsed.port}" if parsed.port else "")
+    return f"{parsed.scheme}://{netloc}{parsed.path}"
 
 
 # -- reading the source (MLflow's client) -------------------------------------
@@ -315,13 +317,11 @@ def run(
             + "\n".join(f"  {p}" for p in problems)
         )
     report = Report(where, {m.name: target_name(m.name) for m in source})
-    done = {
+    done = {  # by the source's name and number, not its URI: a sync may spell the URI otherwise
         (v.lineage.imported_from.model, v.lineage.imported_from.version)
         for rm in reg.models.values()
         for v in rm.versions.values()
-        if v.lineage.imported_from is not None
-        and v.lineage.imported_from.system == SYSTEM
-        and v.lineage.imported_from.registry == where
+        if v.lineage.imported_from is not None and v.lineage.imported_from.system == SYSTEM
     }
     me = git.Person(*_identity(root), 0, "+0000")
     todo = sorted(
