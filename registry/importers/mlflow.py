@@ -86,7 +86,9 @@ class Report:
     """The last commit of the current state (None: nothing had changed)."""
     archived: list[str] = field(default_factory=list)
     synced: list[str] = field(default_factory=list)
-    """A sync's kinds of change that made a commit (stages, aliases, tags, descriptions)."""
+    """A sync's kinds of change that made a commit (stages, aliases, tags, descriptions, deletions)."""
+    deleted: list[str] = field(default_factory=list)
+    """``name vN`` of each version a sync made a tombstone (MLflow deleted it)."""
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -97,6 +99,7 @@ class Report:
             "state_commit": self.state_commit,
             "archived": self.archived,
             "synced": self.synced,
+            "deleted": self.deleted,
         }
 
 
@@ -240,8 +243,15 @@ def _download(uri: str, name: str, number: int, scratch: Path) -> Path:
 # -- planning (pure) ----------------------------------------------------------------
 
 
-def conflicts(models: Iterable[SourceModel], config: Config, archive_extra: bool) -> list[str]:
-    """What the source holds that this registry's rules refuse, before anything is written."""
+def conflicts(
+    models: Iterable[SourceModel],
+    config: Config,
+    archive_extra: bool,
+    done: frozenset[tuple[str, str]] = frozenset(),
+) -> list[str]:
+    """What the source holds that this registry's rules refuse, before anything
+    is written. A number missing from the source that was imported before is
+    no gap: a sync makes that version a tombstone here."""
     found = []
     names: dict[str, str] = {}
     for m in models:
@@ -251,9 +261,13 @@ def conflicts(models: Iterable[SourceModel], config: Config, archive_extra: bool
                 f"{m.name!r} and {names[here]!r} would both be model {here!r} here: rename one in MLflow"
             )
         names[here] = m.name
-        numbers = [v.number for v in m.versions]
-        if numbers != list(range(1, len(numbers) + 1)):
-            missing = sorted(set(range(1, max(numbers, default=0) + 1)) - set(numbers))
+        numbers = {v.number for v in m.versions}
+        missing = [
+            n
+            for n in range(1, max(numbers, default=0) + 1)
+            if n not in numbers and (m.name, str(n)) not in done
+        ]
+        if missing:
             found.append(
                 f"{m.name}: versions {', '.join(map(str, missing))} were deleted in MLflow; this registry "
                 "numbers versions without gaps, so the numbers would not match (import the other models "
@@ -310,19 +324,19 @@ def run(
     source = read_source(uri, patterns)
     reg = load(root)
     config = reg.config
-    problems = conflicts(source, config, archive_extra)
+    done = frozenset(  # by the source's name and number, not its URI: a sync may spell the URI otherwise
+        (v.lineage.imported_from.model, v.lineage.imported_from.version)
+        for rm in reg.models.values()
+        for v in rm.versions.values()
+        if v.lineage.imported_from is not None and v.lineage.imported_from.system == SYSTEM
+    )
+    problems = conflicts(source, config, archive_extra, done)
     if problems:
         raise WriteRefused(
             f"{where} cannot be imported as it is; nothing was written:\n"
             + "\n".join(f"  {p}" for p in problems)
         )
     report = Report(where, {m.name: target_name(m.name) for m in source})
-    done = {  # by the source's name and number, not its URI: a sync may spell the URI otherwise
-        (v.lineage.imported_from.model, v.lineage.imported_from.version)
-        for rm in reg.models.values()
-        for v in rm.versions.values()
-        if v.lineage.imported_from is not None and v.lineage.imported_from.system == SYSTEM
-    }
     me = git.Person(*_identity(root), 0, "+0000")
     todo = sorted(
         ((m, v) for m in source for v in m.versions if (m.name, str(v.number)) not in done),
@@ -380,7 +394,29 @@ def run(
         if commit is not None:
             report.synced.append(kind)
             report.state_commit = commit
+    report.deleted = _deletions(root, where, source)
+    if report.deleted:
+        report.synced.append("deletions")
     return report
+
+
+def _deletions(root: Path, where: str, source: Sequence[SourceModel]) -> list[str]:
+    """Tombstones here for the imported versions that MLflow no longer has (after
+    the aliases' sync: MLflow drops a deleted version's aliases with it)."""
+    from registry.write.delete import delete
+
+    there = {(m.name, str(v.number)) for m in source for v in m.versions}
+    names = {m.name for m in source}
+    gone = []
+    for rm in load(root).models.values():
+        for v in sorted(rm.versions.values(), key=lambda v: v.number):
+            came = v.lineage.imported_from
+            if came is None or came.system != SYSTEM or v.is_deleted:
+                continue
+            if came.model in names and (came.model, came.version) not in there:
+                delete(root, rm.name, v.number, reason=f"deleted in MLflow ({where}); found by registry sync")
+                gone.append(f"{rm.name} v{v.number}")
+    return gone
 
 
 def _identity(root: Path) -> tuple[str, str]:
