@@ -128,6 +128,11 @@ def share_with(root: Path, other: Path) -> None:
             run(["remote", "modify", "--local", "--", name, "url", url], other)
 
 
+def get(repo: Path, path: str, rev: str, out: Path) -> None:
+    """``dvc get``: the DVC-tracked ``path`` of ``repo`` at ``rev``, from its cache or remote, to ``out``."""
+    _transfer(["get", "--rev", rev, "-o", str(out), "--", str(repo), path], out.parent)
+
+
 def md5_of(path: Path) -> tuple[str, int]:
     """(md5, size) of a file, as DVC hashes it."""
     digest = hashlib.md5()  # noqa: S324 - DVC's content address, not security

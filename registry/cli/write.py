@@ -155,6 +155,30 @@ def import_mlflow(ctx: click.Context, uri: str, **options: Any) -> None:
     ctx.exit(cmd.run(registry_root(ctx), uri, sync=False, **options))
 
 
+@import_group.command("gto")
+@click.argument("path", required=False, default=".")
+@click.option(
+    "--stage", "stages", multiple=True, metavar="GTO=STAGE", help="A GTO stage's stage here; repeatable."
+)
+@click.option("--dry-run", is_flag=True, help="Say which tags would be applied; write nothing.")
+@click.option("--push", is_flag=True, help="Upload each version's bytes to the DVC remote.")
+@click.option("--json", "as_json", is_flag=True, help="A machine-readable report.")
+@click.pass_context
+def import_gto(
+    ctx: click.Context, path: str, stages: tuple[str, ...], dry_run: bool, push: bool, as_json: bool
+) -> None:
+    """Import the GTO repository at PATH (default: here): its tags, with their past.
+
+    Each tag event, in time order, is one commit with the tagger as author at
+    the tag's time: registrations (versions 1, 2, ... with GTO's version as
+    semver), stage assignments and unassignments, deregistrations and
+    deprecations. Run again, it applies only the tags it has not.
+    """
+    from registry.commands import import_ as cmd
+
+    ctx.exit(cmd.run_gto(registry_root(ctx), path, stages, dry_run, push, as_json))
+
+
 @cli.group("sync")
 def sync_group() -> None:
     """Keep an imported registry in step with its source, while both are in use."""

@@ -57,3 +57,45 @@ def run(
     elif report.state_commit:
         click.echo(f"[{report.state_commit[:10]}] the current stages, aliases and tags")
     return 0
+
+
+def run_gto(root: Path, path: str, stages: tuple[str, ...], dry_run: bool, push: bool, as_json: bool) -> int:
+    from registry.errors import UsageError
+    from registry.importers import gto
+
+    given = {}
+    for item in stages:
+        key, sep, value = item.partition("=")
+        if not sep or not key or not value:
+            raise UsageError(f"--stage {item!r}: give GTO=STAGE, e.g. --stage prod=production")
+        given[key] = value
+    report = gto.run(
+        root,
+        Path(path),
+        stages=given,
+        dry_run=dry_run,
+        push=push,
+        progress=(lambda what: None)
+        if as_json
+        else (lambda what: click.echo(f"applying {safe(what)}", err=True)),
+    )
+    if as_json:
+        click.echo(json.dumps(report.as_json(), indent=2, sort_keys=True))
+        return 0
+    for theirs, ours in sorted(report.stages.items()):
+        click.echo(f"GTO stage {safe(theirs)} is {ours} here")
+    for name in report.pathless:
+        click.echo(
+            f"{safe(name)}: artifacts.yaml gives it no path, so it has no bytes to register: not imported"
+        )
+    for name in report.semver_as_tag:
+        click.echo(
+            f"{safe(name)}: its versions do not increase in registration order, kept as tag {gto.VERSION_TAG}"
+        )
+    verb = "would apply" if dry_run else "applied"
+    count = len(report.applied)
+    click.echo(
+        f"{verb} {count} tag{'' if count == 1 else 's'} of {safe(report.repository)}; "
+        f"{report.skipped} applied before; {len(report.unchanged)} change nothing here"
+    )
+    return 0

@@ -268,3 +268,11 @@ from registry.git.repo import (
     unstage as unstage,
     worktrees as worktrees,
 )
+from registry.git.tags import (
+    Tag as Tag,
+    commit_person as commit_person,
+    export as export,
+    path_kind as path_kind,
+    tags as tags,
+    trailer_values as trailer_values,
+)

@@ -232,6 +232,8 @@ class Origin:
     """The source's version number; refused unless it is the next one here."""
     imported_from: Mapping[str, str]
     """``lineage.imported_from``: the source's system, registry, model and version."""
+    trailers: tuple[tuple[str, str], ...] = ()
+    """More trailers for the commit (the source's own name of the event)."""
 
 
 @locked
@@ -396,7 +398,8 @@ def _register(
         came = origin.imported_from
         subject = f"import {model} v{number}{new_model} from {came['system']}"
         trailers = [("Registry-Action", "import"), ("Model", model), ("Version", str(number))]
-        trailers.append(("Source", f"{came['system']} {came['registry']} {came['model']} v{came['version']}"))
+        trailers.append(("Source", f"{came['system']} {came['registry']} {came['model']} {came['version']}"))
+        trailers += origin.trailers
     elif copied:
         subject = f"copy {copied['model']} v{copied['version']} to {model} v{number}{new_model}"
         trailers = [("Registry-Action", "copy"), ("Model", model), ("Version", str(number))]
