@@ -93,6 +93,7 @@ LONGEST_FIRST = (
     "test_mlflow_guides.py",
     "test_mlflow_serving.py",
     "test_mlflow_store.py",
+    "test_import_mlflow.py",
     "test_s3.py",
     "test_writers.py",
 )
