@@ -178,7 +178,7 @@ def test_two_versions_in_a_stage_that_holds_one_stop_the_import_before_anything_
     assert cli(target.root, "check").returncode == 0
 
 
-def test_sync_brings_exactly_what_changed_and_a_second_sync_nothing(
+def test_sync_brings_exactly_what_changed_deletions_too_and_a_second_sync_nothing(
     source: Source, target: RegistryBuilder
 ) -> None:
     assert cli(target.root, "import", "mlflow", source.uri).returncode == 0
@@ -198,6 +198,20 @@ def test_sync_brings_exactly_what_changed_and_a_second_sync_nothing(
     assert again.returncode == 0, again.stderr
     assert json.loads(again.stdout)["synced"] == [] and json.loads(again.stdout)["imported"] == []
     assert target.git("rev-list", "--count", f"{head}..HEAD").strip() == "2"
+
+    # a version deleted in MLflow becomes a tombstone here at the next sync
+    source.client.delete_model_version("Fraud Classifier", "1")  # the archived one
+    head = target.git("rev-parse", "HEAD").strip()
+    proc = cli(target.root, "sync", "mlflow", source.uri, "--json")
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["deleted"] == ["fraud-classifier v1"]
+    assert target.git("log", "--format=%s", f"{head}..HEAD").splitlines() == ["delete fraud-classifier v1"]
+    v1 = Registry(target.root).get("models:/fraud-classifier/1")
+    assert v1.deleted is not None and "deleted in MLflow" in v1.deleted.reason
+    assert cli(target.root, "check").returncode == 0
+    again = cli(target.root, "sync", "mlflow", source.uri, "--json")
+    assert again.returncode == 0 and json.loads(again.stdout)["deleted"] == []
+    assert target.git("rev-list", "--count", f"{head}..HEAD").strip() == "1"
 
 
 def test_an_import_cut_off_by_a_failed_download_carries_on_when_run_again(
@@ -235,21 +249,3 @@ def test_the_source_is_recorded_without_its_credentials() -> None:
         "model",
         "unicode",
     ]
-
-
-def test_a_version_deleted_in_mlflow_becomes_a_tombstone_at_the_next_sync(
-    source: Source, target: RegistryBuilder
-) -> None:
-    assert cli(target.root, "import", "mlflow", source.uri).returncode == 0
-    source.client.delete_model_version("Fraud Classifier", "1")  # the archived one
-    head = target.git("rev-parse", "HEAD").strip()
-    proc = cli(target.root, "sync", "mlflow", source.uri, "--json")
-    assert proc.returncode == 0, proc.stderr
-    assert json.loads(proc.stdout)["deleted"] == ["fraud-classifier v1"]
-    assert target.git("log", "--format=%s", f"{head}..HEAD").splitlines() == ["delete fraud-classifier v1"]
-    v1 = Registry(target.root).get("models:/fraud-classifier/1")
-    assert v1.deleted is not None and "deleted in MLflow" in v1.deleted.reason
-    assert cli(target.root, "check").returncode == 0
-    again = cli(target.root, "sync", "mlflow", source.uri, "--json")
-    assert again.returncode == 0 and json.loads(again.stdout)["deleted"] == []
-    assert target.git("rev-list", "--count", f"{head}..HEAD").strip() == "1"
