@@ -161,12 +161,18 @@ def test_two_versions_in_a_stage_that_holds_one_stop_the_import_before_anything_
     source: Source, target: RegistryBuilder
 ) -> None:
     source.client.transition_model_version_stage("Fraud Classifier", "3", "Production")  # v2 stays
-    source.client.set_registered_model_alias("Fraud Classifier", "champion", "3")
     before = target.git("rev-parse", "HEAD")
     proc = cli(target.root, "import", "mlflow", source.uri)
     assert proc.returncode != 0
     assert "versions 2, 3 are all in production" in proc.stderr and "--archive-extra" in proc.stderr
     assert target.git("rev-parse", "HEAD") == before and target.git("status", "--porcelain") == ""
+    proc = cli(
+        target.root, "import", "mlflow", source.uri, "--archive-extra"
+    )  # v2 archived: @champion's gate
+    assert proc.returncode != 0
+    assert "@champion points at v2, which would be in archived here" in proc.stderr
+    assert target.git("rev-parse", "HEAD") == before and target.git("status", "--porcelain") == ""
+    source.client.set_registered_model_alias("Fraud Classifier", "champion", "3")
     dry = cli(target.root, "import", "mlflow", source.uri, "--dry-run", "--archive-extra")
     assert dry.returncode == 0 and "would import 3 versions" in dry.stdout
     assert target.git("rev-parse", "HEAD") == before

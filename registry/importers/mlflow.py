@@ -24,7 +24,7 @@ import shutil
 import tempfile
 import unicodedata
 import urllib.parse
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from fnmatch import fnmatchcase
@@ -32,9 +32,9 @@ from pathlib import Path
 from typing import Any
 
 from registry import git, layout
-from registry.errors import SourceError, WriteRefused
+from registry.errors import SourceError, UsageError, WriteRefused
 from registry.load import load
-from registry.records import Config
+from registry.records import Config, RegisteredModel
 from registry.write.commit import Change, apply
 from registry.write.edit import block_text, document
 from registry.write.register import Origin, _register
@@ -248,6 +248,7 @@ def conflicts(
     config: Config,
     archive_extra: bool,
     done: frozenset[tuple[str, str]] = frozenset(),
+    existing_models: Mapping[str, RegisteredModel] | None = None,
 ) -> list[str]:
     """What the source holds that this registry's rules refuse, before anything
     is written. A number missing from the source that was imported before is
@@ -273,12 +274,29 @@ def conflicts(
                 "numbers versions without gaps, so the numbers would not match (import the other models "
                 "with --models, or register the gap's versions again in MLflow first)"
             )
+        try:
+            final = {v.number: _stage(config, v.stage) for v in m.versions}
+        except UsageError as exc:
+            found.append(f"{m.name}: {exc}")
+            continue
         for stage in config.single_holder:
-            held = [v.number for v in m.versions if _stage(config, v.stage) == stage]
+            held = [v.number for v in m.versions if final[v.number] == stage]
+            if archive_extra:
+                final.update({n: config.archive_stage for n in held[:-1]})
             if len(held) > 1 and not archive_extra:
                 found.append(
                     f"{m.name}: versions {', '.join(map(str, held))} are all in {stage}, which holds one "
                     f"version here: --archive-extra archives all but the newest (v{max(held)})"
+                )
+        existing = (existing_models or {}).get(here)
+        policy = config.policy_for(existing.model if existing else None)
+        for alias, number in sorted(m.aliases.items()):
+            gate = policy.aliases.get(alias)
+            if gate is not None and gate.stage is not None and final.get(number) != gate.stage:
+                found.append(
+                    f"{m.name}: @{alias} points at v{number}, which would be in {final.get(number)} here, "
+                    f"but this registry gives @{alias} only to a version in {gate.stage} (policy.aliases."
+                    f"{alias}): move the alias in MLflow, or change the policy"
                 )
     return found
 
@@ -330,7 +348,7 @@ def run(
         for v in rm.versions.values()
         if v.lineage.imported_from is not None and v.lineage.imported_from.system == SYSTEM
     )
-    problems = conflicts(source, config, archive_extra, done)
+    problems = conflicts(source, config, archive_extra, done, reg.models)
     if problems:
         raise WriteRefused(
             f"{where} cannot be imported as it is; nothing was written:\n"
