@@ -145,7 +145,7 @@ def md5_of(path: Path) -> tuple[str, int]:
 
 
 _cache_dirs: dict[str, tuple[tuple[tuple[int, ...], ...], Path]] = {}
-"""Each root's cache folder, with the :func:`_file_key` of DVC's config files (and its variables) then."""
+"""Each root's cache folder, with the :func:`file_key` of DVC's config files (and its variables) then."""
 
 
 def _config_files(root: Path) -> list[Path]:
@@ -154,7 +154,8 @@ def _config_files(root: Path) -> list[Path]:
     return [root / ".dvc" / "config", root / ".dvc" / "config.local", user, Path("/etc/xdg/dvc/config")]
 
 
-def _file_key(path: Path) -> tuple[int, ...]:
+def file_key(path: Path) -> tuple[int, ...]:
+    """A file's identity and age (none: empty), to tell when it has changed."""
     try:
         st = path.stat()
     except OSError:
@@ -167,7 +168,7 @@ def cache_dir(root: Path) -> Path:
     Asked of DVC (a process, ~0.4 s) once per process and root, and again
     when one of its config files changes or ``DVC_*`` variables differ."""
     variables = hash(tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith("DVC"))))
-    key = (*(_file_key(p) for p in _config_files(root)), (variables,))
+    key = (*(file_key(p) for p in _config_files(root)), (variables,))
     where = str(root.resolve())
     known = _cache_dirs.get(where)
     if known is not None and known[0] == key:

@@ -23,7 +23,11 @@ import traceback
 
 import click
 
-from registry.cli import read as read, write as write  # the commands, attached to the group
+from registry.cli import (  # the commands, attached to the group
+    imports as imports,
+    read as read,
+    write as write,
+)
 from registry.cli.group import cli as cli
 
 OK = 0

@@ -32,7 +32,7 @@ from typing import Any
 
 from registry import dvc, git, yamlsafe
 from registry.errors import GitError, SourceError, UsageError
-from registry.importers.mlflow import target_name
+from registry.importers.mlflow_source import target_name
 from registry.load import load
 from registry.records import Config
 from registry.write.commit import Change, apply

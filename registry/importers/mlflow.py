@@ -19,20 +19,25 @@ anything is written.
 
 from __future__ import annotations
 
-import re
 import shutil
 import tempfile
-import unicodedata
-import urllib.parse
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
 
 from registry import git, layout
 from registry.errors import SourceError, UsageError, WriteRefused
+from registry.importers.mlflow_source import (
+    SourceModel,
+    download,
+    read_source,
+    run_values,
+    safe_registry,
+    short,
+    target_name,
+)
 from registry.load import load
 from registry.records import Config, RegisteredModel
 from registry.write.commit import Change, apply
@@ -41,34 +46,8 @@ from registry.write.register import Origin, _register
 from registry.write.yamledit import Document
 
 SYSTEM = "mlflow"
-META_FILE = "registered_model_meta"
-ARTIFACT = "model"
-"""The folder name an imported version's bytes get: ``artifacts/<N>/model``, as the plugin's."""
 NAME_TAG = "mlflow.name"
 """A model tag that keeps the MLflow name when it had to change to be valid here."""
-
-
-@dataclass(frozen=True)
-class SourceVersion:
-    number: int
-    created_ms: int
-    updated_ms: int
-    user: str | None
-    stage: str
-    description: str
-    tags: dict[str, str]
-    run_id: str | None
-    source: str | None
-
-
-@dataclass(frozen=True)
-class SourceModel:
-    name: str
-    description: str
-    tags: dict[str, str]
-    aliases: dict[str, int]
-    updated_ms: int
-    versions: tuple[SourceVersion, ...]
 
 
 @dataclass
@@ -101,146 +80,6 @@ class Report:
             "synced": self.synced,
             "deleted": self.deleted,
         }
-
-
-def target_name(name: str) -> str:
-    """A valid model name for an MLflow name: accents dropped, lower case, runs of other characters as ``-``."""
-    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
-    out = re.sub(r"[^a-z0-9._-]+", "-", plain.strip().lower()).strip("-._")[:64].rstrip("-._")
-    return out or "model"
-
-
-def safe_registry(uri: str) -> str:
-    """The source's URI without a password or token, as records and messages name it."""
-    parsed = urllib.parse.urlsplit(uri)
-    if not (parsed.password or parsed.username or parsed.query or parsed.fragment):
-        return uri  # as given: urlunsplit would write sqlite:///x as sqlite:/x
-    host = parsed.hostname or ""
-    netloc = host + (f":{parsed.port}" if parsed.port else "")
-    return f"{parsed.scheme}://{netloc}{parsed.path}"
-
-
-# -- reading the source (MLflow's client) -------------------------------------
-
-
-def read_source(uri: str, patterns: Sequence[str] = ()) -> list[SourceModel]:
-    """Every registered model (matching ``patterns``, shell-style) and its versions, by name."""
-    from mlflow.exceptions import MlflowException
-
-    try:
-        return _read_source(uri, patterns)
-    except (MlflowException, OSError) as exc:
-        raise SourceError(f"cannot read the MLflow registry at {safe_registry(uri)}: {_short(exc)}") from None
-
-
-def _short(exc: BaseException) -> str:
-    text = " ".join(str(exc).split())
-    return text[:500] + ("..." if len(text) > 500 else "")
-
-
-def _read_source(uri: str, patterns: Sequence[str]) -> list[SourceModel]:
-    from mlflow import MlflowClient
-
-    client = MlflowClient(tracking_uri=uri, registry_uri=uri)
-    out = []
-    for rm in _pages(lambda token: client.search_registered_models(max_results=1000, page_token=token)):
-        if patterns and not any(fnmatchcase(rm.name, p) for p in patterns):
-            continue
-        query = f"name='{_quoted(rm.name)}'"
-        versions = _pages(
-            lambda token, q=query: client.search_model_versions(q, max_results=10_000, page_token=token)  # type: ignore[misc]
-        )
-        out.append(
-            SourceModel(
-                name=rm.name,
-                description=rm.description or "",
-                tags=dict(rm.tags or {}),
-                aliases={a: int(v) for a, v in (rm.aliases or {}).items()},
-                updated_ms=int(rm.last_updated_timestamp or 0),
-                versions=tuple(
-                    sorted(
-                        (
-                            SourceVersion(
-                                number=int(v.version),
-                                created_ms=int(v.creation_timestamp or 0),
-                                updated_ms=int(v.last_updated_timestamp or v.creation_timestamp or 0),
-                                user=v.user_id or None,
-                                stage=v.current_stage or "None",
-                                description=v.description or "",
-                                tags=dict(v.tags or {}),
-                                run_id=v.run_id or None,
-                                source=v.source or None,
-                            )
-                            for v in versions
-                        ),
-                        key=lambda v: v.number,
-                    )
-                ),
-            )
-        )
-    return sorted(out, key=lambda m: m.name)
-
-
-def _quoted(name: str) -> str:
-    return name.replace("\\", "\\\\").replace("'", "\\'")
-
-
-def _pages(call: Callable[[str | None], Any]) -> list[Any]:
-    out: list[Any] = []
-    token: str | None = None
-    while True:
-        page = call(token)
-        out += list(page)
-        token = page.token
-        if not token:
-            return out
-
-
-def _run_values(uri: str, run_id: str | None) -> tuple[dict[str, float], dict[str, Any]]:
-    if not run_id:
-        return {}, {}
-    import math
-
-    from mlflow import MlflowClient
-    from mlflow.exceptions import MlflowException
-
-    try:
-        run = MlflowClient(tracking_uri=uri).get_run(run_id)
-    except MlflowException:
-        return {}, {}
-    metrics = {k: float(v) for k, v in run.data.metrics.items() if math.isfinite(v)}
-    return metrics, dict(run.data.params)
-
-
-def _download(uri: str, name: str, number: int, scratch: Path) -> Path:
-    """The version's files, as ``scratch/model``, without MLflow's ``registered_model_meta``."""
-    import mlflow
-    import mlflow.artifacts
-
-    before = mlflow.get_registry_uri()
-    mlflow.set_registry_uri(uri)
-    try:
-        got = Path(
-            mlflow.artifacts.download_artifacts(
-                artifact_uri=f"models:/{name}/{number}", dst_path=str(scratch / "download"), tracking_uri=uri
-            )
-        )
-    finally:
-        mlflow.set_registry_uri(before)
-    target = scratch / ARTIFACT
-    if got.is_dir() and not any(p.is_file() and p.name != META_FILE for p in got.rglob("*")):
-        raise OSError(
-            "MLflow found no files for it (it downloads nothing from an artifact store that lost them)"
-        )
-    if got.is_dir():
-        shutil.copytree(got, target, ignore=shutil.ignore_patterns(META_FILE))
-    else:
-        target.mkdir()
-        shutil.copy2(got, target / got.name)
-    return target
-
-
-# -- planning (pure) ----------------------------------------------------------------
 
 
 def conflicts(
@@ -367,7 +206,7 @@ def run(
     for m, v in todo:
         here = target_name(m.name)
         progress(f"{here} v{v.number}")
-        metrics, params = _run_values(uri, v.run_id)
+        metrics, params = run_values(uri, v.run_id)
         lineage: dict[str, Any] = {}
         if v.run_id:
             lineage["run"] = {"id": v.run_id, **({"uri": v.source} if v.source else {})}
@@ -381,10 +220,10 @@ def run(
         scratch = Path(tempfile.mkdtemp(prefix="registry-import-"))
         try:
             try:
-                folder = _download(uri, m.name, v.number, scratch)
+                folder = download(uri, m.name, v.number, scratch)
             except (MlflowException, OSError) as exc:
                 raise SourceError(
-                    f"cannot download models:/{m.name}/{v.number} from {where}: {_short(exc)}; "
+                    f"cannot download models:/{m.name}/{v.number} from {where}: {short(exc)}; "
                     f"{len(report.imported)} versions were imported before it, and running the import "
                     "again carries on from there"
                 ) from None

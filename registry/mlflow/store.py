@@ -35,7 +35,7 @@ from mlflow.store.entities.paged_list import PagedList
 from mlflow.store.model_registry.abstract_store import AbstractStore
 
 from registry import Config, RegisteredModel, Registry, Version, git
-from registry.dvc import has_default_remote
+from registry.dvc import file_key, has_default_remote
 from registry.errors import GitError, NotFound, SearchError, UsageError, WriteRefused
 from registry.mlflow import convert
 from registry.mlflow.errors import (
@@ -364,7 +364,7 @@ class GitRegistryStore(AbstractStore):
         has a default remote. A job that registers through MLflow expects every
         other clone to load what it registered, so the bytes are pushed before
         the commit, and a failed push registers nothing."""
-        key = tuple(_file_key(self._root / ".dvc" / name) for name in ("config", "config.local"))
+        key = tuple(file_key(self._root / ".dvc" / name) for name in ("config", "config.local"))
         known = self._remote_known
         if known is None or known[0] != key:  # asked again when DVC's config files change
             known = self._remote_known = (key, has_default_remote(self._root))
@@ -551,15 +551,6 @@ class GitRegistryStore(AbstractStore):
 
     def test_webhook(self, webhook_id: str, event: Any = None) -> Any:
         return self.get_webhook(webhook_id)
-
-
-def _file_key(path: Path) -> tuple[int, ...]:
-    """A file's identity and age (none: empty), to tell when it has changed."""
-    try:
-        st = path.stat()
-    except OSError:
-        return ()
-    return (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
 
 def _live(rm: RegisteredModel, name: str) -> RegisteredModel:
