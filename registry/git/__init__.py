@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -86,18 +87,47 @@ def _started(args: list[str], cwd: Path, stdin: bytes | None = None) -> Callable
     return done
 
 
+_FOUND: dict[tuple[str, str], Path] = {}
+"""Where git said a repository is, by question and absolute path asked from:
+a writer asks it a dozen times per commit, and a ``git rev-parse`` costs a
+process. Only answers are kept (never "not a repository"), and each is
+checked by a look at the file system before it is used again."""
+
+
+def _found(question: str, path: Path, still: Callable[[Path], bool], ask: Callable[[], Path]) -> Path:
+    key = (question, os.path.abspath(path))
+    known = _FOUND.get(key)
+    if known is not None and still(known):
+        return known
+    _FOUND[key] = answer = ask()
+    return answer
+
+
 def toplevel(path: Path) -> Path | None:
     """The work tree root containing ``path``, or None outside any repository."""
+
+    def still(top: Path) -> bool:  # no repository made since between ``path`` and ``top``
+        here = Path(os.path.realpath(path))
+        while here != top:
+            if (here / ".git").exists() or here == here.parent:
+                return False
+            here = here.parent
+        return (top / ".git").exists()
+
+    def ask() -> Path:
+        return Path(run(["rev-parse", "--show-toplevel"], path).decode().strip())
+
     try:
-        out = run(["rev-parse", "--show-toplevel"], path)
+        return _found("toplevel", path, still, ask)
     except GitError:
         return None
-    return Path(out.decode().strip())
 
 
 def common_dir(root: Path) -> Path:
-    out = run(["rev-parse", "--git-common-dir"], root).decode().strip()
-    return (root / out).resolve()
+    def ask() -> Path:
+        return (root / run(["rev-parse", "--git-common-dir"], root).decode().strip()).resolve()
+
+    return _found("common", root, lambda found: (found / "objects").is_dir(), ask)
 
 
 def rev_parse(root: Path, ref: str) -> str:

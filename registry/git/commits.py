@@ -64,8 +64,9 @@ def build_commit(
     registry as it was then; the committer stays whoever runs git."""
     import tempfile
 
+    hooks_set = _hooks(root) if hooks else frozenset()
     with tempfile.TemporaryDirectory(prefix="registry-commit-") as tmp:
-        if hooks and _has_hook(root, "pre-commit"):
+        if "pre-commit" in hooks_set:
             index = Path(tmp) / "index"
             run(["read-tree", parent] if parent else ["read-tree", "--empty"], root, index=index)
             run(["update-index", "--index-info"], root, stdin=_index_info(updates), index=index)
@@ -73,7 +74,7 @@ def build_commit(
             tree = run(["write-tree"], root, index=index).decode().strip()
         else:
             tree = _tree_with(root, f"{parent}^{{tree}}" if parent else None, _nested(updates)) or EMPTY_TREE
-        if hooks and _has_hook(root, "commit-msg"):
+        if "commit-msg" in hooks_set:
             msg = Path(tmp) / "COMMIT_EDITMSG"
             msg.write_text(message, encoding="utf-8")
             run(["hook", "run", "--ignore-missing", "commit-msg", "--", str(msg)], root)
@@ -99,10 +100,13 @@ def _signs_commits(root: Path) -> bool:
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
 
 
-def _has_hook(root: Path, name: str) -> bool:
-    hooks = run(["rev-parse", "--git-path", "hooks"], root).decode().strip()
-    path = (root / hooks / name) if not os.path.isabs(hooks) else Path(hooks) / name
-    return path.is_file() and os.access(path, os.X_OK)
+def _hooks(root: Path) -> frozenset[str]:
+    """The names of the repository's hooks that git would run (executable files)."""
+    hooks = Path(root, run(["rev-parse", "--git-path", "hooks"], root).decode().strip())
+    try:
+        return frozenset(p.name for p in hooks.iterdir() if p.is_file() and os.access(p, os.X_OK))
+    except OSError:  # no hooks folder
+        return frozenset()
 
 
 Nested = dict[str, "Nested | Entry | None"]
@@ -157,7 +161,7 @@ def _tree_with(root: Path, tree: str | None, changes: Nested) -> str | None:
 
 def post_commit_hook(root: Path) -> None:
     """The ``post-commit`` hook, if any (its failure, as for git, changes nothing)."""
-    if _has_hook(root, "post-commit"):
+    if "post-commit" in _hooks(root):
         with contextlib.suppress(GitError):
             run(["hook", "run", "--ignore-missing", "post-commit"], root)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from registry.errors import GitError
-from registry.git import _split_z, run
+from registry.git import _found, _split_z, run
 
 
 def require(cwd: Path) -> None:
@@ -30,8 +30,10 @@ def empty_index(root: Path) -> None:
 
 
 def git_dir(root: Path) -> Path:
-    out = run(["rev-parse", "--git-dir"], root).decode().strip()
-    return (root / out).resolve()
+    def ask() -> Path:
+        return (root / run(["rev-parse", "--git-dir"], root).decode().strip()).resolve()
+
+    return _found("git-dir", root, lambda found: (found / "HEAD").is_file(), ask)
 
 
 def operation_in_progress(root: Path) -> str | None:
