@@ -1,5 +1,6 @@
 """Progress of long transfers (hashing and copying artifact bytes, DVC's
-uploads and downloads), for a terminal to show.
+uploads and downloads), and of long runs of items (an import's versions),
+for a terminal to show.
 
 The core reports and never draws: it opens a :func:`task` with a total and
 advances it. The command line installs a :class:`Meter` only when a person
@@ -11,7 +12,23 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Protocol
+
+
+@dataclass(frozen=True)
+class Step:
+    """Where a long run of items is: ``what`` is under way, ``done`` of
+    ``total`` are finished, and of the groups they fall in (a version's
+    model) ``groups_done`` of ``groups_total`` have all their items done."""
+
+    what: str
+    done: int
+    total: int
+    unit: str
+    groups_done: int = 0
+    groups_total: int = 0
+    group_unit: str = ""
 
 
 class Meter(Protocol):

@@ -3,8 +3,15 @@ fills one, carried over with its bytes and its past."""
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
+import os
+import re
+import struct
+import sys
+import termios
+import threading
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -255,3 +262,47 @@ def test_the_source_is_recorded_without_its_credentials() -> None:
         "model",
         "unicode",
     ]
+
+
+def test_on_a_terminal_two_bars_count_the_versions_and_models_and_the_bytes(
+    source: Source, target: RegistryBuilder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run in this process with a real pseudo-terminal as stderr, every
+    transfer counted as slow, so that the bytes' line is drawn too."""
+    from registry.cli import main, progress as bars
+
+    monkeypatch.setattr(bars, "DELAY", 0.0)
+    monkeypatch.delenv("CI", raising=False)
+    reader, writer = os.openpty()
+    fcntl.ioctl(writer, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 200, 0, 0))  # 200 columns
+    drawn = bytearray()
+    drain = threading.Thread(target=lambda: _read_all(reader, drawn), daemon=True)
+    drain.start()
+    with open(writer, "w", encoding="utf-8") as tty:
+        monkeypatch.setattr(sys, "stderr", tty)
+        assert main(["-C", str(target.root), "import", "mlflow", source.uri]) == 0
+        tty.flush()
+        monkeypatch.undo()
+    drain.join(timeout=10)
+    os.close(reader)
+    text = drawn.decode()
+    lines = text.replace("\r\x1b[K", "\n").replace("\r", "").split("\n")
+    assert "[........................] 0/3 versions  0/1 models  fraud-classifier v1" in lines, text
+    assert any(line.startswith("[########................] 1/3 versions  0/1 models  ") for line in lines)
+    assert "[########################] 3/3 versions  1/1 models" in lines, text
+    assert any(
+        re.match(r"downloading Fraud Classifier v2  10.2 KB  [0-9.]+ [KM]B/s", line) for line in lines
+    ), text
+    assert text.count("\x1b[1A") >= 6  # each bytes line goes back up to the counts
+    assert cli(target.root, "check").returncode == 0
+
+
+def _read_all(fd: int, into: bytearray) -> None:
+    while True:
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:  # the terminal's other end closed
+            return
+        if not chunk:
+            return
+        into += chunk

@@ -88,3 +88,30 @@ def test_off_a_terminal_there_is_no_bar(monkeypatch: pytest.MonkeyPatch, tmp_pat
         monkeypatch.setattr(sys, "stderr", log)
         bar.on_terminal()
     assert not progress.watched()
+
+
+def test_a_board_escapes_what_it_names_and_keeps_each_line_within_the_terminal(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import fcntl
+    import struct
+    import termios
+
+    reader, writer = os.openpty()
+    fcntl.ioctl(writer, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))  # 80 columns
+    with open(writer, "w", encoding="utf-8") as tty:
+        monkeypatch.setattr(sys, "stderr", tty)
+        monkeypatch.setattr(bar, "DELAY", 0.0)
+        board = bar.Board()
+        board.step(progress.Step("evil\x1b[2J" + "m" * 100, 0, 2, "version", 0, 1, "model"))
+        board.start("downloading \x1b]0;owned\x07", 0)
+        board.advance(5000)
+        board.finish()
+        board.step(progress.Step("", 2, 2, "version", 1, 1, "model"))
+        tty.flush()
+        out = os.read(reader, 65536).decode()
+    os.close(reader)
+    assert "\x1b[2J" not in out and "\x1b]0" not in out and "\\x1b[2J" in out, out
+    for line in out.replace("\r\x1b[K", "\n").replace("\x1b[1A", "").replace("\r", "").split("\n"):
+        assert len(line) <= 79, line
+    assert out.endswith("[########################] 2/2 versions  1/1 models\r\n"), out

@@ -51,9 +51,12 @@ def import_mlflow(ctx: click.Context, uri: str, **options: Any) -> None:
     aliases, descriptions and tags (MLflow keeps no stage history). Run
     again, it imports only what is new (an interrupted import carries on).
     """
+    from registry.cli.progress import steps
     from registry.commands import import_ as cmd
 
-    ctx.exit(cmd.run(registry_root(ctx), uri, sync=False, **options))
+    with steps("importing", options["as_json"]) as progress:
+        code = cmd.run(registry_root(ctx), uri, sync=False, progress=progress, **options)
+    ctx.exit(code)
 
 
 @import_group.command("gto")
@@ -75,9 +78,12 @@ def import_gto(
     semver), stage assignments and unassignments, deregistrations and
     deprecations. Run again, it applies only the tags it has not.
     """
+    from registry.cli.progress import steps
     from registry.commands import import_ as cmd
 
-    ctx.exit(cmd.run_gto(registry_root(ctx), path, stages, dry_run, push, as_json))
+    with steps("applying", as_json) as progress:
+        code = cmd.run_gto(registry_root(ctx), path, stages, dry_run, push, as_json, progress)
+    ctx.exit(code)
 
 
 @cli.group("sync")
@@ -94,6 +100,9 @@ def sync_mlflow(ctx: click.Context, uri: str, **options: Any) -> None:
     descriptions that changed (a commit per kind). Nothing is brought twice,
     so a scheduled CI job can run it; changes made here are not written back.
     """
+    from registry.cli.progress import steps
     from registry.commands import import_ as cmd
 
-    ctx.exit(cmd.run(registry_root(ctx), uri, sync=True, **options))
+    with steps("importing", options["as_json"]) as progress:
+        code = cmd.run(registry_root(ctx), uri, sync=True, progress=progress, **options)
+    ctx.exit(code)

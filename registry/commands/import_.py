@@ -4,11 +4,13 @@ registry, with its past, as commits (:func:`registry.importers.mlflow.run`)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 
 from registry.commands.output import terminal as safe
+from registry.progress import Step
 
 
 def run(
@@ -21,6 +23,7 @@ def run(
     push: bool,
     archive_extra: bool,
     as_json: bool,
+    progress: Callable[[Step], None],
 ) -> int:
     from registry.importers import mlflow
 
@@ -32,9 +35,7 @@ def run(
         push=push,
         archive_extra=archive_extra,
         sync=sync,
-        progress=(lambda what: None)
-        if as_json
-        else (lambda what: click.echo(f"importing {safe(what)}", err=True)),
+        progress=progress,
     )
     if as_json:
         click.echo(json.dumps(report.as_json(), indent=2, sort_keys=True))
@@ -59,7 +60,15 @@ def run(
     return 0
 
 
-def run_gto(root: Path, path: str, stages: tuple[str, ...], dry_run: bool, push: bool, as_json: bool) -> int:
+def run_gto(
+    root: Path,
+    path: str,
+    stages: tuple[str, ...],
+    dry_run: bool,
+    push: bool,
+    as_json: bool,
+    progress: Callable[[Step], None],
+) -> int:
     from registry.errors import UsageError
     from registry.importers import gto
 
@@ -75,9 +84,7 @@ def run_gto(root: Path, path: str, stages: tuple[str, ...], dry_run: bool, push:
         stages=given,
         dry_run=dry_run,
         push=push,
-        progress=(lambda what: None)
-        if as_json
-        else (lambda what: click.echo(f"applying {safe(what)}", err=True)),
+        progress=progress,
     )
     if as_json:
         click.echo(json.dumps(report.as_json(), indent=2, sort_keys=True))

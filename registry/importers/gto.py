@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 import shutil
 import tempfile
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -34,6 +35,7 @@ from registry import dvc, git, yamlsafe
 from registry.errors import GitError, SourceError, UsageError
 from registry.importers.mlflow_source import target_name
 from registry.load import load
+from registry.progress import Step
 from registry.records import Config
 from registry.write.commit import Change, apply
 from registry.write.edit import document
@@ -220,7 +222,7 @@ def run(
     stages: Mapping[str, str] | None = None,
     dry_run: bool = False,
     push: bool = False,
-    progress: Callable[[str], None] = lambda _: None,
+    progress: Callable[[Step], None] = lambda _: None,
 ) -> Report:
     """Import the GTO repository at ``repo`` into the registry at ``root``."""
     repo = repo.resolve()
@@ -250,6 +252,8 @@ def run(
     }
     report.semver_as_tag = sorted(set(registered) - increasing)
     state = _State()
+    left = Counter(e.artifact for e in found if f"{e.artifact} {e.tag.name}" not in applied)
+    total, done, finished = sum(left.values()), 0, 0
     for e in found:
         touched = state.step(e)
         if f"{e.artifact} {e.tag.name}" in applied:
@@ -258,13 +262,18 @@ def run(
         if dry_run:
             report.applied.append(e.tag.name)
             continue
-        progress(e.tag.name)
+        progress(Step(e.tag.name, done, total, "tag", finished, len(left), "artifact"))
+        done += 1
+        left[e.artifact] -= 1
+        finished += not left[e.artifact]
         if e.kind == "register":
             _register_version(root, repo, e, e.artifact in increasing, push)
         elif not _move(root, config, e, {v: state.stage_of(config, mapping, e.artifact, v) for v in touched}):
             report.unchanged.append(e.tag.name)
             continue
         report.applied.append(e.tag.name)
+    if done:
+        progress(Step("", done, total, "tag", finished, len(left), "artifact"))
     return report
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -39,6 +40,7 @@ from registry.importers.mlflow_source import (
     target_name,
 )
 from registry.load import load
+from registry.progress import Step
 from registry.records import Config, RegisteredModel
 from registry.write.commit import Change, apply
 from registry.write.edit import block_text, document
@@ -170,7 +172,7 @@ def run(
     push: bool = False,
     archive_extra: bool = False,
     sync: bool = False,
-    progress: Callable[[str], None] = lambda _: None,
+    progress: Callable[[Step], None] = lambda _: None,
 ) -> Report:
     """Import the MLflow registry at ``uri`` into the registry at ``root``;
     with ``sync``, the changes since an import: new versions (a commit each),
@@ -203,9 +205,11 @@ def run(
     if dry_run:
         report.imported = [f"{target_name(m.name)} v{v.number}" for m, v in todo]
         return report
-    for m, v in todo:
+    left = Counter(m.name for m, _ in todo)
+    finished = 0
+    for i, (m, v) in enumerate(todo):
         here = target_name(m.name)
-        progress(f"{here} v{v.number}")
+        progress(Step(f"{here} v{v.number}", i, len(todo), "version", finished, len(left), "model"))
         metrics, params = run_values(uri, v.run_id)
         lineage: dict[str, Any] = {}
         if v.run_id:
@@ -242,6 +246,10 @@ def run(
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
         report.imported.append(f"{here} v{v.number}")
+        left[m.name] -= 1
+        finished += not left[m.name]
+    if todo:
+        progress(Step("", len(todo), len(todo), "version", finished, len(left), "model"))
     if not sync:
         report.state_commit, report.archived = _state(root, where, source, archive_extra, me)
         return report

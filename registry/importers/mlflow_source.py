@@ -4,16 +4,21 @@ MLflow's ``registered_model_meta``); and the names and URIs it gets here."""
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
 import shutil
+import threading
 import unicodedata
 import urllib.parse
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
 
+from registry import progress
 from registry.errors import SourceError
 
 META_FILE = "registered_model_meta"
@@ -160,14 +165,23 @@ def download(uri: str, name: str, number: int, scratch: Path) -> Path:
 
     before = mlflow.get_registry_uri()
     mlflow.set_registry_uri(uri)
+    bars = os.environ.get(_MLFLOW_BARS)
+    os.environ[_MLFLOW_BARS] = "false"  # the registry's own bar counts the bytes, on its own lines
     try:
-        got = Path(
-            mlflow.artifacts.download_artifacts(
-                artifact_uri=f"models:/{name}/{number}", dst_path=str(scratch / "download"), tracking_uri=uri
+        with progress.task(f"downloading {name} v{number}", 0) as tick, _growth(scratch / "download", tick):
+            got = Path(
+                mlflow.artifacts.download_artifacts(
+                    artifact_uri=f"models:/{name}/{number}",
+                    dst_path=str(scratch / "download"),
+                    tracking_uri=uri,
+                )
             )
-        )
     finally:
         mlflow.set_registry_uri(before)
+        if bars is None:
+            os.environ.pop(_MLFLOW_BARS, None)
+        else:
+            os.environ[_MLFLOW_BARS] = bars
     target = scratch / ARTIFACT
     if got.is_dir() and not any(p.is_file() and p.name != META_FILE for p in got.rglob("*")):
         raise OSError(
@@ -179,6 +193,45 @@ def download(uri: str, name: str, number: int, scratch: Path) -> Path:
         target.mkdir()
         shutil.copy2(got, target / got.name)
     return target
+
+
+_MLFLOW_BARS = "MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR"
+
+
+@contextmanager
+def _growth(folder: Path, tick: Callable[[int], None]) -> Iterator[None]:
+    """Report the bytes arriving in ``folder`` while the block runs, by
+    looking at its files five times a second from a thread: MLflow's
+    downloads take no callback. Nobody watching, no thread."""
+    if not progress.watched():
+        yield
+        return
+    stop = threading.Event()
+
+    def size() -> int:
+        total = 0
+        for top, _, files in os.walk(folder):
+            for f in files:
+                with contextlib.suppress(OSError):  # a file MLflow renames or removes meanwhile
+                    total += os.lstat(os.path.join(top, f)).st_size
+        return total
+
+    def watch() -> None:
+        seen, last = 0, False
+        while not last:
+            last = stop.wait(0.2)
+            now = size()  # once more when the download is over: the bar ends at its size
+            if now > seen:
+                tick(now - seen)
+                seen = now
+
+    watcher = threading.Thread(target=watch, name="registry-download-bytes", daemon=True)
+    watcher.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        watcher.join()
 
 
 # -- planning (pure) ----------------------------------------------------------------
