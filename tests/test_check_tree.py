@@ -200,6 +200,22 @@ def test_registry_yaml_naming_unknown_stage_is_reported(reg: RegistryBuilder) ->
     assert ("unknown-stage", "registry.yaml") in reg.findings()
 
 
+def test_a_model_may_let_its_versions_share_a_single_holder_stage(reg: RegistryBuilder) -> None:
+    for path in (V2, V3):
+        lines = reg.read(path).splitlines()
+        reg.write(path, "\n".join("stage: production" if x.startswith("stage:") else x for x in lines) + "\n")
+    assert ("single-holder", V3) in reg.findings()
+    reg.write(MODEL, reg.read(MODEL) + "policy: {single_holder: []}\n")
+    assert [p for p in reg.findings() if p[0] == "single-holder"] == []
+    reg.write(MODEL, reg.read(MODEL).replace("single_holder: []", "single_holder: [prod]"))
+    assert ("unknown-stage", MODEL) in reg.findings()
+    assert ("single-holder", V3) not in reg.findings()  # it holds only "prod", which is no stage
+    reg.write(
+        "registry.yaml", reg.read("registry.yaml").replace("policy:\n", "policy:\n  single_holder: []\n", 1)
+    )
+    assert ("schema", "registry.yaml") in reg.findings()  # the registry's is the top-level key
+
+
 # -- aliases -------------------------------------------------------------------
 
 

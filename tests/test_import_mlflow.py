@@ -165,7 +165,7 @@ def test_an_mlflow_registry_arrives_with_its_bytes_aliases_stages_and_past(
 
 
 def test_two_versions_in_a_stage_that_holds_one_stop_the_import_before_anything_is_written(
-    source: Source, target: RegistryBuilder
+    source: Source, target: RegistryBuilder, tmp_path: Path
 ) -> None:
     source.client.transition_model_version_stage("Fraud Classifier", "3", "Production")  # v2 stays
     before = target.git("rev-parse", "HEAD")
@@ -189,6 +189,28 @@ def test_two_versions_in_a_stage_that_holds_one_stop_the_import_before_anything_
     reg = Registry(target.root)
     assert reg.get("models:/fraud-classifier/production").number == 3
     assert cli(target.root, "check").returncode == 0
+
+    relaxed = RegistryBuilder(tmp_path / "relaxed")  # the other way: both stay in production
+    relaxed.init_dvc(tmp_path / "relaxed-remote")
+    relaxed.write("registry.yaml", REGISTRY_YAML)
+    relaxed.commit("a registry")
+    both = cli(relaxed.root, "import", "mlflow", source.uri, "--archive-extra", "--relax")
+    assert both.returncode == 2 and "choose one" in both.stderr
+    proc = cli(relaxed.root, "import", "mlflow", source.uri, "--relax")
+    assert proc.returncode == 0, proc.stderr
+    assert "warning: fraud-classifier: production holds v2, v3, as in MLflow (--relax)" in proc.stderr
+    assert cli(relaxed.root, "check").returncode == 0
+    model = (relaxed.root / "models/fraud-classifier/model.yaml").read_text()
+    assert "policy: {single_holder: []}" in model, model
+    assert "--relax" in relaxed.git("log", "-1", "--format=%B")
+    reg = Registry(relaxed.root)
+    assert [v.number for v in reg.model("fraud-classifier").in_stage("production")] == [2, 3]
+    (theirs,) = source.client.get_latest_versions("Fraud Classifier", ["Production"])
+    assert reg.get("models:/fraud-classifier/production").number == int(theirs.version) == 3
+    relaxed.write("models/fraud-classifier/model.yaml", model.replace("policy: {single_holder: []}\n", ""))
+    relaxed.commit("hold one again")  # the checker holds the registry's rule again
+    proc = cli(relaxed.root, "check")
+    assert proc.returncode != 0 and "single-holder" in proc.stdout, proc.stdout
 
 
 def test_sync_brings_exactly_what_changed_deletions_too_and_a_second_sync_nothing(

@@ -50,6 +50,14 @@ def check_config(config: Config, ok: bool) -> Iterator[Problem]:
     for stage in config.policy.gates:
         if stage not in stages:
             yield unknown(("policy", "gates", stage), stage)
+    if config.policy.single_holder is not None:
+        yield Problem(
+            REGISTRY_FILE,
+            Rule.SCHEMA,
+            "policy.single_holder is for a model's own policy (model.yaml); "
+            "the registry's single-holder stages are the top-level single_holder",
+            ("policy", "single_holder"),
+        )
     for where, compared in _compared_elsewhere(config.policy, stages):
         yield unknown(where, compared)
 
@@ -76,23 +84,27 @@ def check_model(
             Rule.VERSION_GAP,
             f"versions run 1..N with no gaps; missing: {shown}",
         )
-    if model.policy is not None:
-        for stage in model.policy.gates:
+    if model.policy is not None:  # (stage, what names it, where, whether the problem is the key)
+        named: list[tuple[str, str, tuple[str | int, ...], bool]] = [
+            (stage, f"gate for {stage!r}", ("policy", "gates", stage), True) for stage in model.policy.gates
+        ]
+        named += [
+            (c, f"the gate compares with {c!r}", where, False)
+            for where, c in _compared_elsewhere(model.policy, set(stages))
+        ]
+        named += [
+            (stage, f"single_holder names {stage!r}", ("policy", "single_holder", i), False)
+            for i, stage in enumerate(model.policy.single_holder or ())
+        ]
+        for stage, what, where, key in named:
             if stage not in stages:
                 yield Problem(
                     model.path,
                     Rule.UNKNOWN_STAGE,
-                    f"gate for {stage!r}, which is not one of the stages ({', '.join(stages)})",
-                    ("policy", "gates", stage),
-                    key=True,
+                    f"{what}, which is not one of the stages ({', '.join(stages)})",
+                    where,
+                    key=key,
                 )
-        for where, compared in _compared_elsewhere(model.policy, set(stages)):
-            yield Problem(
-                model.path,
-                Rule.UNKNOWN_STAGE,
-                f"the gate compares with {compared!r}, which is not one of the stages ({', '.join(stages)})",
-                where,
-            )
 
     if model.deleted is not None and model.aliases:
         yield Problem(
@@ -160,7 +172,7 @@ def check_model(
                 )
         yield from _check_parents(reg, v.path, v.parents)
     yield from check_semver(rm)
-    for stage in policy_config.single_holder:
+    for stage in policy_config.holds_one(policy):
         held = sorted(holders.get(stage, []))
         for number in held[1:]:
             yield Problem(

@@ -28,6 +28,12 @@ def _import_options(func: Callable[..., None]) -> Callable[..., None]:
             is_flag=True,
             help="Where MLflow has several versions in a stage that holds one here, archive all but the newest.",
         ),
+        click.option(
+            "--relax",
+            is_flag=True,
+            help="Where MLflow has several versions in a stage that holds one here, keep them all there: "
+            "the model's policy allows it (single_holder in its model.yaml), with a warning.",
+        ),
         click.option("--json", "as_json", is_flag=True, help="A machine-readable report."),
         click.pass_context,
     ]

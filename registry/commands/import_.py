@@ -22,6 +22,7 @@ def run(
     dry_run: bool,
     push: bool,
     archive_extra: bool,
+    relax: bool,
     as_json: bool,
     progress: Callable[[Step], None],
 ) -> int:
@@ -34,6 +35,7 @@ def run(
         dry_run=dry_run,
         push=push,
         archive_extra=archive_extra,
+        relax=relax,
         sync=sync,
         progress=progress,
     )
@@ -52,6 +54,12 @@ def run(
     )
     for name in report.archived:
         click.echo(f"archived {name} (--archive-extra)")
+    for held in report.relaxed:
+        click.echo(
+            f"warning: {safe(held)}, as in MLflow (--relax): once all but one are archived, "
+            "remove single_holder from the model's policy in its model.yaml",
+            err=True,
+        )
     if sync:
         changed = ", ".join(report.synced) or "no stage, alias, tag or description"
         click.echo(f"synced {changed}")

@@ -41,7 +41,7 @@ from registry.importers.mlflow_source import (
 )
 from registry.load import load
 from registry.progress import Step
-from registry.records import Config, RegisteredModel
+from registry.records import Config, Policy, RegisteredModel
 from registry.write.commit import Change, apply
 from registry.write.edit import block_text, document
 from registry.write.register import Origin, _register
@@ -70,6 +70,8 @@ class Report:
     """A sync's kinds of change that made a commit (stages, aliases, tags, descriptions, deletions)."""
     deleted: list[str] = field(default_factory=list)
     """``name vN`` of each version a sync made a tombstone (MLflow deleted it)."""
+    relaxed: list[str] = field(default_factory=list)
+    """``name: stage holds v1, v2`` for each single-holder stage ``--relax`` lifted for a model."""
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -81,7 +83,48 @@ class Report:
             "archived": self.archived,
             "synced": self.synced,
             "deleted": self.deleted,
+            "relaxed": self.relaxed,
         }
+
+
+@dataclass(frozen=True)
+class Stages:
+    """The stages one MLflow model's versions get here, and what it took."""
+
+    wanted: Mapping[int, str]
+    """Version number -> stage here."""
+    archived: tuple[int, ...] = ()
+    """Archived by ``--archive-extra``: all but the newest in a crowded single-holder stage."""
+    relaxed: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
+    """Crowded single-holder stages that ``--relax`` lifts for the model, with their versions."""
+    crowded: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
+    """Crowded single-holder stages that neither option resolves: the import stops."""
+
+    def holds_one(self, config: Config, policy: Policy) -> tuple[str, ...]:
+        """The model's single-holder stages once relaxed."""
+        return tuple(s for s in config.holds_one(policy) if s not in self.relaxed)
+
+
+def stages_of(m: SourceModel, config: Config, policy: Policy, archive_extra: bool, relax: bool) -> Stages:
+    """Where ``m``'s versions go here: MLflow's stage through the plugin's
+    mapping, then, for a single-holder stage (under the model's ``policy``)
+    that MLflow fills with several, ``archive_extra`` or ``relax``."""
+    wanted = {v.number: _stage(config, v.stage) for v in m.versions}
+    archived: list[int] = []
+    relaxed: dict[str, tuple[int, ...]] = {}
+    crowded: dict[str, tuple[int, ...]] = {}
+    for stage in config.holds_one(policy):
+        held = tuple(sorted(n for n, s in wanted.items() if s == stage))
+        if len(held) < 2:
+            continue
+        if archive_extra:
+            archived += held[:-1]
+            wanted.update({n: config.archive_stage for n in held[:-1]})
+        elif relax:
+            relaxed[stage] = held
+        else:
+            crowded[stage] = held
+    return Stages(wanted, tuple(archived), relaxed, crowded)
 
 
 def conflicts(
@@ -90,6 +133,7 @@ def conflicts(
     archive_extra: bool,
     done: frozenset[tuple[str, str]] = frozenset(),
     existing_models: Mapping[str, RegisteredModel] | None = None,
+    relax: bool = False,
 ) -> list[str]:
     """What the source holds that this registry's rules refuse, before anything
     is written. A number missing from the source that was imported before is
@@ -115,22 +159,20 @@ def conflicts(
                 "numbers versions without gaps, so the numbers would not match (import the other models "
                 "with --models, or register the gap's versions again in MLflow first)"
             )
+        existing = (existing_models or {}).get(here)
+        policy = config.policy_for(existing.model if existing else None)
         try:
-            final = {v.number: _stage(config, v.stage) for v in m.versions}
+            plan = stages_of(m, config, policy, archive_extra, relax)
         except UsageError as exc:
             found.append(f"{m.name}: {exc}")
             continue
-        for stage in config.single_holder:
-            held = [v.number for v in m.versions if final[v.number] == stage]
-            if archive_extra:
-                final.update({n: config.archive_stage for n in held[:-1]})
-            if len(held) > 1 and not archive_extra:
-                found.append(
-                    f"{m.name}: versions {', '.join(map(str, held))} are all in {stage}, which holds one "
-                    f"version here: --archive-extra archives all but the newest (v{max(held)})"
-                )
-        existing = (existing_models or {}).get(here)
-        policy = config.policy_for(existing.model if existing else None)
+        final = plan.wanted
+        for stage, held in plan.crowded.items():
+            found.append(
+                f"{m.name}: versions {', '.join(map(str, held))} are all in {stage}, which holds one "
+                f"version here: --archive-extra archives all but the newest (v{max(held)}), or --relax "
+                f"lets {stage} hold them all for this model (policy.single_holder in its model.yaml)"
+            )
         for alias, number in sorted(m.aliases.items()):
             gate = policy.aliases.get(alias)
             if gate is not None and gate.stage is not None and final.get(number) != gate.stage:
@@ -171,6 +213,7 @@ def run(
     dry_run: bool = False,
     push: bool = False,
     archive_extra: bool = False,
+    relax: bool = False,
     sync: bool = False,
     progress: Callable[[Step], None] = lambda _: None,
 ) -> Report:
@@ -179,6 +222,10 @@ def run(
     then stages, aliases, tags and descriptions (a commit per kind that changed)."""
     from mlflow.exceptions import MlflowException
 
+    if archive_extra and relax:
+        raise UsageError(
+            "--archive-extra and --relax: choose one way for a stage that MLflow fills with several"
+        )
     where = safe_registry(uri)
     source = read_source(uri, patterns)
     reg = load(root)
@@ -189,7 +236,7 @@ def run(
         for v in rm.versions.values()
         if v.lineage.imported_from is not None and v.lineage.imported_from.system == SYSTEM
     )
-    problems = conflicts(source, config, archive_extra, done, reg.models)
+    problems = conflicts(source, config, archive_extra, done, reg.models, relax)
     if problems:
         raise WriteRefused(
             f"{where} cannot be imported as it is; nothing was written:\n"
@@ -250,12 +297,14 @@ def run(
         finished += not left[m.name]
     if todo:
         progress(Step("", len(todo), len(todo), "version", finished, len(left), "model"))
+    crowding = (archive_extra, relax)
     if not sync:
-        report.state_commit, report.archived = _state(root, where, source, archive_extra, me)
+        report.state_commit, report.archived, report.relaxed = _state(root, where, source, crowding, me)
         return report
     for kind in KINDS:  # one commit per kind of change
-        commit, archived = _state(root, where, source, archive_extra, me, (kind,))
+        commit, archived, relaxed = _state(root, where, source, crowding, me, (kind,))
         report.archived += archived
+        report.relaxed += relaxed
         if commit is not None:
             report.synced.append(kind)
             report.state_commit = commit
@@ -298,15 +347,18 @@ def _state(
     root: Path,
     where: str,
     source: Sequence[SourceModel],
-    archive_extra: bool,
+    crowding: tuple[bool, bool],
     me: git.Person,
     kinds: Sequence[str] = KINDS,
-) -> tuple[str | None, list[str]]:
-    """One commit: the source's current ``kinds`` of state (stages, aliases, tags, descriptions)."""
+) -> tuple[str | None, list[str], list[str]]:
+    """One commit: the source's current ``kinds`` of state (stages, aliases,
+    tags, descriptions). ``crowding`` is ``(archive_extra, relax)``. Returns
+    the commit, the versions archived and the stages relaxed."""
     reg = load(root)
     config = reg.config
     files: dict[str, str] = {}
     archived: list[str] = []
+    relaxed: list[str] = []
     newest = 0
     for m in source:
         here = target_name(m.name)
@@ -332,23 +384,23 @@ def _state(
             model_doc.remove("aliases")
             if m.aliases:
                 model_doc.mapping("aliases").update(m.aliases)
+        policy = config.policy_for(rm.model)
+        plan = stages_of(m, config, policy, *crowding)
+        wanted = plan.wanted
+        if "stages" in kinds:
+            archived += [
+                f"{here} v{n}"
+                for n in plan.archived
+                if n in rm.versions and rm.versions[n].stage != wanted[n]
+            ]
+            if plan.relaxed:
+                model_doc.mapping("policy")["single_holder"] = list(plan.holds_one(config, policy))
+                relaxed += [
+                    f"{here}: {stage} holds v{', v'.join(map(str, held))}"
+                    for stage, held in plan.relaxed.items()
+                ]
         if model_doc.text() != before:
             files[rm.model.path] = model_doc.text()
-        holders: dict[str, list[int]] = {}
-        wanted: dict[int, str] = {}
-        for v in m.versions:
-            wanted[v.number] = _stage(config, v.stage)
-            holders.setdefault(wanted[v.number], []).append(v.number)
-        if archive_extra:
-            for stage in config.single_holder:
-                for number in sorted(holders.get(stage, []))[:-1]:
-                    wanted[number] = config.archive_stage
-                    if (
-                        "stages" in kinds
-                        and rm.versions.get(number)
-                        and rm.versions[number].stage != wanted[number]
-                    ):
-                        archived.append(f"{here} v{number}")
         for v in m.versions:
             mine = rm.versions.get(v.number)
             if mine is None:
@@ -371,7 +423,7 @@ def _state(
             if doc is not None:
                 files[mine.path] = doc.text()
     if not files:
-        return None, archived
+        return None, archived, relaxed
     if tuple(kinds) == KINDS:
         subject = f"import the current stages, aliases and tags from {SYSTEM}"
         body = [
@@ -390,6 +442,11 @@ def _state(
             + ", ".join(archived)
             + "."
         )
+    if relaxed:
+        body.append(
+            "As MLflow has them, and as --relax asked, these stages hold several versions of a model, "
+            "which its model.yaml's policy.single_holder now allows: " + "; ".join(relaxed) + "."
+        )
     models = tuple(sorted({m for m in map(layout.model_folder_of, files) if m is not None}))
     change = Change(
         files,
@@ -400,4 +457,4 @@ def _state(
         author=me._replace(time=max(newest // 1000, 0)) if newest else None,
         against_base=False,
     )
-    return apply(root, change), archived
+    return apply(root, change), archived, relaxed

@@ -89,6 +89,11 @@ class Config:
     def policy_for(self, model: Model | None) -> Policy:
         return self.policy.overridden_by(model.policy if model else None)
 
+    def holds_one(self, policy: Policy) -> tuple[str, ...]:
+        """The stages that hold at most one version of a model under ``policy``
+        (:meth:`policy_for`): its own ``single_holder``, else the registry's."""
+        return self.single_holder if policy.single_holder is None else policy.single_holder
+
 
 POLICY_KEYS = (
     "stages",

@@ -95,26 +95,32 @@ class Policy:
     max_challenger: int | None = None
     """``traffic: {max_challenger: N}``: the largest share of a traffic split
     (percent) that a version outside the live stage may hold; None: no cap."""
+    single_holder: tuple[str, ...] | None = None
+    """A model's own single-holder stages (model.yaml's ``policy``), in place
+    of registry.yaml's ``single_holder``; None: the registry's."""
 
     @classmethod
     def from_dict(cls, raw: Mapping[str, Any] | None) -> Policy:
         raw = raw or {}
         cap = (raw.get("traffic") or {}).get("max_challenger")
+        holders = raw.get("single_holder")
         return cls(
             gates={k: Gate.from_dict(v or {}) for k, v in (raw.get("gates") or {}).items()},
             aliases={k: Gate.from_dict(v or {}) for k, v in (raw.get("aliases") or {}).items()},
             max_challenger=int(cap) if cap is not None else None,
+            single_holder=tuple(holders) if holders is not None else None,
         )
 
     def overridden_by(self, other: Policy | None) -> Policy:
         """This policy with ``other``'s gates replacing ours, stage by stage
-        (and its traffic cap replacing ours, when it sets one)."""
+        (and its traffic cap and single-holder stages replacing ours, when it sets them)."""
         if other is None:
             return self
         return Policy(
             gates={**self.gates, **other.gates},
             aliases={**self.aliases, **other.aliases},
             max_challenger=other.max_challenger if other.max_challenger is not None else self.max_challenger,
+            single_holder=other.single_holder if other.single_holder is not None else self.single_holder,
         )
 
 

@@ -81,7 +81,7 @@ def _promote(
     doc.set("stage", stage)
     files[target.path] = doc.text()
     archived = []
-    if (stage in cfg.single_holder and cfg.archive_on_promote) or action == "rollback" or archive_others:
+    if (stage in cfg.holds_one(policy) and cfg.archive_on_promote) or action == "rollback" or archive_others:
         for other in rm.in_stage(stage):
             if other.number != version:
                 other_doc = document(root, other.path)
