@@ -248,6 +248,52 @@ def test_sync_brings_exactly_what_changed_deletions_too_and_a_second_sync_nothin
     assert again.returncode == 0 and json.loads(again.stdout)["deleted"] == []
     assert target.git("rev-list", "--count", f"{head}..HEAD").strip() == "1"
 
+    # a model renamed in MLflow is renamed here; its versions are not brought again
+    source.client.rename_registered_model("Fraud Classifier", "Fraud Detector")
+    head = target.git("rev-parse", "HEAD").strip()
+    proc = cli(target.root, "sync", "mlflow", source.uri, "--json")
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout)
+    assert (report["renamed"], report["imported"], report["deleted"]) == (
+        ["fraud-classifier -> fraud-detector"],
+        [],
+        [],
+    )
+    subjects = target.git("log", "--reverse", "--format=%s", f"{head}..HEAD").splitlines()
+    assert subjects == ["rename model fraud-classifier to fraud-detector", "sync tags from mlflow"], subjects
+    reg = Registry(target.root)
+    assert reg.model("fraud-detector").model.tags["mlflow.name"] == "Fraud Detector"
+    assert reg.get("models:/fraud-detector@champion").number == 2
+    assert reg.get("models:/fraud-classifier@champion").number == 2  # the former name still resolves
+    assert source.log("Fraud Detector", 5.0) == "5"  # and the next version lands beside them
+    proc = cli(target.root, "sync", "mlflow", source.uri, "--json")
+    assert json.loads(proc.stdout)["imported"] == ["fraud-detector v5"], proc.stdout
+
+    # a registry with none of them is not taken as their deletion: a mistyped path makes an empty one
+    head = target.git("rev-parse", "HEAD").strip()
+    typo = cli(target.root, "sync", "mlflow", source.uri.replace("mlflow.db", "mlfow.db"))
+    assert typo.returncode != 0 and "has none of the 1 models imported here" in typo.stderr, typo.stderr
+    assert target.git("rev-parse", "HEAD").strip() == head
+
+    # a model deleted in MLflow becomes a deleted model here
+    source.log("Other", 1.0)  # the registry still has a model: deleting one is not deleting all
+    source.client.delete_registered_model("Fraud Detector")
+    head = target.git("rev-parse", "HEAD").strip()
+    proc = cli(target.root, "sync", "mlflow", source.uri, "--json")
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["deleted"] == ["fraud-detector"]
+    assert target.git("log", "--reverse", "--format=%s", f"{head}..HEAD").splitlines() == [
+        "import other v1 (new model) from mlflow",
+        "sync tags from mlflow",  # its MLflow name, Other
+        "delete model fraud-detector (4 versions)",
+    ]
+    gone = Registry(target.root).model("fraud-detector")
+    assert gone.model.deleted is not None and "deleted in MLflow" in gone.model.deleted.reason
+    assert cli(target.root, "check").returncode == 0
+    again = cli(target.root, "sync", "mlflow", source.uri, "--json")
+    assert again.returncode == 0 and json.loads(again.stdout)["deleted"] == []
+    assert target.git("rev-list", "--count", f"{head}..HEAD").strip() == "3"
+
 
 def test_an_import_cut_off_by_a_failed_download_carries_on_when_run_again(
     source: Source, target: RegistryBuilder

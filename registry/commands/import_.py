@@ -46,6 +46,8 @@ def run(
     for source, here in sorted(report.names.items()):
         if source != here and here in touched:
             click.echo(f"{safe(source)} is model {here} here (its MLflow name kept in tag {mlflow.NAME_TAG})")
+    for renamed in report.renamed:
+        click.echo(f"{'would rename' if dry_run else 'renamed'} {safe(renamed)}, as in MLflow")
     verb = "would import" if dry_run else "imported"
     count = len(report.imported)
     click.echo(

@@ -25,6 +25,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
 
@@ -39,12 +40,13 @@ from registry.importers.mlflow_source import (
     short,
     target_name,
 )
-from registry.load import load
+from registry.load import LoadedRegistry, load
 from registry.progress import Step
-from registry.records import Config, Policy, RegisteredModel
+from registry.records import Config, Policy, RegisteredModel, Version
 from registry.write.commit import Change, apply
 from registry.write.edit import block_text, document
 from registry.write.register import Origin, _register
+from registry.write.rename import rename
 from registry.write.yamledit import Document
 
 SYSTEM = "mlflow"
@@ -70,6 +72,8 @@ class Report:
     """A sync's kinds of change that made a commit (stages, aliases, tags, descriptions, deletions)."""
     deleted: list[str] = field(default_factory=list)
     """``name vN`` of each version a sync made a tombstone (MLflow deleted it)."""
+    renamed: list[str] = field(default_factory=list)
+    """``old -> new`` for each model renamed here because it was renamed in MLflow."""
     relaxed: list[str] = field(default_factory=list)
     """``name: stage holds v1, v2`` for each single-holder stage ``--relax`` lifted for a model."""
 
@@ -84,6 +88,7 @@ class Report:
             "synced": self.synced,
             "deleted": self.deleted,
             "relaxed": self.relaxed,
+            "renamed": self.renamed,
         }
 
 
@@ -230,11 +235,14 @@ def run(
     source = read_source(uri, patterns)
     reg = load(root)
     config = reg.config
+    homes = _homes(reg)
+    renames = _renames(reg, source, homes)
+    homes |= {m.name: here for m, here in renames}
     done = frozenset(  # by the source's name and number, not its URI: a sync may spell the URI otherwise
-        (v.lineage.imported_from.model, v.lineage.imported_from.version)
-        for rm in reg.models.values()
-        for v in rm.versions.values()
-        if v.lineage.imported_from is not None and v.lineage.imported_from.system == SYSTEM
+        (name, str(v.number))
+        for name, here in homes.items()
+        for v in reg.models[here].versions.values()
+        if _imported(v)
     )
     problems = conflicts(source, config, archive_extra, done, reg.models, relax)
     if problems:
@@ -243,6 +251,7 @@ def run(
             + "\n".join(f"  {p}" for p in problems)
         )
     report = Report(where, {m.name: target_name(m.name) for m in source})
+    report.renamed = [f"{here} -> {target_name(m.name)}" for m, here in renames]
     me = git.Person(*_identity(root), 0, "+0000")
     todo = sorted(
         ((m, v) for m in source for v in m.versions if (m.name, str(v.number)) not in done),
@@ -252,6 +261,9 @@ def run(
     if dry_run:
         report.imported = [f"{target_name(m.name)} v{v.number}" for m, v in todo]
         return report
+    for m, here in renames:  # first: new versions go to the model's new name
+        if target_name(m.name) != here:
+            rename(root, here, target_name(m.name), reason=f"renamed to {m.name!r} in MLflow ({where})")
     left = Counter(m.name for m, _ in todo)
     finished = 0
     for i, (m, v) in enumerate(todo):
@@ -308,27 +320,100 @@ def run(
         if commit is not None:
             report.synced.append(kind)
             report.state_commit = commit
-    report.deleted = _deletions(root, where, source)
+    report.deleted = _deletions(root, where, source, patterns)
     if report.deleted:
         report.synced.append("deletions")
     return report
 
 
-def _deletions(root: Path, where: str, source: Sequence[SourceModel]) -> list[str]:
-    """Tombstones here for the imported versions that MLflow no longer has (after
-    the aliases' sync: MLflow drops a deleted version's aliases with it)."""
+def _imported(v: Version) -> bool:
+    return v.lineage.imported_from is not None and v.lineage.imported_from.system == SYSTEM
+
+
+def _came_from(rm: RegisteredModel) -> set[str]:
+    """The MLflow names that the model's imported versions came from."""
+    return {
+        v.lineage.imported_from.model
+        for v in rm.versions.values()
+        if v.lineage.imported_from and _imported(v)
+    }
+
+
+def _homes(reg: LoadedRegistry) -> dict[str, str]:
+    """MLflow model name -> the model here that its versions were imported
+    into: the model's ``mlflow.name`` tag (its MLflow name now), else the
+    names its versions came from."""
+    homes: dict[str, str] = {}
+    for rm in reg.models.values():
+        came = _came_from(rm)
+        if came:
+            tagged = rm.model.tags.get(NAME_TAG)
+            homes |= dict.fromkeys({tagged} if tagged else came, rm.name)
+    return homes
+
+
+def _renames(
+    reg: LoadedRegistry, source: Sequence[SourceModel], homes: Mapping[str, str]
+) -> list[tuple[SourceModel, str]]:
+    """(MLflow model, model here) for each MLflow model renamed since it was
+    imported: MLflow keeps a renamed model's versions, numbers and runs, but
+    not its name, so an MLflow model that nothing here came from is the
+    renamed one when each imported live version here has its number, run
+    and source among its versions, and the name it came from is gone."""
+    names = {m.name for m in source}
+    orphans = set(homes.values()) - {homes[n] for n in names if n in homes}
+    found = []
+    for m in source:
+        if m.name in homes or not orphans:
+            continue
+        prints = {(v.number, v.run_id, v.source) for v in m.versions}
+        for here in sorted(orphans):
+            mine = {
+                (
+                    v.number,
+                    v.lineage.run.id if v.lineage.run else None,
+                    v.lineage.run.uri if v.lineage.run else None,
+                )
+                for v in reg.models[here].versions.values()
+                if _imported(v) and not v.is_deleted
+            }
+            if mine and mine <= prints:
+                found.append((m, here))
+                orphans.discard(here)
+                break
+    return found
+
+
+def _deletions(root: Path, where: str, source: Sequence[SourceModel], patterns: Sequence[str]) -> list[str]:
+    """Tombstones here for what MLflow no longer has (after the aliases' sync:
+    MLflow drops a deleted version's aliases with it): each imported version
+    whose number its model lacks, and each imported model that MLflow has
+    under none of its names (among the models ``patterns`` asks for)."""
     from registry.write.delete import delete
 
-    there = {(m.name, str(v.number)) for m in source for v in m.versions}
-    names = {m.name for m in source}
+    reason = f"deleted in MLflow ({where}); found by registry sync"
+    reg = load(root)
+    homes = _homes(reg)
+    numbers = {homes[m.name]: {v.number for v in m.versions} for m in source if m.name in homes}
+    if homes and not numbers:
+        raise SourceError(
+            f"{where} has none of the {len(set(homes.values()))} models imported here, so nothing was "
+            "deleted: is it the registry they came from? (MLflow starts an empty registry at a mistyped "
+            "sqlite path.) Delete them here with `registry delete MODEL --reason ...` if MLflow did"
+        )
     gone = []
-    for rm in load(root).models.values():
+    for rm in reg.models.values():
+        names = sorted(n for n, here in homes.items() if here == rm.name)
+        if not names or rm.model.deleted is not None:
+            continue
+        if rm.name not in numbers:
+            if not patterns or any(fnmatchcase(n, p) for n in names for p in patterns):
+                delete(root, rm.name, reason=reason)
+                gone.append(rm.name)
+            continue
         for v in sorted(rm.versions.values(), key=lambda v: v.number):
-            came = v.lineage.imported_from
-            if came is None or came.system != SYSTEM or v.is_deleted:
-                continue
-            if came.model in names and (came.model, came.version) not in there:
-                delete(root, rm.name, v.number, reason=f"deleted in MLflow ({where}); found by registry sync")
+            if _imported(v) and not v.is_deleted and v.number not in numbers[rm.name]:
+                delete(root, rm.name, v.number, reason=reason)
                 gone.append(f"{rm.name} v{v.number}")
     return gone
 
@@ -374,7 +459,8 @@ def _state(
             else:
                 model_doc.remove("description")
         tags = dict(m.tags)
-        if here != m.name:
+        came = _came_from(rm)
+        if here != m.name or came - {m.name}:  # a name made valid here, or renamed in MLflow since
             tags[NAME_TAG] = m.name
         if "tags" in kinds and tags != dict(rm.model.tags):
             model_doc.remove("tags")
