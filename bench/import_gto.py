@@ -66,7 +66,9 @@ def generate(repo: Path, artifacts: int, versions: int) -> int:
 
 def timed(argv: list[str], cwd: Path) -> float:
     start = time.perf_counter()
-    subprocess.run(argv, cwd=cwd, check=True, capture_output=True)
+    done = subprocess.run(argv, cwd=cwd, capture_output=True, text=True)
+    if done.returncode:
+        sys.exit(f"{' '.join(argv)} failed ({done.returncode}):\n{done.stderr[-4000:]}{done.stdout[-2000:]}")
     return time.perf_counter() - start
 
 
