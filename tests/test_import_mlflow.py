@@ -24,6 +24,7 @@ from mlflow import MlflowClient
 
 from registry import Registry
 from tests.builder import RegistryBuilder, cli
+from tests.servers import free_port, process
 
 X = np.array([[0.0, 0.1], [0.2, 0.1], [0.9, 1.0], [1.0, 0.8], [0.1, 0.0], [0.8, 0.9]])
 Y = np.array([0, 0, 1, 1, 0, 1])
@@ -31,10 +32,11 @@ REGISTRY_YAML = "policy:\n  aliases:\n    champion: {stage: production}\n"
 
 
 class Source:
-    def __init__(self, base: Path) -> None:
-        self.uri = f"sqlite:///{base / 'mlflow.db'}"
+    def __init__(self, base: Path, uri: str | None = None) -> None:
+        """An SQLite registry in ``base``, or the tracking server at ``uri`` (its own artifact store)."""
+        self.uri = uri or f"sqlite:///{base / 'mlflow.db'}"
         self.client = MlflowClient(tracking_uri=self.uri, registry_uri=self.uri)
-        self.artifacts = (base / "mlruns").as_uri()
+        self.artifacts = None if uri else (base / "mlruns").as_uri()
 
     def log(self, name: str, c: float) -> str:
         """One training run that logs and registers a model: its version number."""
@@ -374,3 +376,44 @@ def _read_all(fd: int, into: bytearray) -> None:
         if not chunk:
             return
         into += chunk
+
+
+def test_an_mlflow_tracking_server_imports_over_http(
+    target: RegistryBuilder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``mlflow server`` with its SQLite store and its proxied artifact store
+    (``mlflow-artifacts:``), read only over HTTP, as a team's server is."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    argv = [str(Path(sys.executable).parent / "mlflow"), "server", "--host", "127.0.0.1", "--port", str(port)]
+    argv += ["--backend-store-uri", f"sqlite:///{tmp_path / 'server.db'}", "--workers", "1"]
+    argv += ["--artifacts-destination", str(tmp_path / "server-artifacts")]
+    env = {**os.environ, "HOME": str(tmp_path)}
+    with process(argv, env, tmp_path / "server.log", f"{url}/health"):
+        s = Source(tmp_path, url)
+        for c in (1.0, 2.0):
+            s.log("churn", c)
+        s.client.set_registered_model_alias("churn", "champion", "1")
+        s.client.transition_model_version_stage("churn", "1", "Production")
+        monkeypatch.delenv(
+            "MLFLOW_TRACKING_URI", raising=False
+        )  # which mlflow.set_tracking_uri sets: not the user's case
+        proc = cli(target.root, "import", "mlflow", url)
+        assert proc.returncode == 0, proc.stderr
+        assert "imported 2 versions from http://127.0.0.1:" in proc.stdout
+        got = Path(
+            mlflow.artifacts.download_artifacts(
+                artifact_uri="models:/churn/1", tracking_uri=url, dst_path=str(tmp_path / "theirs")
+            )
+        )
+        s.log("churn", 3.0)
+        monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
+        sync = cli(target.root, "sync", "mlflow", url, "--json")
+        assert sync.returncode == 0 and json.loads(sync.stdout)["imported"] == ["churn v3"], sync.stderr
+    assert target.git("status", "--porcelain") == ""  # no mlflow.db of MLflow's default tracking URI
+    assert cli(target.root, "check").returncode == 0
+    reg = Registry(target.root)
+    assert reg.get("models:/churn@champion").number == reg.get("models:/churn/production").number == 1
+    assert reg.get("models:/churn/2").metrics == {"accuracy": 0.92}
+    mine = reg.pull("models:/churn/1", tmp_path / "mine")
+    assert _files(Path(mine)) == _files(got)

@@ -12,16 +12,12 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 import warnings
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,6 +30,7 @@ from mlflow import MlflowClient
 from playwright import sync_api
 
 from tests.builder import RegistryBuilder
+from tests.servers import free_port, process
 
 BIN = Path(sys.executable).parent
 CHROMIUM = "/usr/bin/chromium"
@@ -115,44 +112,6 @@ def _git(root: Path, *args: str) -> str:
     return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=True).stdout
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-@contextmanager
-def _process(
-    argv: list[str], env: dict[str, str], log: Path, ready: str, timeout: float = 60
-) -> Iterator[str]:
-    """``argv`` running in its own process group, output to ``log``, until ``ready`` (a URL) answers;
-    the group is killed afterwards, also when the test fails."""
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            argv, env=env, cwd=env["HOME"], stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-        )
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                with urllib.request.urlopen(ready, timeout=2) as answer:
-                    if answer.status == 200:
-                        break
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
-            if proc.poll() is not None:
-                pytest.fail(f"{argv[0]} exited with {proc.returncode}:\n{log.read_text(errors='replace')}")
-            if time.monotonic() > deadline:
-                pytest.fail(f"{ready} did not answer within {timeout} s:\n{log.read_text(errors='replace')}")
-            time.sleep(0.25)
-        yield log.read_text(errors="replace")
-    finally:
-        with suppress(ProcessLookupError):  # SIGTERM does not stop mlflow server's job consumers
-            os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=30)
-
-
 def test_a_fresh_clone_loads_the_champion_from_the_dvc_remote(world: World) -> None:
     clone = world.work / "clone"
     _git(world.work, "clone", "-q", str(world.root), str(clone))
@@ -177,11 +136,11 @@ def test_a_fresh_clone_loads_the_champion_from_the_dvc_remote(world: World) -> N
 
 
 def test_mlflow_models_serve_answers_predictions(world: World) -> None:
-    port = _free_port()
+    port = free_port()
     argv = [str(BIN / "mlflow"), "models", "serve", "-m", "models:/scorer@champion"]
     argv += ["--env-manager", "local", "--host", "127.0.0.1", "--port", str(port)]
     env = world.env(MLFLOW_REGISTRY_URI=world.uri)
-    with _process(argv, env, world.work / "serve.log", f"http://127.0.0.1:{port}/ping"):
+    with process(argv, env, world.work / "serve.log", f"http://127.0.0.1:{port}/ping"):
         body = json.dumps({"inputs": X.tolist()}).encode()
         request = urllib.request.Request(
             f"http://127.0.0.1:{port}/invocations", body, {"Content-Type": "application/json"}
@@ -203,12 +162,12 @@ def browser(world: World) -> Iterator[Any]:
 
 
 def test_mlflow_servers_ui_shows_the_registrys_models(world: World, browser: Any) -> None:
-    port = _free_port()
+    port = free_port()
     argv = [str(BIN / "mlflow"), "server", "--backend-store-uri", world.tracking]  # the team's tracking store
     argv += ["--registry-store-uri", world.uri, "--host", "127.0.0.1", "--port", str(port), "--workers", "1"]
     url = f"http://127.0.0.1:{port}"
     log = world.work / "server.log"
-    with _process(argv, world.env(), log, f"{url}/health"):
+    with process(argv, world.env(), log, f"{url}/health"):
         # a write through the server's REST API: the server delivers (no) webhooks after it
         MlflowClient(tracking_uri=url, registry_uri=url).set_model_version_tag("scorer", "1", "via", "server")
         context = browser.new_context(viewport={"width": 1280, "height": 900})

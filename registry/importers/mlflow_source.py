@@ -164,7 +164,10 @@ def download(uri: str, name: str, number: int, scratch: Path) -> Path:
     import mlflow.artifacts
 
     before = mlflow.get_registry_uri()
+    tracking = mlflow.get_tracking_uri() if mlflow.tracking.is_tracking_uri_set() else None  # type: ignore[no-untyped-call]
     mlflow.set_registry_uri(uri)
+    mlflow.set_tracking_uri(uri)  # MLflow's models:/ resolver opens a client on the default tracking URI,
+    # which is a new sqlite:///mlflow.db in the current folder when none is set
     bars = os.environ.get(_MLFLOW_BARS)
     os.environ[_MLFLOW_BARS] = "false"  # the registry's own bar counts the bytes, on its own lines
     try:
@@ -178,6 +181,7 @@ def download(uri: str, name: str, number: int, scratch: Path) -> Path:
             )
     finally:
         mlflow.set_registry_uri(before)
+        mlflow.set_tracking_uri(tracking)  # type: ignore[arg-type]  # None: unset again, as it was
         if bars is None:
             os.environ.pop(_MLFLOW_BARS, None)
         else:
