@@ -77,6 +77,8 @@ def pull(
     if not reg.snapshot.probe(pointer):
         raise RegistryError(f"{pointer} does not exist; run `registry check`")
     _obey_the_checker(reg, rm.name, version.number)
+    if dest is not None:
+        dest = _made_room(dest)
     art = version.artifact
     if file is not None:
         if not art.md5.endswith(".dir"):
@@ -117,6 +119,24 @@ def pull(
                 verb = "replace" if os.path.lexists(target) else "write"
                 raise DestinationError(f"cannot {verb} {shown}: {exc.strerror}") from None
     return targets[0][0]
+
+
+def _made_room(dest: Path | str) -> Path:
+    """``dest`` with the folders it needs made: a path that ends in a slash
+    (``out/``, which ``Path`` would forget) names a folder to put the artifact
+    in, made with its parents; any other path, a folder that exists (the
+    artifact goes in it) or what the artifact becomes, in a folder made if
+    missing."""
+    text = os.fspath(dest)
+    path = Path(text)
+    folder = path if text.endswith(("/", os.sep)) else path.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise DestinationError(f"cannot write in {folder}: it is a file, not a folder") from None
+    except OSError as exc:
+        raise DestinationError(f"cannot make the folder {folder}: {exc.strerror}") from None
+    return path
 
 
 def _obey_the_checker(reg: LoadedRegistry, model: str, number: int) -> None:

@@ -53,6 +53,27 @@ def test_pull_into_a_fresh_clone_gives_identical_bytes(origin: RegistryBuilder, 
     assert Registry(clone).pull("models:/scorer/production").read_bytes() == bytes(range(256)) * 40
 
 
+def test_pull_o_with_a_trailing_slash_or_missing_folders_puts_the_artifact_in_them(
+    origin: RegistryBuilder, tmp_path: Path
+) -> None:
+    weights = bytes(range(256)) * 40
+    for given, landed in (
+        ("out/", "out/model.pkl"),  # a folder to make, not a file named out
+        ("new/sub/", "new/sub/model.pkl"),  # with its parents
+        ("deep/er/weights.bin", "deep/er/weights.bin"),  # a file, in folders made for it
+        ("out", "out/model.pkl"),  # a folder that exists
+    ):
+        proc = cli(origin.root, "pull", "scorer/1", "-o", f"{tmp_path}/{given}")  # as typed
+        assert proc.returncode == 0, (given, proc.stderr)
+        assert Path(proc.stdout.strip()) == tmp_path / landed
+        assert (tmp_path / landed).read_bytes() == weights
+    assert Registry(origin.root).pull("scorer/1", f"{tmp_path}/api/").read_bytes() == weights
+    (tmp_path / "plain").write_text("a file")
+    proc = cli(origin.root, "pull", "scorer/1", "-o", str(tmp_path / "plain/x.bin"))
+    assert proc.returncode != 0 and "it is a file, not a folder" in proc.stderr, proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
 def test_a_pull_that_leaves_the_work_tree_alone_writes_the_destination_only(
     origin: RegistryBuilder, tmp_path: Path
 ) -> None:

@@ -315,15 +315,16 @@ def test_pull_over_an_immutable_file_is_a_clear_error(clone: Path, immutable: Pa
     assert sorted(os.listdir(clone / ALPHA)) == [".gitignore", "small1.bin.dvc"]
 
 
-def test_pull_into_a_missing_folder_is_a_clear_error(clone: Path, tmp_path: Path) -> None:
-    dest = tmp_path / "no-such-folder" / "model.bin"
+def test_pull_under_a_file_is_a_clear_error_and_fetches_nothing(clone: Path, tmp_path: Path) -> None:
+    (tmp_path / "plain").write_text("a file")
+    dest = tmp_path / "plain" / "model.bin"  # missing folders are made; this one cannot be
     with pytest.raises(
-        RegistryError, match="^" + re.escape(f"cannot write {dest}: the folder {dest.parent} does not exist")
+        RegistryError, match="^" + re.escape(f"cannot write in {dest.parent}: it is a file, not a folder")
     ):
         Registry(clone).pull("alpha/1", dest)
     proc = cli(clone, "pull", "alpha/1", "-o", str(dest))
     assert proc.returncode == 1 and proc.stderr.count("\n") == 1 and "internal error" not in proc.stderr
-    assert not dest.parent.exists()
+    assert (tmp_path / "plain").read_text() == "a file"
     assert nothing_fetched(clone)
 
 

@@ -286,7 +286,13 @@ def compare(ctx: click.Context, model: str, a: str, b: str, rev: str | None, as_
 
 @cli.command()
 @click.argument("uri", metavar="URI")
-@click.option("-o", "--output", metavar="PATH", help="Copy the verified artifact here (a file or a folder).")
+@click.option(
+    "-o",
+    "--output",
+    metavar="PATH",
+    help="Copy the verified artifact here: into PATH if it is a folder or ends in /, else as PATH "
+    "(missing folders are made).",
+)
 @click.option(
     "--file",
     "file",

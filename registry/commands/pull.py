@@ -12,5 +12,5 @@ from registry.pull import pull
 def run(root: Path, uri: str, dest: str | None, file: str | None = None) -> int:
     if file is not None and dest is None:
         dest = "."  # one file of a folder goes where the user is, not into a half folder
-    click.echo(str(pull(root, uri, Path(dest) if dest else None, file)))
+    click.echo(str(pull(root, uri, dest or None, file)))  # a string: its trailing slash says "into"
     return 0
