@@ -27,8 +27,11 @@ from __future__ import annotations
 import hashlib
 import logging
 import marshal
+import os
 import shutil
 import sqlite3
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -131,9 +134,53 @@ def fits(kind: str, entry: Any) -> bool:
     return type(facts) is dict and kind in ("model", "registry")
 
 
+_POOL = threading.local()
+_POOL_SIZE = 4
+"""Open connections per thread (by database file, the most recent kept):
+a load used to open its own and leave it to the garbage collector, and an
+import that loads thousands of times ran out of file descriptors first."""
+
+
+def _pooled(path: Path, opener: Callable[[Path], sqlite3.Connection]) -> sqlite3.Connection:
+    """This thread's connection to the database at ``path`` (opened by
+    ``opener``), made again when the file changed since (:func:`_identity`)."""
+    pool: OrderedDict[str, tuple[sqlite3.Connection, tuple[int, ...]]] | None = getattr(_POOL, "open", None)
+    if pool is None:
+        pool = _POOL.open = OrderedDict()
+    key = str(path)
+    found = pool.get(key)
+    if found is not None and found[1] == _identity(path):
+        pool.move_to_end(key)
+        return found[0]
+    _unpool(path)
+    db = opener(path)
+    pool[key] = (db, _identity(path))
+    while len(pool) > _POOL_SIZE:
+        pool.popitem(last=False)[1][0].close()
+    return db
+
+
+def _identity(path: Path) -> tuple[int, ...]:
+    """The file as it is now: replaced or rewritten (not just written to
+    through the write-ahead log), it is opened again."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return ()
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def _unpool(path: Path) -> None:
+    """Close this thread's connection to ``path``, if it has one."""
+    pool = getattr(_POOL, "open", None)
+    found = pool.pop(str(path), None) if pool is not None else None
+    if found is not None:
+        found[0].close()
+
+
 class ParseCache:
     def __init__(self, folder: Path | None) -> None:
-        self._db: sqlite3.Connection | None = None
+        self._usable = False
         self._seen: dict[str, Entry] = {}
         self._new: dict[str, tuple[bytes, bytes | None]] = {}
         self.path: Path | None = None if folder is None else folder / "parse.sqlite"
@@ -142,14 +189,28 @@ class ParseCache:
 
     # -- the database file ---------------------------------------------------------
 
+    @property
+    def _db(self) -> sqlite3.Connection | None:
+        """The thread's pooled connection, asked for at each use: one this
+        cache held could be closed by the pool meanwhile."""
+        if not self._usable or self.path is None:
+            return None
+        try:
+            return _pooled(self.path, self._open)
+        except _FAULTS as exc:
+            self._usable = False
+            self._warn(f"cannot use it ({_why(exc)}); reading the files without it")
+            return None
+
     def _connect(self, retry: bool = True) -> None:
         assert self.path is not None
         try:
             if self.path.exists() and not self.path.is_file():
                 raise sqlite3.DatabaseError("not a file")
-            self._db = self._open(self.path)
+            _pooled(self.path, self._open)
+            self._usable = True
         except _FAULTS as exc:
-            self._db = None
+            self._usable = False
             if retry and _damaged(exc):
                 self._set_aside(exc)
             else:
@@ -160,9 +221,8 @@ class ParseCache:
         assert self.path is not None
         aside = self.path.with_name(self.path.name + ".damaged")
         try:
-            if self._db is not None:
-                self._db.close()
-            self._db = None
+            _unpool(self.path)
+            self._usable = False
             if aside.is_dir() and not aside.is_symlink():
                 shutil.rmtree(aside)
             self.path.replace(aside)
@@ -181,9 +241,9 @@ class ParseCache:
         if _damaged(exc):
             self._set_aside(exc)
         else:
-            if self._db is not None:
-                self._db.close()
-            self._db = None
+            if self.path is not None:
+                _unpool(self.path)
+            self._usable = False
             self._warn(f"cannot use it ({_why(exc)}); reading the files without it")
 
     def _warn(self, text: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -143,3 +144,18 @@ def test_unchanged_files_are_not_classified_or_parsed_again(
     reg.edit(V3, "stage: staging", "stage: none")
     assert load(reg.root).models["fraud-detector"].versions[3].stage == "none"
     assert seen == [V3]
+
+
+def test_many_loads_keep_a_few_files_open(reg: RegistryBuilder) -> None:
+    """Each load's cache used to keep its own SQLite connection until the
+    garbage collector came: a GTO import of 9,000 tags ran out of descriptors."""
+    import gc
+
+    gc.disable()  # the collector must not be what closes them
+    try:
+        load(reg.root)
+        before = len(os.listdir("/proc/self/fd"))
+        kept = [load(reg.root) for _ in range(200)]  # held, as views and closures hold them
+        assert len(os.listdir("/proc/self/fd")) <= before + 2, len(kept)
+    finally:
+        gc.enable()
