@@ -164,10 +164,10 @@ def resolve(reg: LoadedRegistry, ref: Ref) -> tuple[RegisteredModel, Version | N
             raise NotFound(f"alias {rm.name}@{ref.alias} points to version {number}, which does not exist")
         return rm, version
     if ref.stage is not None:
-        stage = ref.stage.lower()
-        holders = [v for v in rm.versions.values() if v.stage.lower() == stage and not v.is_deleted]
+        stage = reg.config.stage_named(ref.stage)  # an unknown stage is an error, not an empty one
+        holders = [v for v in rm.versions.values() if v.stage == stage and not v.is_deleted]
         if not holders:
-            raise NotFound(f"{rm.name} has no version in stage {ref.stage!r}")
+            raise NotFound(f"{rm.name} has no version in stage {stage}")
         return rm, max(holders, key=lambda v: v.number)
     if ref.latest:
         latest = rm.latest()

@@ -117,8 +117,9 @@ def test_equality_and_inequality_on_strings() -> None:
     assert refs("stage <> 'none'") == refs("stage != 'none'")
 
 
-def test_equality_is_case_sensitive() -> None:
-    assert refs("stage = 'Production'") == []
+def test_equality_is_case_sensitive_but_for_stages_as_mlflow_users_type_them() -> None:
+    assert refs("name = 'Fraud-Detector'") == []
+    assert refs("stage = 'Production'") == refs("stage = 'production'") != []
 
 
 def test_string_ordering_is_lexicographic() -> None:

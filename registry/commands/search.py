@@ -22,7 +22,7 @@ def run(
     as_json: bool,
 ) -> int:
     reg = load(root, rev)
-    hits = search.search(reg.models, filter_text, order_by, max_results)
+    hits = search.search(reg.models, filter_text, order_by, max_results, reg.config.stages)
     if as_json:
         click.echo(dumps([version_view(rm, v) for rm, v in hits]))
         return 0

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from registry.errors import UsageError
 from registry.records.model import Model
 from registry.records.policy import Policy
 
@@ -88,6 +89,16 @@ class Config:
 
     def policy_for(self, model: Model | None) -> Policy:
         return self.policy.overridden_by(model.policy if model else None)
+
+    def stage_named(self, text: str) -> str:
+        """The stage ``text`` names, in any letter case (``Production`` as
+        MLflow users type it); an unknown one is a :class:`UsageError`
+        that lists the stages."""
+        key = text.strip().lower()
+        for stage in self.stages:
+            if stage.lower() == key:
+                return stage
+        raise UsageError(f"{text!r} is not a stage of this registry (its stages: {', '.join(self.stages)})")
 
     def holds_one(self, policy: Policy) -> tuple[str, ...]:
         """The stages that hold at most one version of a model under ``policy``

@@ -124,15 +124,18 @@ def search(
     filter_text: str = "",
     order_by: Sequence[str] = (),
     max_results: int | None = None,
+    stages: Sequence[str] | None = None,
 ) -> list[Hit]:
     """Versions matching ``filter_text``, ordered by ``order_by`` then name ASC, version DESC.
 
+    A stage is matched in any letter case; given the registry's ``stages``,
+    a filter that names another is a SearchError that lists them.
     A missing value (a metric the version lacks) sorts last whichever the direction.
     Deleted versions (tombstones) are not found, as MLflow's search does not find them.
     """
     if max_results is not None and max_results < 1:
         raise SearchError(f"max_results must be at least 1, not {max_results}")
-    flt = parse(filter_text)
+    flt = parse(filter_text, stages)
     keys = [*parse_order_by(order_by), *DEFAULT_ORDER]
     hits = [
         (rm, v)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from registry.errors import SearchError as SearchError
 from registry.records import parse_time
 from registry.search.attributes import (
@@ -39,8 +41,8 @@ class _Parser:
     negation := NOT negation | '(' disjunction ')' | condition
     """
 
-    def __init__(self, text: str, what: str = "filter") -> None:
-        self.text, self.what = text, what
+    def __init__(self, text: str, what: str = "filter", stages: Sequence[str] | None = None) -> None:
+        self.text, self.what, self.stages = text, what, stages
         self.tokens = _tokenize(text)
         self.i = 0
 
@@ -148,6 +150,14 @@ class _Parser:
             takes = ", ".join(_FAMILY_OPS[f] for f in families)
             raise self.error(f"{label.upper()} does not apply to {attr}", tok, f"{attr} takes {takes}")
 
+    def stage(self, tok: Token) -> str:
+        """A stage as MLflow users type it (``'Production'``): in any letter
+        case, and, when the registry's stages are known, one of them."""
+        name = str(tok.value).strip().lower()  # the registry's stage names are lower case
+        if self.stages is not None and name not in self.stages:
+            raise self.error(f"no stage {tok.text}", tok, f"the stages: {', '.join(self.stages)}")
+        return name
+
     def values(self, attr: Attribute) -> tuple[Literal, ...]:
         tok = self.take()
         if not _is_punct(tok, "("):
@@ -163,6 +173,8 @@ class _Parser:
 
     def literal(self, attr: Attribute, tok: Token) -> Literal:
         kind = attr.kind
+        if tok.kind == "string" and attr.name == "stage":
+            return self.stage(tok)
         if tok.kind == "string" and kind in ("string", "aliases", "param", "semver"):
             return str(tok.value)
         if tok.kind == "number" and kind in ("number", "param"):
@@ -189,6 +201,7 @@ def _is_punct(tok: Token, char: str) -> bool:
     return tok.kind == "punct" and tok.value == char
 
 
-def parse(text: str) -> Filter:
-    """The filter in ``text``; an empty or blank one matches everything. Raises SearchError."""
-    return _Parser(text).filter() if text.strip() else Filter()
+def parse(text: str, stages: Sequence[str] | None = None) -> Filter:
+    """The filter in ``text``; an empty or blank one matches everything. A
+    stage compared with is one of ``stages``, when given. Raises SearchError."""
+    return _Parser(text, stages=stages).filter() if text.strip() else Filter()

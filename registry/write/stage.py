@@ -57,8 +57,7 @@ def _promote(
 ) -> str:
     cfg = reg.config
     target = version_of(rm, version)
-    if stage not in cfg.stages:
-        raise UsageError(f"{stage!r} is not a stage of this registry ({', '.join(cfg.stages)})")
+    stage = cfg.stage_named(stage)
     if target.stage == stage:
         raise WriteRefused(f"{rm.name} v{version} is already in {stage}")
     policy = cfg.policy_for(rm.model)
@@ -160,8 +159,7 @@ def rollback(
             raise UsageError(
                 "this registry has no live stage (no single_holder, no live_stage): name one with --stage"
             )
-    if stage not in reg.config.stages:
-        raise UsageError(f"{stage!r} is not a stage of this registry ({', '.join(reg.config.stages)})")
+    stage = reg.config.stage_named(stage)
     current = {v.number for v in rm.in_stage(stage)}
     if to is None:
         head = git.head_commit(root)
