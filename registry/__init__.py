@@ -3,7 +3,7 @@
 >>> from registry import Registry
 >>> reg = Registry(".")
 >>> reg.get("models:/fraud-detector@champion").number
->>> version = reg.register("fraud-detector", "model.onnx", metrics={"f1": 0.91}, push=True)
+>>> version = reg.register("fraud-detector", "model.onnx", metrics={"f1": 0.91}, push=True)  # bytes and commit
 >>> reg.promote("fraud-detector", version.number, "staging", reason="nightly candidate")
 
 Each change is one commit, made by the function of the same name in
@@ -148,7 +148,11 @@ class Registry:
         """
         from registry.search import search
 
-        return [v for _, v in search(self._loaded.models, filter_text, order_by or [], max_results)]
+        loaded = self._loaded
+        return [
+            v
+            for _, v in search(loaded.models, filter_text, order_by or [], max_results, loaded.config.stages)
+        ]
 
     def get(self, ref: str) -> Version:
         """The version a reference names.
@@ -313,6 +317,7 @@ class Registry:
         bump: str | None = None,
         semver: str | None = None,
         reuse_name: bool = False,
+        upload: bool = False,
     ) -> Version:
         """Register ``artifact`` as the next version of ``model``, in one commit.
 
@@ -362,8 +367,10 @@ class Registry:
                 a new model, it makes the model a semver model.
             stage: the version's first stage (default: the registry's first
                 stage); transitions apply.
-            push: upload the artifact to the DVC remote, and with ``branch``
-                push the branch to ``origin``.
+            push: publish the version: upload the artifact to the DVC
+                remote, then push the branch to its upstream (origin, made its
+                upstream, when it has none), so other clones can load it.
+            upload: upload the artifact to the DVC remote only, not the commit.
             branch: None to commit on the current branch; True for a new
                 branch named after the change, or a string for a new branch
                 of that name. The work tree is then left alone and the bytes
@@ -384,7 +391,7 @@ class Registry:
                 breaks the previous one's.
             WriteRefused, LockTimeout, GitError, Unfinished: as every change
                 (see :class:`Registry`).
-            DvcError: DVC is missing, or failed (``push`` without a remote).
+            DvcError: DVC is missing, or failed (``push`` or ``upload`` without a remote).
         """
         from registry import write
 
@@ -411,6 +418,7 @@ class Registry:
             bump=bump,
             semver=semver,
             reuse_name=reuse_name,
+            upload=upload,
         )
         return Registry(self._root, commit).get(f"models:/{model}/{number}")  # also when on a new branch
 

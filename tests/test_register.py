@@ -170,7 +170,10 @@ def test_register_on_a_branch_leaves_the_work_tree_alone(repo: RegistryBuilder, 
         "--push",
     )
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.strip().endswith("register scorer v2 (branch registry/register-scorer-v2)")
+    assert "register scorer v2 (branch registry/register-scorer-v2)\n" in proc.stdout
+    assert proc.stdout.strip().endswith(
+        "pushed registry/register-scorer-v2 to origin/registry/register-scorer-v2"
+    )
     assert (repo.git("rev-parse", "HEAD"), repo.git("status", "--porcelain", "--ignored")) == before
     assert not (repo.root / "models/scorer/artifacts/2").exists()
     files = repo.git("show", "--name-only", "--format=", "registry/register-scorer-v2").split()
@@ -185,6 +188,30 @@ def test_register_on_a_branch_leaves_the_work_tree_alone(repo: RegistryBuilder, 
         ["git", "clone", "-q", "-b", "registry/register-scorer-v2", str(origin), str(clone)], check=True
     )
     assert Registry(clone).pull("models:/scorer/2").read_bytes() == b"weights of run 2" * 100
+
+
+def test_register_push_publishes_the_bytes_and_the_commit_and_upload_only_the_bytes(
+    repo: RegistryBuilder, tmp_path: Path
+) -> None:
+    origin = tmp_path / "origin.git"
+    subprocess.run(["git", "init", "-q", "--bare", "-b", "main", str(origin)], check=True)
+    repo.git("remote", "add", "origin", str(origin))
+    repo.git("push", "-q", "-u", "origin", "HEAD:main")
+    proc = cli(repo.root, "register", "scorer", str(weights(tmp_path, 1)), "--push")
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[1] == f"uploaded the artifact to DVC remote 'store' ({tmp_path / 'remote'})", lines
+    assert lines[2] == "pushed main to origin/main", lines
+    assert "ahead" not in repo.git("status", "-sb").splitlines()[0]
+    deploy = tmp_path / "deploy"  # another machine's clone loads what was published
+    subprocess.run(["git", "clone", "-q", str(origin), str(deploy)], check=True)
+    assert Registry(deploy).pull("models:/scorer/1").read_bytes() == b"weights of run 1" * 100
+
+    version = Registry(repo.root).register("scorer", weights(tmp_path, 2), upload=True)
+    assert "ahead 1" in repo.git("status", "-sb").splitlines()[0]  # the bytes only
+    subprocess.run(["git", "-C", str(deploy), "fetch", "-q", str(repo.root), "HEAD:later"], check=True)
+    subprocess.run(["git", "-C", str(deploy), "checkout", "-q", "later"], check=True)
+    assert Registry(deploy).pull(f"models:/scorer/{version.number}").read_bytes() == b"weights of run 2" * 100
 
 
 def test_promote_archive_others_empties_the_stage_in_the_same_commit(

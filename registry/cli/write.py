@@ -82,8 +82,13 @@ def init(ctx: click.Context, directory: str | None, forge: str | None, remote: s
     metavar="X.Y.Z",
     help="The semantic version itself, instead of --bump; for a new model, makes it a semver model.",
 )
+@click.option(
+    "--upload", is_flag=True, help="Upload the artifact to the DVC remote only; push no commit (see --push)."
+)
 @functools.partial(
-    change_options, push_help="Upload the artifact to the DVC remote (and push the --branch to origin)."
+    change_options,
+    push_help="Publish: upload the artifact to the DVC remote, then push the branch (the --branch, "
+    "or the current one to its upstream).",
 )
 @click.pass_context
 def register(ctx: click.Context, /, model: str, artifact: str, **options: Any) -> None:

@@ -12,9 +12,9 @@ def run_set(
     root: Path, model: str, alias: str, version: int, branch: str | None, push: bool, pr: bool = False
 ) -> int:
     commit = write.set_alias(root, model, alias, version, branch=target_branch(branch, pr), push=push or pr)
-    return report(root, commit, pr=pr)
+    return report(root, commit, pr=pr, pushed=push or pr)
 
 
 def run_rm(root: Path, model: str, alias: str, branch: str | None, push: bool, pr: bool = False) -> int:
     commit = write.delete_alias(root, model, alias, branch=target_branch(branch, pr), push=push or pr)
-    return report(root, commit, pr=pr)
+    return report(root, commit, pr=pr, pushed=push or pr)

@@ -14,4 +14,4 @@ def run(
     commit = write.archive(
         root, model, version, reason=reason, branch=target_branch(branch, pr), push=push or pr
     )
-    return report(root, commit, pr=pr)
+    return report(root, commit, pr=pr, pushed=push or pr)

@@ -46,14 +46,26 @@ def read_text(value: str) -> str:
         raise UsageError(f"{source} is not UTF-8 text") from None
 
 
-def report(root: Path, commit: str, *, pr: bool = False) -> int:
-    """Print the commit made (and the new branch it is on); with ``pr``, open
-    a pull request of that branch into the current one. Exit code 0."""
+def report(root: Path, commit: str, *, pr: bool = False, uploaded: bool = False, pushed: bool = False) -> int:
+    """Print the commit made (and the new branch it is on), and what was
+    published: the artifact ``uploaded`` to the DVC remote, the branch
+    ``pushed`` to its upstream; with ``pr``, open a pull request of that
+    branch into the current one. Exit code 0."""
     subject = git.commit_subject(root, commit)
     names = git.branches_at(root, commit)
     current = git.current_branch(root)
     new_branch = names[0] if names and current not in names else None
     click.echo(f"[{commit[:10]}] {subject}" + (f" (branch {new_branch})" if new_branch else ""))
+    if uploaded:
+        from registry import dvc
+
+        found = dvc.default_remote(root)
+        where = f"DVC remote {found[0]!r} ({found[1]})" if found else "the DVC remote"
+        click.echo(f"uploaded the artifact to {where}")
+    shown = new_branch or current
+    upstream = git.upstream_of(root, shown) if pushed and shown else None
+    if upstream:  # else nothing was pushed: there is no remote, and a warning said so
+        click.echo(f"pushed {shown} to {upstream}")
     if pr and new_branch and current:
         from registry.forge import open_pull_request
         from registry.load import load

@@ -28,7 +28,7 @@ def run(
         push=push or pr,
     )
     if done.commit is not None:
-        report(root, done.commit, pr=pr)
+        report(root, done.commit, pr=pr, pushed=push or pr)
     gone = done.purged
     if gone is not None:
         remote = f"{gone.remote} from remote {gone.remote_name}" if gone.remote_name else "no remote is set"

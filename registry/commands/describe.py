@@ -14,4 +14,4 @@ def run(root: Path, target: str, text: str, branch: str | None, push: bool, pr: 
     commit = write.describe(
         root, model, version, read_text(text), branch=target_branch(branch, pr), push=push or pr
     )
-    return report(root, commit, pr=pr)
+    return report(root, commit, pr=pr, pushed=push or pr)

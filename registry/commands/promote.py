@@ -29,4 +29,4 @@ def run(
         branch=target_branch(branch, pr),
         push=push or pr,
     )
-    return report(root, commit, pr=pr)
+    return report(root, commit, pr=pr, pushed=push or pr)

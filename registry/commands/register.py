@@ -58,6 +58,7 @@ def run(
     branch: str | None,
     push: bool,
     pr: bool,
+    upload: bool = False,
 ) -> int:
     from registry.write.register import read_signature, read_values
 
@@ -97,5 +98,6 @@ def run(
         push=push or pr,
         branch=target_branch(branch, pr),
         reuse_name=reuse_name,
+        upload=upload,
     )
-    return report(root, commit, pr=pr)
+    return report(root, commit, pr=pr, uploaded=push or pr or upload, pushed=push or pr)

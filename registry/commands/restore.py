@@ -10,4 +10,4 @@ from registry.commands.change import report, target_branch
 
 def run(root: Path, model: str, reason: str | None, branch: str | None, push: bool, pr: bool) -> int:
     commit = write.restore(root, model, reason=reason, branch=target_branch(branch, pr), push=push or pr)
-    return report(root, commit, pr=pr)
+    return report(root, commit, pr=pr, pushed=push or pr)

@@ -29,4 +29,4 @@ def run(
     commit = write.rollback(
         root, model, to=to, stage=stage, reason=reason, branch=target_branch(branch, pr), push=push or pr
     )
-    return report(root, commit, pr=pr)
+    return report(root, commit, pr=pr, pushed=push or pr)

@@ -16,10 +16,10 @@ def run_set(
     commit = write.set_tag(
         root, model, version, key, value, branch=target_branch(branch, pr), push=push or pr
     )
-    return report(root, commit, pr=pr)
+    return report(root, commit, pr=pr, pushed=push or pr)
 
 
 def run_rm(root: Path, target: str, key: str, branch: str | None, push: bool, pr: bool = False) -> int:
     model, version = parse_target(target)
     commit = write.delete_tag(root, model, version, key, branch=target_branch(branch, pr), push=push or pr)
-    return report(root, commit, pr=pr)
+    return report(root, commit, pr=pr, pushed=push or pr)

@@ -35,7 +35,7 @@ def run_set(
     commit = write.set_traffic(
         root, model, parse_shares(items), reason=reason, branch=target_branch(branch, pr), push=push or pr
     )
-    return report(root, commit, pr=pr)
+    return report(root, commit, pr=pr, pushed=push or pr)
 
 
 def run_clear(
@@ -44,4 +44,4 @@ def run_clear(
     commit = write.clear_traffic(
         root, model, reason=reason, branch=target_branch(branch, pr), push=push or pr
     )
-    return report(root, commit, pr=pr)
+    return report(root, commit, pr=pr, pushed=push or pr)

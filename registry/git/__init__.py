@@ -291,11 +291,13 @@ from registry.git.repo import (
     init_repo as init_repo,
     operation_in_progress as operation_in_progress,
     push_branch as push_branch,
+    push_upstream as push_upstream,
     pushed as pushed,
     remote_url as remote_url,
     require as require,
     uncommitted as uncommitted,
     unstage as unstage,
+    upstream_of as upstream_of,
     worktrees as worktrees,
 )
 from registry.git.tags import (

@@ -120,6 +120,33 @@ def push_branch(root: Path, name: str, remote: str = "origin") -> None:
     run(["push", "--quiet", "--set-upstream", remote, f"refs/heads/{name}:refs/heads/{name}"], root)
 
 
+def upstream_of(root: Path, name: str) -> str | None:
+    """Branch ``name``'s upstream, ``origin/main``; None when it has none."""
+    if name.startswith("-"):  # never an option (rev-parse prints --end-of-options back)
+        return None
+    try:
+        out = run(["rev-parse", "--abbrev-ref", f"{name}@{{upstream}}"], root)
+    except GitError:
+        return None
+    return out.decode().strip() or None
+
+
+def push_upstream(root: Path, name: str) -> str:
+    """Push branch ``name`` to its upstream (``branch.NAME.remote`` and
+    ``.merge``, as ``git push`` would), or, with none, to origin as its
+    upstream from now on. Returns where it went: ``origin/main``."""
+    try:
+        remote = run(["config", "--get", f"branch.{name}.remote"], root).decode().strip()
+        merge = run(["config", "--get", f"branch.{name}.merge"], root).decode().strip()
+    except GitError:  # no upstream
+        remote = merge = ""
+    if not remote or not merge or remote == ".":
+        push_branch(root, name)
+        return f"origin/{name}"
+    run(["push", "--quiet", "--", remote, f"refs/heads/{name}:{merge}"], root)
+    return f"{remote}/{merge.removeprefix('refs/heads/')}"
+
+
 def pushed(root: Path, remote: str, name: str) -> bool:
     """Whether branch ``name`` is where it was last pushed to (or fetched from) ``remote``."""
     try:

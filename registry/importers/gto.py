@@ -311,7 +311,7 @@ def _register_version(root: Path, repo: Path, e: Event, semver: bool, push: bool
             tags=None if semver else {VERSION_TAG: e.version or ""},
             semver=(e.version or "").lstrip("v") if semver else None,
             lineage={"code": {"commit": e.tag.commit, "path": path}},
-            push=push,
+            upload=push,
         )
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

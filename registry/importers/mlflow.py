@@ -300,7 +300,7 @@ def run(
                 tags=v.tags,
                 description=v.description or None,
                 lineage=lineage,
-                push=push,
+                upload=push,
             )
         finally:
             shutil.rmtree(scratch, ignore_errors=True)

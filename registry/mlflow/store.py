@@ -353,7 +353,7 @@ class GitRegistryStore(AbstractStore):
                     tags={t.key: str(t.value) for t in tags or ()},
                     description=description or None,
                     lineage=lineage,
-                    push=self._shares_bytes(),
+                    upload=self._shares_bytes(),
                 )
             finally:
                 shutil.rmtree(scratch, ignore_errors=True)

@@ -4,12 +4,13 @@ trailers, and submitting the commit (here, or on a new branch)."""
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from ruamel.yaml.scalarstring import LiteralScalarString
 
 from registry import git, layout
-from registry.errors import NotFound, UsageError
+from registry.errors import GitError, NotFound, UsageError
 from registry.load import LoadedRegistry
 from registry.records import RegisteredModel, Version, valid_name
 from registry.refs import Ref, find_model, load_for
@@ -23,12 +24,33 @@ def submit(root: Path, change: Change, branch: str | bool | None, push: bool) ->
     if branch is None or branch is False:
         commit = apply(root, change)
         if push:
-            current = git.current_branch(root)
-            if current is None:
-                raise WriteRefused(f"committed {commit[:10]}, but HEAD is detached: nothing to push")
-            git.push_branch(root, current)
+            push_current(root, commit)
         return commit
     return apply_on_branch(root, change, branch if isinstance(branch, str) else None, push=push)
+
+
+def push_current(root: Path, commit: str) -> str | None:
+    """Push the current branch, which ``commit`` was just made on, to its
+    upstream (origin, made its upstream, when it has none); where it went.
+    A repository with no remote to push to gets a warning and None."""
+    current = git.current_branch(root)
+    if current is None:
+        raise WriteRefused(f"committed {commit[:10]}, but HEAD is detached: nothing to push")
+    if git.upstream_of(root, current) is None and git.remote_url(root) is None:
+        logging.getLogger("registry").warning(
+            "committed %s on %s, which stays here: the repository has no remote to push it to "
+            "(git remote add origin URL)",
+            commit[:10],
+            current,
+        )
+        return None
+    try:
+        return git.push_upstream(root, current)
+    except GitError as exc:
+        raise WriteRefused(
+            f"committed {commit[:10]} on {current}, but could not push it: {exc.stderr.strip() or exc}; "
+            "the commit stays: push it with `git push`"
+        ) from None
 
 
 def submit_edit(

@@ -17,6 +17,7 @@ from registry.load import load
 from registry.records import name_problem, valid_name
 from registry.write import txn
 from registry.write.commit import Change, WriteRefused, apply, apply_on_branch, preflight
+from registry.write.edit import push_current
 from registry.write.lock import locked
 from registry.write.semver import choose
 
@@ -158,6 +159,7 @@ def register(
     bump: str | None = None,
     semver: str | None = None,
     reuse_name: bool = False,
+    upload: bool = False,
 ) -> tuple[str, int]:
     """Add the next version of ``model`` (creating the model on first use):
     put the artifact (a file, or a folder as one DVC output, exactly as
@@ -188,11 +190,14 @@ def register(
     minor bump whose signature breaks the previous one is refused. A new
     model given ``semver`` is made a semver model.
 
-    ``push`` uploads the artifact to the DVC remote (and pushes the branch,
-    with ``branch``). With ``branch`` (a name, or True for one derived from
-    the change) the commit goes on a new branch and the work tree is left
-    alone: the bytes go to DVC's cache only."""
-    return _register(
+    ``push`` publishes the version: it uploads the artifact to the DVC
+    remote, then pushes the commit's branch to its upstream (origin, made
+    its upstream, when it has none), so another clone can load it.
+    ``upload`` uploads the artifact only. With ``branch`` (a name, or True
+    for one derived from the change) the commit goes on a new branch, which
+    ``push`` pushes to origin, and the work tree is left alone: the bytes go
+    to DVC's cache, and to the remote with ``push`` or ``upload``."""
+    commit, number = _register(
         root,
         model,
         artifact,
@@ -210,6 +215,7 @@ def register(
         run_id=run_id,
         signature=signature,
         stage=stage,
+        upload=push or upload,
         push=push,
         branch=branch,
         lineage=lineage,
@@ -217,6 +223,9 @@ def register(
         semver=semver,
         reuse_name=reuse_name,
     )
+    if push and branch in (None, False):
+        push_current(Path(root), commit)
+    return commit, number
 
 
 @dataclass(frozen=True)
@@ -256,6 +265,7 @@ def _register(
     run_id: str | None = None,
     signature: Mapping[str, Any] | None = None,
     stage: str | None = None,
+    upload: bool = False,
     push: bool = False,
     branch: str | bool | None = None,
     lineage: Mapping[str, Any] | None = None,
@@ -302,7 +312,7 @@ def _register(
         )
     signature = signature or described.signature
     chosen = choose(model, rm, signature, bump, semver)
-    stage = stage or reg.config.initial_stage
+    stage = reg.config.stage_named(stage) if stage else reg.config.initial_stage
     art_rel = layout.artifact_rel(number, source.name)
     art_path = layout.artifact_file(model, art_rel)
     pointer_path = layout.pointer_file(model, art_rel)
@@ -366,7 +376,7 @@ def _register(
     else:
         md5, size, cached = dvc.store(root, source)
         copies = (txn.Copy(art_path, str(cached)),)
-    if push:
+    if upload:
         dvc.push_object(root, md5, size, nfiles)
     record["artifact"] = {"path": art_rel, "md5": md5, "size": size}
     if nfiles is not None:
