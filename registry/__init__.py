@@ -14,6 +14,7 @@ registry's root. Every error is a :class:`registry.errors.RegistryError`.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,12 +30,15 @@ __version__ = "0.1.0"
 
 
 class Registry:
-    """The registry at ``path`` (a work tree), or as it was at git revision ``rev``.
+    """The registry at ``path`` (a work tree), or as it was at git revision
+    ``rev``, or at the moment ``at`` on the current branch (or ``rev``), as
+    ``--at`` reads it: ``"2026-03-01T09:00Z"``, ``"yesterday"``,
+    ``"2 hours ago"``, ``"-2h"`` or a ``datetime``.
 
     Reads load what they need on first use. Changes (:meth:`register`,
     :meth:`promote`, ...) are one commit each, checked as ``registry check``
     checks a pull request, and are made to the work tree: a Registry made
-    with ``rev`` only reads.
+    with ``rev`` or ``at`` only reads.
 
     Every change takes ``branch`` and ``push``:
 
@@ -42,7 +46,7 @@ class Registry:
       branch named after the change (``registry/promote-scorer-v2-to-production``),
       a string on a new branch of that name. The work tree and the current
       branch are then left exactly as they were.
-    - ``push`` pushes the branch committed to (to ``origin``) afterwards.
+    - ``push`` pushes the branch committed to (to its upstream, or ``origin``) afterwards.
 
     and may raise, besides the errors each method names:
 
@@ -59,8 +63,14 @@ class Registry:
       brought to it; the next registry command finishes it.
     """
 
-    def __init__(self, path: str | Path = ".", rev: str | None = None) -> None:
+    def __init__(
+        self, path: str | Path = ".", rev: str | None = None, at: str | datetime | None = None
+    ) -> None:
         self._root = Path(path)
+        if at is not None:  # as --at: the commit of the branch (or rev) current then
+            from registry.refs import rev_at
+
+            rev = rev_at(self._root, at, rev)
         self._rev = rev
         self._whole: LoadedRegistry | None = None
         self._one: LoadedRegistry | None = None  # the last one-model load (its config is the registry's)

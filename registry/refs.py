@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from registry import git
@@ -208,8 +209,9 @@ def load_for(root: Path, ref: Ref, rev: str | None = None) -> LoadedRegistry:
     return reg
 
 
-def rev_at(root: Path, text: str, rev: str | None = None) -> str:
-    """``--at``: the commit of the current branch (or ``rev``) that was current at ``text``."""
+def rev_at(root: Path, text: str | datetime, rev: str | None = None) -> str:
+    """``--at``: the commit of the current branch (or ``rev``) that was current
+    at ``text`` (any form :func:`registry.when.parse_when` reads)."""
     when = parse_when(text)
     commit = git.commit_at(root, when, rev or "HEAD")
     if commit is None:

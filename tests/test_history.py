@@ -8,7 +8,8 @@ from contextlib import contextmanager
 
 import pytest
 
-from registry import write
+from registry import Registry, write
+from registry.errors import UsageError
 from registry.history import Event, events, pr_number, reason_of
 from tests.builder import RegistryBuilder, cli
 
@@ -189,10 +190,45 @@ def reg_email(found: list[Event]) -> str:
     return found[-1].author.email
 
 
-@pytest.mark.parametrize("bad", ["yesterday", "2026-13-01", "01/03/2026"])
+@pytest.mark.parametrize("bad", ["last tuesday", "2026-13-01", "01/03/2026", "-2x"])
 def test_bad_dates_are_usage_errors(reg: RegistryBuilder, bad: str) -> None:
     proc = cli(reg.root, "history", "--since", bad)
-    assert proc.returncode == 2 and "is not a date" in proc.stderr
+    assert proc.returncode == 2 and "is not a moment: write 2026-03-01" in proc.stderr, proc.stderr
+    proc = cli(reg.root, "history", "--since", "3 fortnights ago")
+    assert proc.returncode == 2 and "'fortnight' is not a unit of time" in proc.stderr
+
+
+def test_at_in_the_words_people_use(empty_repo: RegistryBuilder) -> None:
+    """Counted back from now: v2 in production three hours ago, v3 since an hour ago."""
+    from datetime import UTC, datetime, timedelta
+
+    now = datetime.now(UTC)
+    with dated((now - timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M:%SZ")):
+        empty_repo.baseline()
+        empty_repo.commit("baseline")
+    with dated((now - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")):
+        write.promote(empty_repo.root, "fraud-detector", 3, "production")
+    for at, expected in (
+        ("2 hours ago", "2"),
+        ("-2h", "2"),
+        ("-30m", "3"),
+        ("an hour ago", "3"),
+        ("now", "3"),
+    ):
+        proc = cli(empty_repo.root, "resolve", "models:/fraud-detector/production", "--at", at)
+        assert proc.returncode == 0 and proc.stdout.strip() == f"models:/fraud-detector/{expected}", (
+            at,
+            proc,
+        )
+    assert Registry(empty_repo.root, at="2 hours ago").get("fraud-detector:production").number == 2
+    assert (
+        Registry(empty_repo.root, at=now - timedelta(minutes=90)).get("fraud-detector:production").number == 2
+    )
+    assert Registry(empty_repo.root, at="-1m").get("fraud-detector:production").number == 3
+    proc = cli(empty_repo.root, "show", "fraud-detector:production", "--at", "yesterday")  # 24 hours ago
+    assert proc.returncode == 2 and "has no commit at or before" in proc.stderr
+    with pytest.raises(UsageError, match="is not a moment"):
+        Registry(empty_repo.root, at="the day before")
 
 
 @contextmanager

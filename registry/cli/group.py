@@ -14,7 +14,8 @@ import click
 REV_HELP = "Read the registry as of this git revision (branch, tag or commit), without a checkout."
 AT_HELP = (
     "Read the registry as it was at this moment on the current branch (or --rev): "
-    "2026-03-01T09:00Z, or 2026-03-01 for the start of that day (UTC unless an offset is given)."
+    "2026-03-01T09:00Z, 2026-03-01 for the start of that day (UTC unless an offset is given), "
+    "yesterday, '2 hours ago' or -2h."
 )
 
 

@@ -115,7 +115,9 @@ def show(ctx: click.Context, ref: str, rev: str | None, as_json: bool) -> None:
 @cli.command()
 @click.argument("target", metavar="[MODEL[/N]]", required=False)
 @click.option(
-    "--since", metavar="DATE", help="Only changes at or after DATE (2026-03-01 or 2026-03-01T09:00Z)."
+    "--since",
+    metavar="DATE",
+    help="Only changes at or after DATE (2026-03-01, 2026-03-01T09:00Z, yesterday, '1 week ago', -7d).",
 )
 @click.option("--until", metavar="DATE", help="Only changes at or before DATE (a bare date: that whole day).")
 @read_options
