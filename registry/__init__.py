@@ -13,11 +13,15 @@ registry's root. Every error is a :class:`registry.errors.RegistryError`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import functools
+import inspect
+import re
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from registry.errors import RegistryError
 from registry.records import Config, Model, RegisteredModel, Version
 
 if TYPE_CHECKING:
@@ -81,8 +85,21 @@ class Registry:
         if self._whole is None:
             from registry.load import load
 
+            self._readable()
             self._whole = load(self._root, self._rev)
         return self._whole
+
+    def _readable(self) -> None:
+        """Refuse to read a folder that holds no registry, as the command line
+        does, rather than answer that it has no such model."""
+        from registry.errors import NotFound
+        from registry.load import is_registry
+
+        if self._rev is None and not is_registry(self._root):
+            raise NotFound(
+                f"no registry in {self._root.resolve()}: it has neither registry.yaml nor models/ "
+                "(`registry init` makes one; a first register makes models/)"
+            )
 
     @property
     def models(self) -> dict[str, RegisteredModel]:
@@ -184,6 +201,7 @@ class Registry:
         from registry.refs import load_for, parse_ref, resolve
 
         parsed = parse_ref(ref)
+        self._readable()
         loaded = self._whole or load_for(self._root, parsed, self._rev)
         _rm, version = resolve(loaded, parsed)
         if version is None:
@@ -254,6 +272,7 @@ class Registry:
         """
         from registry.pull import pull
 
+        self._readable()
         return pull(self._root, ref, dest, file, worktree=worktree)
 
     # -- changes: each is one commit (see registry.write) -------------------------
@@ -918,3 +937,36 @@ class Registry:
         from registry import write
 
         return write.rename(self._writable(), old, new, reason=reason)
+
+
+_OPTION = re.compile(r"(?<![\w-])--([a-z][a-z0-9-]*)")
+
+
+def _in_python_terms(method: Callable[..., Any]) -> Callable[..., Any]:
+    """``method``, whose errors name its arguments as a Python caller writes
+    them (``bump=``), not as the command line's options (``--bump``): the
+    core's messages speak to both. A command quoted in backticks keeps its
+    options."""
+    names = set(inspect.signature(method).parameters)
+
+    def python(match: re.Match[str]) -> str:
+        name = match[1].replace("-", "_")
+        return f"{name}=" if name in names else match[0]
+
+    @functools.wraps(method)
+    def speaking(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(*args, **kwargs)
+        except RegistryError as exc:
+            if len(exc.args) == 1 and isinstance(exc.args[0], str) and "--" in exc.args[0]:
+                parts = exc.args[0].split("`")
+                parts[::2] = [_OPTION.sub(python, part) for part in parts[::2]]
+                exc.args = ("`".join(parts),)
+            raise
+
+    return speaking
+
+
+for _name, _method in list(vars(Registry).items()):
+    if inspect.isfunction(_method) and (not _name.startswith("_") or _name == "__init__"):
+        setattr(Registry, _name, _in_python_terms(_method))

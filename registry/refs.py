@@ -147,9 +147,7 @@ def resolve(reg: LoadedRegistry, ref: Ref) -> tuple[RegisteredModel, Version | N
         if version is None and ref.version in rm.invalid:
             raise NotFound(_invalid(rm, ref.version))
         if version is None:
-            raise NotFound(
-                f"{rm.name} has no version {ref.version} (it has 1..{max(rm.versions, default=0)})"
-            )
+            raise NotFound(f"{rm.name} has no version {ref.version} (it has {rm.numbers})")
         return rm, version
     if ref.semver is not None:
         return rm, _by_semver(rm, ref.semver)

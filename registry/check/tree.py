@@ -269,8 +269,7 @@ def _check_parents(reg: LoadedRegistry, path: str, parents: tuple[ParentRef, ...
             yield Problem(
                 path,
                 Rule.PARENT_MISSING,
-                f"parent {parent.model}/{parent.version} does not exist "
-                f"({rm.name} has versions 1..{max(rm.versions, default=0)})",
+                f"parent {parent.model}/{parent.version} does not exist ({rm.name} has {rm.numbers})",
                 where,
             )
         elif rm.name != parent.model:

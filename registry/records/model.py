@@ -82,6 +82,25 @@ class RegisteredModel:
     def aliases_of(self, number: int) -> list[str]:
         return sorted(a for a, n in self.model.aliases.items() if n == number)
 
+    @property
+    def numbers(self) -> str:
+        """The version numbers it has, for a message: ``versions 1..3 and 5``,
+        ``version 1`` or ``no versions`` (a record that cannot be read is not one)."""
+        have = sorted(self.versions)
+        if not have:
+            return "no versions"
+        runs: list[list[int]] = []
+        for n in have:
+            if runs and n == runs[-1][-1] + 1:
+                runs[-1].append(n)
+            else:
+                runs.append([n])
+        shown = [f"{r[0]}..{r[-1]}" if len(r) > 2 else ", ".join(map(str, r)) for r in runs]
+        if len(shown) > 4:
+            shown = [*shown[:3], "...", shown[-1]]
+        text = ", ".join(shown[:-1]) + (" and " if len(shown) > 1 else "") + shown[-1]
+        return f"version {text}" if len(have) == 1 else f"versions {text}"
+
     def traffic_split(self) -> list[tuple[str, int | None, int]]:
         """The model's traffic split as (alias, version it points at or None,
         percent), in alias order: the order requests are routed in."""

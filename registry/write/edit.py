@@ -83,7 +83,7 @@ def version_of(rm: RegisteredModel, number: int, *, deleted: bool = False) -> Ve
     """Version ``number`` of the model, to change; a tombstone is refused unless ``deleted``."""
     version = rm.versions.get(number)
     if version is None:
-        raise NotFound(f"{rm.name} has no version {number} (it has 1..{max(rm.versions, default=0)})")
+        raise NotFound(f"{rm.name} has no version {number} (it has {rm.numbers})")
     gone = version.deleted
     if gone is not None and not deleted:
         raise WriteRefused(
