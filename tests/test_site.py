@@ -473,3 +473,31 @@ def test_a_catalog_of_pathological_descriptions_builds_quickly(reg: RegistryBuil
     pages = build(SiteData(loaded, [], lineage.build(loaded.models)))
     assert time.perf_counter() - start < 5.0
     assert "registry-plain" in str(pages["models/fraud-detector/index.md"])
+
+
+def test_a_broken_record_shows_as_broken_and_fails_a_strict_build(
+    reg: RegistryBuilder, tmp_path: Path
+) -> None:
+    reg.write("models/fraud-detector/versions/2.yaml", "stage: [\n<script>alert(1)</script>\n")  # a hand edit
+    reg.commit("break v2")
+    proc = cli(reg.root, "site", "build", "--strict", "--out", str(tmp_path / "strict"))
+    said = proc.stdout + proc.stderr
+    assert proc.returncode != 0 and "Aborted with 1 warnings in strict mode" in said, said
+    assert re.search(r"registry: models/fraud-detector/versions/2\.yaml:\d+: yaml-syntax", said)
+    out = tmp_path / "site"
+    proc = cli(reg.root, "site", "build", "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert re.search(
+        r"WARNING -  registry: models/fraud-detector/versions/2\.yaml:\d+: yaml-syntax", proc.stderr
+    )
+    page = (out / "models/fraud-detector/index.html").read_text()
+    assert '<h2 id="version-2">Version 2' in page and "registry-stage-broken" in page
+    assert re.search(r"models/fraud-detector/versions/2\.yaml:\d+: yaml-syntax: invalid YAML", page)
+    assert "<script>alert(1)" not in page
+    search = cli(reg.root, "search", "name = 'fraud-detector'")
+    assert search.returncode == 0
+    assert (
+        "1 file(s) could not be read, so what they hold is left out: models/fraud-detector/versions/2.yaml"
+        in (search.stderr)
+    )
+    assert cli(reg.root, "check").stdout.count("versions/2.yaml") == 1  # once, and no version-gap

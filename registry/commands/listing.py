@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from registry.commands.output import table
+from registry.commands.output import table, warn_unread
 from registry.load import load
 from registry.records import Config
 from registry.views import dumps, model_summary
@@ -30,8 +30,7 @@ def run(root: Path, *, rev: str | None, as_json: bool) -> int:
         name = rm.name + (" (deleted)" if rm.model.deleted else "")
         rows.append([name, len(rm.versions), shown_latest, *held, aliases])
     click.echo(table(["MODEL", "VERSIONS", "LATEST", *(s.upper() for s in shown), "ALIASES"], rows))
-    if reg.problems:
-        click.echo(f"({len(reg.problems)} file(s) could not be read; run `registry check`)", err=True)
+    warn_unread(reg)
     return 0
 
 

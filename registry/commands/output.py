@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+import click
+
 from registry import git, layout
-from registry.load import printable
+from registry.load import LoadedRegistry, printable
 
 
 def terminal(text: str) -> str:
@@ -47,3 +49,20 @@ def fmt_metric(value: object) -> str:
     if isinstance(value, float):
         return f"{value:.4g}"
     return str(value)
+
+
+def warn_unread(reg: LoadedRegistry, model: str | None = None) -> None:
+    """Name on stderr the records (of ``model``, or anywhere) that could not
+    be read: a view that leaves them out must not look complete."""
+    folder = None if model is None else layout.model_dir(model) + "/"
+    paths = sorted({p.path for p in reg.problems if folder is None or p.path.startswith(folder)})
+    if not paths:
+        return
+    named = ", ".join(terminal(p) for p in paths[:5]) + (
+        f" and {len(paths) - 5} more" if len(paths) > 5 else ""
+    )
+    click.echo(
+        f"warning: {len(paths)} file(s) could not be read, so what they hold is left out: {named} "
+        "(run `registry check`)",
+        err=True,
+    )

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 import registry.search as search
-from registry.commands.output import fmt_metric, table
+from registry.commands.output import fmt_metric, table, warn_unread
 from registry.load import load
 from registry.views import dumps, version_view
 
@@ -23,6 +23,7 @@ def run(
 ) -> int:
     reg = load(root, rev)
     hits = search.search(reg.models, filter_text, order_by, max_results, reg.config.stages)
+    warn_unread(reg)
     if as_json:
         click.echo(dumps([version_view(rm, v) for rm, v in hits]))
         return 0

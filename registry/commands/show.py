@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from registry import layout
-from registry.commands.output import fmt_metric, table, terminal
+from registry.commands.output import fmt_metric, table, terminal, warn_unread
 from registry.errors import UsageError
 from registry.records import RegisteredModel, Version
 from registry.refs import load_for, parse_ref, resolve
@@ -145,6 +145,7 @@ def run(root: Path, ref_text: str, *, rev: str | None, as_json: bool) -> int:
     ref = parse_ref(ref_text)
     reg = load_for(root, ref, rev)
     rm, version = resolve(reg, ref)
+    warn_unread(reg, rm.name)
     if rm.name != ref.model:
         click.echo(f"note: model {ref.model!r} was renamed to {rm.name!r}", err=True)
     if version is None:

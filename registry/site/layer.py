@@ -51,10 +51,12 @@ class RegistryLayer:
         option = self.config.registry
         self._root = (base / option).resolve() if option else base
         try:
+            data = collect(
+                self._root, known=getattr(self, "_known", None) if getattr(self, "_memo", None) else None
+            )
+            self._warn_problems(data.reg)
             files = build(
-                collect(
-                    self._root, known=getattr(self, "_known", None) if getattr(self, "_memo", None) else None
-                ),
+                data,
                 directory_urls=config.use_directory_urls,
                 overrides=self._root / "site_templates",
                 memo=getattr(self, "_memo", None),
@@ -78,6 +80,18 @@ class RegistryLayer:
         if ASSETS[1] not in [str(i) for i in config.extra_javascript]:
             config.extra_javascript.append(ASSETS[1])
         return config
+
+    log_name = "mkdocs.plugins.registry"  # a warning there fails `build --strict`
+
+    def _warn_problems(self, reg: Any) -> None:
+        """Each of the registry's problems (as ``registry check`` finds them) as
+        a warning of the engine's: a normal build shows them and builds the
+        rest (a broken version marked broken), a ``--strict`` one fails."""
+        from registry.check import check_loaded
+
+        log = logging.getLogger(self.log_name)
+        for problem in check_loaded(reg):
+            log.warning("registry: %s", problem)
 
     def on_files(self, files: Any, config: Any) -> Any:
         serving = getattr(self, "_memo", None) is not None

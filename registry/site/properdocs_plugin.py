@@ -19,3 +19,4 @@ class RegistryPlugin(RegistryLayer, BasePlugin[RegistryPluginConfig]):
     file_class = File
     not_in_nav = InclusionLevel.NOT_IN_NAV
     plugin_error = PluginError
+    log_name = "properdocs.plugins.registry"

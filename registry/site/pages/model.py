@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
+from registry import layout
 from registry.records import RegisteredModel, Version
 from registry.site import svg
 from registry.site.context import Build
@@ -34,10 +35,15 @@ def add(site: Build, rm: RegisteredModel) -> None:
     for e, row in zip(reversed(found), history, strict=True):
         if e.version is not None and e.kind not in _ALIAS_EVENTS:
             per_version.setdefault(e.version, []).append(row)
+    broken = [
+        (n, [str(p) for p in site.data.reg.problems if p.path == layout.version_file(rm.name, n)])
+        for n in sorted(rm.invalid, reverse=True)
+    ]
     site.render(
         "model.md.j2",
         page,
         rm=rm,
+        broken=broken,
         versions=[_version(rm, v, links, page, per_version.get(v.number, [])) for v in versions],
         board=_board(rm, site.config.stages),
         charts=_charts(rm, site.fills),
