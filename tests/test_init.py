@@ -347,3 +347,20 @@ def test_ci_keeps_the_parse_cache_between_runs() -> None:
     cache = gitlab["default"]["cache"]
     assert cache["paths"] == [".git/registry-cache/"]
     assert cache["fallback_keys"] and cache["when"] == "always"
+
+
+def test_a_remote_only_this_machine_has_is_flagged_at_init_and_by_check(tmp_path: Path) -> None:
+    made = init(tmp_path, "reg")
+    assert "warning: the default DVC remote 'storage' is the folder" in made.stderr
+    assert f"{tmp_path / 'reg-dvc-storage'} on this machine" in made.stderr
+    root = tmp_path / "reg"
+    check = cli(root, "check")
+    assert check.returncode == 0 and ".dvc/config: local-remote: warning:" in check.stdout, check.stdout
+    assert "dvc remote modify storage url s3://bucket/path" in check.stdout
+    assert cli(root, "check", "--strict").returncode == 1
+    subprocess.run(
+        [str(DVC), "remote", "modify", "storage", "url", "s3://team-models/registry"], cwd=root, check=True
+    )
+    assert "local-remote" not in cli(root, "check").stdout  # shared storage: every clone reaches it
+    inside = init(tmp_path, "own", "--remote", str(tmp_path / "own" / "store"))  # inside: committed with it
+    assert "local-remote" not in inside.stderr + cli(tmp_path / "own", "check").stdout

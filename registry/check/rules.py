@@ -47,6 +47,7 @@ class Rule(StrEnum):
     ARTIFACT_MISSING = "artifact-missing"
     ARTIFACT_DVC = "artifact-dvc"
     ARTIFACT_MISMATCH = "artifact-mismatch"
+    LOCAL_REMOTE = "local-remote"
     TOMBSTONE = "tombstone"
     SEMVER_MISSING = "semver-missing"
     SEMVER_UNEXPECTED = "semver-unexpected"
@@ -123,6 +124,10 @@ CATALOGUE: dict[Rule, RuleInfo] = {
     ),
     Rule.ARTIFACT_MISMATCH: RuleInfo(
         ERROR, "the record's artifact md5, size or name differs from its pointer"
+    ),
+    Rule.LOCAL_REMOTE: RuleInfo(
+        WARNING,
+        "the default DVC remote is a folder outside the repository: other clones (CI, a deploy box) cannot reach it",
     ),
     Rule.TOMBSTONE: RuleInfo(
         ERROR,

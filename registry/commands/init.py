@@ -18,6 +18,7 @@ def run(start: Path, directory: str | None, forge: str | None, remote: str | Non
         click.echo(f"  {', '.join(done.written)}")
         click.echo(f"  {', '.join(done.ci)} (CI for {FORGE_NAMES[done.forge]})")
         click.echo(f"DVC's default remote '{REMOTE}': {done.remote}")
+        _warn_if_local(done.target)
         click.echo(
             "next: `registry register MODEL FILE` for a first version; then push, "
             "and protect the branch as README.md says"
@@ -31,9 +32,18 @@ def run(start: Path, directory: str | None, forge: str | None, remote: str | Non
             click.echo(f"  {path}")
         if done.remote is not None:
             click.echo(f"DVC's default remote '{REMOTE}': {done.remote}")
+            _warn_if_local(done.target)
     if done.remote_ignored:
         click.echo(
             f"--remote was not applied: DVC is set up here already (`dvc remote add -d -f {REMOTE} URL` "
             "replaces the default remote)"
         )
     return 0
+
+
+def _warn_if_local(target: Path) -> None:
+    """Say so at once when the remote is a folder only this machine has (``registry check`` says it too)."""
+    from registry.check.remote import local_remote
+
+    for problem in local_remote(target):
+        click.echo(f"warning: {problem.message}", err=True)
