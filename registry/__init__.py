@@ -347,6 +347,7 @@ class Registry:
         semver: str | None = None,
         reuse_name: bool = False,
         upload: bool = False,
+        require_clean: bool = False,
     ) -> Version:
         """Register ``artifact`` as the next version of ``model``, in one commit.
 
@@ -400,6 +401,9 @@ class Registry:
                 remote, then push the branch to its upstream (origin, made its
                 upstream, when it has none), so other clones can load it.
             upload: upload the artifact to the DVC remote only, not the commit.
+            require_clean: refuse training code (``code_dir``) that differs
+                from its commit; without it such code is recorded with
+                ``dirty: true`` and the changes' digest, and a warning.
             branch: None to commit on the current branch; True for a new
                 branch named after the change, or a string for a new branch
                 of that name. The work tree is then left alone and the bytes
@@ -448,6 +452,7 @@ class Registry:
             semver=semver,
             reuse_name=reuse_name,
             upload=upload,
+            require_clean=require_clean,
         )
         return Registry(self._root, commit).get(f"models:/{model}/{number}")  # also when on a new branch
 

@@ -134,6 +134,55 @@ def test_register_from_the_command_line_records_lineage(repo: RegistryBuilder, t
     assert v.description == "First model.\n\n- baseline\n"
 
 
+def test_code_that_differs_from_its_commit_is_recorded_dirty_or_refused(
+    repo: RegistryBuilder, tmp_path: Path
+) -> None:
+    train = tmp_path / "train"
+    (train / "src").mkdir(parents=True)
+    subprocess.run(["git", "init", "-q", str(train)], check=True)
+    (train / "src" / "train.py").write_text("print('train')\n")
+    subprocess.run(["git", "-C", str(train), "add", "-A"], check=True)
+    subprocess.run(["git", "-C", str(train), "commit", "-qm", "train"], check=True)
+
+    def register(n: int, *extra: str) -> subprocess.CompletedProcess[str]:
+        args = (
+            "--code",
+            str(train / "src"),
+            "--code-path",
+            "train.py",
+            *extra,
+        )  # the path from the script's folder
+        return cli(repo.root, "register", "scorer", str(weights(tmp_path, n)), *args)
+
+    clean = register(1)
+    assert clean.returncode == 0 and "dirty" not in clean.stderr, clean.stderr
+    code = Registry(repo.root).get("scorer/1").lineage.code
+    assert code is not None and (code.path, code.dirty, code.diff) == ("src/train.py", False, None)
+    (train / "src" / "train.py").write_text("print('train, tuned by hand')\n")  # edited after the commit
+    refused = register(2, "--require-clean")
+    assert refused.returncode != 0 and "differs from its commit (src/train.py)" in refused.stderr
+    assert "scorer/2" not in {f"scorer/{n}" for n in Registry(repo.root).model("scorer").versions}
+    dirty = register(3)
+    assert dirty.returncode == 0, dirty.stderr
+    assert "warning: the training code in" in dirty.stderr and "dirty: true" in dirty.stderr
+    code = Registry(repo.root).get("scorer/2").lineage.code
+    assert code is not None and code.dirty and code.diff is not None and len(code.diff) == 16
+    shown = cli(repo.root, "show", "scorer/2").stdout
+    assert f"src/train.py  (with uncommitted changes, digest {code.diff})" in shown
+    (train / "src" / "new.py").write_text("print('untracked')\n")
+    untracked = cli(
+        repo.root,
+        "register",
+        "scorer",
+        str(weights(tmp_path, 4)),
+        "--code",
+        str(train),
+        "--code-path",
+        "src/new.py",
+    )
+    assert untracked.returncode == 0 and "differs from its commit (src/new.py)" in untracked.stderr
+
+
 def test_refused_registration_leaves_nothing_behind(repo: RegistryBuilder, tmp_path: Path) -> None:
     write.register(repo.root, "scorer", weights(tmp_path, 1))
     repo.write("models/scorer/versions/2.yaml", "stage: none\n")  # someone's leftover

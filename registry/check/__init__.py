@@ -63,17 +63,16 @@ def check(root: Path | str, *, base: str | None = None, rev: str | None = None) 
 
     The base is loaded only for the models the change touches, so checking
     a one-record pull request costs one load, not two."""
-    from registry.check.remote import local_remote
     from registry.load import cache_for, load
 
     root = Path(root)
     cache = cache_for(root)
     cur = load(root, rev, cache=cache)
     if base is None:
-        return check_loaded(cur) + local_remote(root, rev)
+        return check_loaded(cur)
     changed = changed_models(root, cur, base)
     base_reg = load(root, base, only=sorted(changed), cache=cache)
-    return check_loaded(cur, base_reg, changed) + local_remote(root, rev)
+    return check_loaded(cur, base_reg, changed)
 
 
 def check_models(

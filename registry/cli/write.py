@@ -59,6 +59,11 @@ def init(ctx: click.Context, directory: str | None, forge: str | None, remote: s
 @click.option("--code-commit", metavar="SHA", help="The training code's commit (default: HEAD of --code).")
 @click.option("--code-repo", metavar="URL", help="The training code's repository (default: its origin).")
 @click.option("--code-path", metavar="PATH", help="The training script, inside the code repository.")
+@click.option(
+    "--require-clean",
+    is_flag=True,
+    help="Refuse training code that differs from its commit (default: record dirty: true, and warn).",
+)
 @click.option("--run-id", metavar="ID", help="The training run (default: an MLflow model folder's run_id).")
 @click.option(
     "--signature",

@@ -62,8 +62,10 @@ def rules(fmt: str) -> int:
 def run(
     root: Path, *, base: str | None, rev: str | None, fmt: str, strict: bool, paths: Sequence[str] = ()
 ) -> int:
+    from registry.check.remote import local_remote
+
     only = registry_paths(root, paths) if paths else None
-    problems = check(root, base=base, rev=rev)
+    problems = check(root, base=base, rev=rev) + local_remote(root, rev)  # a clone's view, not the records'
     hidden = 0
     if only is not None:
         shown = within(problems, only)

@@ -59,6 +59,7 @@ def run(
     push: bool,
     pr: bool,
     upload: bool = False,
+    require_clean: bool = False,
 ) -> int:
     from registry.write.register import read_signature, read_values
 
@@ -99,5 +100,6 @@ def run(
         branch=target_branch(branch, pr),
         reuse_name=reuse_name,
         upload=upload,
+        require_clean=require_clean,
     )
     return report(root, commit, pr=pr, uploaded=push or pr or upload, pushed=push or pr)

@@ -84,6 +84,7 @@ def render_version(rm: RegisteredModel, v: Version) -> str:
         if lin.code:
             lines.append(
                 f"  code:    {lin.code.repo or ''} {lin.code.commit or ''} {lin.code.path or ''}".rstrip()
+                + (f"  (with uncommitted changes, digest {lin.code.diff})" if lin.code.dirty else "")
             )
         for d in lin.data:
             lines.append(f"  data:    {d.name or d.path} {d.version or ''} {d.path or ''} md5 {d.md5 or '-'}")

@@ -277,6 +277,7 @@ from registry.git.repo import (
     add_worktree as add_worktree,
     branch_exists as branch_exists,
     branches_at as branches_at,
+    changes_digest as changes_digest,
     commit_body as commit_body,
     commit_subject as commit_subject,
     create_branch as create_branch,

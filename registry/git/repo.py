@@ -64,9 +64,11 @@ def head_commit(root: Path) -> str | None:
         return None
 
 
-def uncommitted(root: Path, paths: list[str]) -> list[str]:
-    """Of ``paths``, those whose index or work tree differs from HEAD (or that are untracked)."""
-    out = run(["status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames", "--", *paths], root)
+def uncommitted(root: Path, paths: list[str], *, untracked: bool = True) -> list[str]:
+    """Of ``paths`` (every file, when empty), those whose index or work tree
+    differs from HEAD, and (with ``untracked``) those git does not track."""
+    shown = "--untracked-files=all" if untracked else "--untracked-files=no"
+    out = run(["status", "--porcelain=v1", "-z", shown, "--no-renames", "--", *paths], root)
     return sorted({item[3:] for item in _split_z(out)})
 
 
@@ -212,3 +214,19 @@ def commit_subject(root: Path, commit: str) -> str:
 def commit_body(root: Path, commit: str) -> str:
     """``commit``'s message after its subject (trailers included)."""
     return run(["log", "-1", "--format=%b", commit], root).decode().strip()
+
+
+def changes_digest(root: Path, paths: list[str]) -> str:
+    """sha256 of how the work tree's ``paths`` (all, when empty) differ from
+    HEAD: the binary diff of tracked files, then each untracked file's name
+    and bytes; two runs of the same uncommitted code get the same digest."""
+    import contextlib
+    import hashlib
+
+    digest = hashlib.sha256(run(["diff", "HEAD", "--binary", "--no-ext-diff", "--", *paths], root))
+    listed = run(["ls-files", "-z", "--others", "--exclude-standard", "--", *paths], root)
+    for name in sorted(_split_z(listed)):
+        digest.update(b"\0" + name.encode("utf-8", "surrogateescape") + b"\0")
+        with contextlib.suppress(OSError):  # gone meanwhile, or not a file
+            digest.update((root / name).read_bytes())
+    return digest.hexdigest()

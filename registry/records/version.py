@@ -21,6 +21,10 @@ class CodeRef:
     repo: str | None = None
     commit: str | None = None
     path: str | None = None
+    dirty: bool = False
+    """The code ran with changes the commit does not hold."""
+    diff: str | None = None
+    """sha256 (hex, cut) of those changes."""
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import logging
+import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -77,9 +79,19 @@ def read_signature(path: Path) -> dict[str, Any]:
 
 
 def _code_lineage(
-    code_dir: Path | None, commit: str | None, repo: str | None, path: str | None, root: Path
-) -> dict[str, str]:
-    code: dict[str, str] = {}
+    code_dir: Path | None,
+    commit: str | None,
+    repo: str | None,
+    path: str | None,
+    root: Path,
+    require_clean: bool = False,
+) -> dict[str, Any]:
+    """The record's ``lineage.code``: given, or read from the training code's
+    checkout ``code_dir`` (its HEAD, origin and the script's path in it).
+    Code that ran with changes HEAD does not hold (``path`` modified or
+    untracked; with no path, any tracked file modified) is ``dirty``, with
+    the changes' digest, and warned about; ``require_clean`` refuses it."""
+    code: dict[str, Any] = {}
     if code_dir is not None and commit is None:
         top = git.toplevel(code_dir)
         if top is None:
@@ -87,6 +99,8 @@ def _code_lineage(
         if top.resolve() != root.resolve():
             commit = git.head_commit(top)
             repo = repo or git.remote_url(top) or str(top)
+            path = _in_checkout(top, Path(code_dir), path)
+            code |= _dirtiness(top, path, require_clean)
     if repo:
         code["repo"] = repo
     if commit:
@@ -96,6 +110,31 @@ def _code_lineage(
     if path:
         code["path"] = path
     return code
+
+
+def _in_checkout(top: Path, code_dir: Path, path: str | None) -> str | None:
+    """``path`` (given from ``code_dir``) as the repository names it, from its top."""
+    if path is None:
+        return None
+    full = Path(os.path.normpath((code_dir / path).absolute()))
+    inside = full.resolve().is_relative_to(top.resolve())
+    return full.resolve().relative_to(top.resolve()).as_posix() if inside and full.exists() else path
+
+
+def _dirtiness(top: Path, path: str | None, require_clean: bool) -> dict[str, Any]:
+    # The script itself, untracked too; with no script named, the tracked files (a new file
+    # somewhere in the checkout is no part of this run)
+    changed = git.uncommitted(top, [path] if path else [], untracked=bool(path))
+    if not changed:
+        return {}
+    named = ", ".join(changed[:3]) + (f" and {len(changed) - 3} more" if len(changed) > 3 else "")
+    what = f"the training code in {top} differs from its commit ({named})"
+    if require_clean:
+        raise WriteRefused(f"{what}: commit it first (--require-clean)")
+    logging.getLogger("registry").warning(
+        "%s: the record says dirty: true; commit the code first to record what ran", what
+    )
+    return {"dirty": True, "diff": git.changes_digest(top, [path] if path else [])[:16]}
 
 
 def _data_lineage(root: Path, paths: Iterable[str]) -> list[dict[str, str]]:
@@ -160,6 +199,7 @@ def register(
     semver: str | None = None,
     reuse_name: bool = False,
     upload: bool = False,
+    require_clean: bool = False,
 ) -> tuple[str, int]:
     """Add the next version of ``model`` (creating the model on first use):
     put the artifact (a file, or a folder as one DVC output, exactly as
@@ -193,7 +233,9 @@ def register(
     ``push`` publishes the version: it uploads the artifact to the DVC
     remote, then pushes the commit's branch to its upstream (origin, made
     its upstream, when it has none), so another clone can load it.
-    ``upload`` uploads the artifact only. With ``branch`` (a name, or True
+    ``upload`` uploads the artifact only. Training code that ran with
+    uncommitted changes is recorded ``dirty`` (with a warning);
+    ``require_clean`` refuses it instead. With ``branch`` (a name, or True
     for one derived from the change) the commit goes on a new branch, which
     ``push`` pushes to origin, and the work tree is left alone: the bytes go
     to DVC's cache, and to the remote with ``push`` or ``upload``."""
@@ -222,6 +264,7 @@ def register(
         bump=bump,
         semver=semver,
         reuse_name=reuse_name,
+        require_clean=require_clean,
     )
     if push and branch in (None, False):
         push_current(Path(root), commit)
@@ -272,6 +315,7 @@ def _register(
     bump: str | None = None,
     semver: str | None = None,
     reuse_name: bool = False,
+    require_clean: bool = False,
 ) -> tuple[str, int]:
     """:func:`register`, or (``origin``) an import's registration."""
     root = Path(root)
@@ -349,7 +393,9 @@ def _register(
     if described.format:
         record["artifact"]["format"] = described.format
     made: dict[str, Any] = {}
-    code = _code_lineage(Path(code_dir) if code_dir else None, code_commit, code_repo, code_path, root)
+    code = _code_lineage(
+        Path(code_dir) if code_dir else None, code_commit, code_repo, code_path, root, require_clean
+    )
     if code:
         made["code"] = code
     datasets = _data_lineage(root, data)
