@@ -89,13 +89,18 @@ def test_three_versions_through_staging_to_production_and_back_out(
     assert pulled.read_bytes() == b"weights of run 1" * 100
 
 
+def checkout(where: Path, script: str) -> Path:
+    """A training code repository at ``where`` with ``script`` committed."""
+    (where / script).parent.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["git", "init", "-q", str(where)], check=True)
+    (where / script).write_text("print('train')\n")
+    subprocess.run(["git", "-C", str(where), "add", "-A"], check=True)
+    subprocess.run(["git", "-C", str(where), "commit", "-qm", "train"], check=True)
+    return where
+
+
 def test_register_from_the_command_line_records_lineage(repo: RegistryBuilder, tmp_path: Path) -> None:
-    train = tmp_path / "train"
-    train.mkdir()
-    subprocess.run(["git", "init", "-q", str(train)], check=True)
-    (train / "train.py").write_text("print('train')\n")
-    subprocess.run(["git", "-C", str(train), "add", "-A"], check=True)
-    subprocess.run(["git", "-C", str(train), "commit", "-qm", "train"], check=True)
+    train = checkout(tmp_path / "train", "train.py")
     head = subprocess.run(
         ["git", "-C", str(train), "rev-parse", "HEAD"], capture_output=True, text=True
     ).stdout.strip()
@@ -137,12 +142,7 @@ def test_register_from_the_command_line_records_lineage(repo: RegistryBuilder, t
 def test_code_that_differs_from_its_commit_is_recorded_dirty_or_refused(
     repo: RegistryBuilder, tmp_path: Path
 ) -> None:
-    train = tmp_path / "train"
-    (train / "src").mkdir(parents=True)
-    subprocess.run(["git", "init", "-q", str(train)], check=True)
-    (train / "src" / "train.py").write_text("print('train')\n")
-    subprocess.run(["git", "-C", str(train), "add", "-A"], check=True)
-    subprocess.run(["git", "-C", str(train), "commit", "-qm", "train"], check=True)
+    train = checkout(tmp_path / "train", "src/train.py")
 
     def register(n: int, *extra: str) -> subprocess.CompletedProcess[str]:
         args = (
