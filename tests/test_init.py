@@ -365,3 +365,37 @@ def test_a_remote_only_this_machine_has_is_flagged_at_init_and_by_check(tmp_path
     assert "local-remote" not in cli(root, "check").stdout  # shared storage: every clone reaches it
     inside = init(tmp_path, "own", "--remote", str(tmp_path / "own" / "store"))  # inside: committed with it
     assert "local-remote" not in inside.stderr + cli(tmp_path / "own", "check").stdout
+
+
+def test_ci_installs_what_init_says_and_install_chooses_another(tmp_path: Path) -> None:
+    made = init(tmp_path, "reg")
+    said = re.search(r"^CI installs (.+) \(from (.+)\)$", made.stdout, re.M)
+    assert said is not None, made.stdout
+    workflow = (tmp_path / "reg/.github/workflows/registry-check.yml").read_text()
+    assert f'pip install "{said[1]}"' in workflow
+    if said[2] == "the package index":  # this copy came from a folder CI cannot reach: said so
+        assert "warning: this copy of git-model-registry was installed from file://" in made.stderr
+    spec = "git-model-registry[site] @ git+https://github.com/example-org/git-model-registry@0123abcd"
+    init(tmp_path, "gitlab", "--forge", "gitlab", "--install", spec)
+    assert f'pip install --quiet "{spec}"' in (tmp_path / "gitlab/.gitlab-ci.yml").read_text()
+    bad = cli(tmp_path, "init", "other", "--install", '"; rm -rf /')
+    assert bad.returncode == 2 and "expected a pip requirement" in bad.stderr
+
+
+def test_a_clone_installed_from_its_folder_gives_ci_its_origin_at_head(tmp_path: Path) -> None:
+    from registry.write.init import _checkout_of
+
+    clone = tmp_path / "gmr"
+    subprocess.run(["git", "init", "-q", str(clone)], check=True)
+    subprocess.run(["git", "-C", str(clone), "commit", "-q", "--allow-empty", "-m", "x"], check=True)
+    assert _checkout_of(clone.as_uri()) is None  # no origin: nothing CI can clone
+    subprocess.run(
+        ["git", "-C", str(clone), "remote", "add", "origin", "https://user:token@github.com/org/gmr.git"],
+        check=True,
+    )
+    head = git(clone, "rev-parse", "HEAD").strip()
+    assert _checkout_of(clone.as_uri()) == ("https://github.com/org/gmr.git", head)  # no credentials
+    subprocess.run(
+        ["git", "-C", str(clone), "remote", "set-url", "origin", "git@github.com:org/gmr.git"], check=True
+    )
+    assert _checkout_of(clone.as_uri()) == ("ssh://git@github.com/org/gmr.git", head)

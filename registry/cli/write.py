@@ -25,8 +25,16 @@ from registry.cli.group import change_options, cli, registry_root, show_notices
     help="The default DVC remote: a folder or a URL such as s3://bucket/path "
     "(default: the folder DIR-dvc-storage beside DIR).",
 )
+@click.option(
+    "--install",
+    metavar="SPEC",
+    help="What the CI files pip install (default: where this copy came from: the package index at this "
+    "version, or a git URL at its commit).",
+)
 @click.pass_context
-def init(ctx: click.Context, directory: str | None, forge: str | None, remote: str | None) -> None:
+def init(
+    ctx: click.Context, directory: str | None, forge: str | None, remote: str | None, install: str | None
+) -> None:
     """Make DIR (default: the current folder) a new registry, in one commit.
 
     Writes registry.yaml, an empty models/, the catalog's mkdocs.yml, a
@@ -39,7 +47,7 @@ def init(ctx: click.Context, directory: str | None, forge: str | None, remote: s
 
     given = ctx.obj.get("repo") if ctx.obj else None
     show_notices()
-    ctx.exit(cmd.run(Path(given) if given else Path.cwd(), directory, forge, remote))
+    ctx.exit(cmd.run(Path(given) if given else Path.cwd(), directory, forge, remote, install))
 
 
 @cli.command()

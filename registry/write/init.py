@@ -14,6 +14,7 @@ nothing and commits nothing. :func:`init` does either and says what it did
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 import shutil
@@ -65,6 +66,7 @@ class Created:
     """The forge's CI files."""
     remote: str
     """DVC's default remote, as shown to the user."""
+    install: Install
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,94 @@ class Completed:
     """DVC's default remote, when DVC was set up now."""
     remote_ignored: bool
     """Whether a remote was asked for while DVC was set up already (it is left as it is)."""
+    install: Install
+
+
+DIST = "git-model-registry"
+
+
+@dataclass(frozen=True)
+class Install:
+    """What the CI files ``pip install``, and why."""
+
+    spec: str
+    """``git-model-registry[site]==0.1.0``, or ``... @ git+https://...@COMMIT``."""
+    source: str
+    """Where it came from, for the user: the package index, a repository, --install."""
+    warning: str | None = None
+    """Set when CI cannot install what runs here (a copy from a local folder)."""
+
+
+def install_spec(given: str | None = None) -> Install:
+    """The pip requirement the CI files install: ``given`` (``--install``),
+    else this running copy's, from the standard record of how it was
+    installed (PEP 610's ``direct_url.json``): a VCS URL at its commit, an
+    archive URL, or the package index at this version. A copy installed
+    from a local folder (an editable checkout) is not reachable from CI:
+    the index's version, with a warning."""
+    if given is not None:
+        if not given.strip() or not given.isprintable() or '"' in given or given.startswith("-"):
+            raise UsageError(f"--install {given!r}: expected a pip requirement, e.g. {DIST}[site]==1.2.0")
+        return Install(given.strip(), "--install")
+    from importlib import metadata
+
+    pinned = Install(f"{DIST}[site]=={__version__}", "the package index")
+    try:
+        raw = metadata.distribution(DIST).read_text("direct_url.json")
+    except metadata.PackageNotFoundError:  # run from a source tree: what a release installs
+        return pinned
+    try:
+        found = json.loads(raw) if raw else None
+    except ValueError:
+        found = None
+    if not isinstance(found, dict) or not isinstance(found.get("url"), str):
+        return pinned
+    url = _without_credentials(found["url"])
+    vcs = found.get("vcs_info")
+    if isinstance(vcs, dict) and vcs.get("vcs") == "git" and isinstance(vcs.get("commit_id"), str):
+        return Install(f"{DIST}[site] @ git+{url}@{vcs['commit_id']}", f"{url} at {vcs['commit_id'][:10]}")
+    if url.startswith(("https://", "http://")):
+        return Install(f"{DIST}[site] @ {url}", url)
+    checkout = _checkout_of(url)
+    if checkout is not None:  # a clone of the project, installed from its folder: its origin at HEAD
+        origin, head = checkout
+        return Install(f"{DIST}[site] @ git+{origin}@{head}", f"{origin} at {head[:10]} (push that commit)")
+    return Install(
+        pinned.spec,
+        "the package index",
+        f"this copy of {DIST} was installed from {url}, which CI cannot reach, so the CI files install "
+        f"{pinned.spec} from the package index; to install something else, run init with --install SPEC "
+        "(e.g. 'git-model-registry[site] @ git+https://github.com/ORG/git-model-registry@COMMIT'), or edit "
+        "the `pip install` line of the CI files",
+    )
+
+
+def _checkout_of(url: str) -> tuple[str, str] | None:
+    """(origin URL, HEAD) of the git checkout at the ``file://`` ``url``, when
+    its origin is a URL CI can clone; else None."""
+    import urllib.parse
+    import urllib.request
+
+    if not url.startswith("file://"):
+        return None
+    folder = Path(urllib.request.url2pathname(urllib.parse.urlsplit(url).path))
+    if not folder.is_dir() or git.toplevel(folder) is None:
+        return None
+    origin, head = git.remote_url(folder), git.head_commit(folder)
+    if origin is None or head is None or not origin.startswith(("https://", "ssh://", "git@")):
+        return None
+    if origin.startswith("git@"):  # scp-like: what pip's git+ wants is ssh://
+        origin = "ssh://" + origin.replace(":", "/", 1)
+    return _without_credentials(origin), head
+
+
+def _without_credentials(url: str) -> str:
+    import urllib.parse
+
+    parts = urllib.parse.urlsplit(url)
+    if parts.password or (parts.username and parts.scheme in ("http", "https")):  # ssh's user is no secret
+        parts = parts._replace(netloc=(parts.hostname or "") + (f":{parts.port}" if parts.port else ""))
+    return urllib.parse.urlunsplit(parts)
 
 
 def _flow(items: tuple[str, ...]) -> str:
@@ -116,8 +206,9 @@ def _forge_values(forge: str, branch: str) -> dict[str, str]:
     }
 
 
-def files(name: str, forge: str, branch: str) -> dict[str, str]:
-    """Every file init writes but DVC's own: repository path -> text."""
+def files(name: str, forge: str, branch: str, install: str | None = None) -> dict[str, str]:
+    """Every file init writes but DVC's own: repository path -> text; the CI
+    installs ``install`` (default: :func:`install_spec`'s)."""
     values = {
         **_lifecycle_values(),
         **_forge_values(forge, branch),
@@ -125,6 +216,7 @@ def files(name: str, forge: str, branch: str) -> dict[str, str]:
         "NAME": name,
         "BRANCH": branch,
         "VERSION": __version__,
+        "INSTALL": install or install_spec().spec,
         "REMOTE_NAME": REMOTE,
     }
     values["PROTECTION"] = scaffold.render(f"protection-{forge}.md", values).rstrip("\n")
@@ -261,14 +353,16 @@ def _undo(target: Path, state: str, made: Path | None) -> None:
             git.empty_index(target)
 
 
-def _create(start: Path, target: Path, state: str, forge: str, remote: str | None) -> Created:
+def _create(
+    start: Path, target: Path, state: str, forge: str, remote: str | None, install: Install
+) -> Created:
     from registry.write.commit import Change, apply
 
     dvc.require()
     _require_git_identity(_existing_ancestor(target))
     branch = (git.current_branch(target) if state == "empty-git" else None) or BRANCH
     url, shown = _remote(start, target, remote)
-    planned = files(target.name, forge, branch)
+    planned = files(target.name, forge, branch, install.spec)
     made = None
     if state == "new":
         made = target
@@ -294,6 +388,7 @@ def _create(start: Path, target: Path, state: str, forge: str, remote: str | Non
         written=(*written, ".dvc/"),
         ci=tuple(sorted(ci)),
         remote=shown,
+        install=install,
     )
 
 
@@ -335,7 +430,7 @@ def _remove(target: Path, paths: list[str]) -> None:
                 parent.rmdir()  # only when empty
 
 
-def _complete(start: Path, target: Path, forge: str, remote: str | None) -> Completed:
+def _complete(start: Path, target: Path, forge: str, remote: str | None, install: Install) -> Completed:
     top = git.toplevel(target)
     if top is None or top.resolve() != target:
         raise RegistryError(
@@ -343,7 +438,7 @@ def _complete(start: Path, target: Path, forge: str, remote: str | None) -> Comp
             "run init at the top of the registry's repository"
         )
     url, shown = _remote(start, target, remote)
-    planned = files(target.name, forge, _main_branch(target))
+    planned = files(target.name, forge, _main_branch(target), install.spec)
     missing = {path: text for path, text in planned.items() if not _present(target, path)}
     with_dvc = not (target / ".dvc").exists()
     if with_dvc:
@@ -369,11 +464,17 @@ def _complete(start: Path, target: Path, forge: str, remote: str | None) -> Comp
         added=tuple(added),
         remote=shown if with_dvc else None,
         remote_ignored=remote is not None and not with_dvc,
+        install=install,
     )
 
 
 def init(
-    start: Path, directory: str | None = None, *, forge: str | None = None, remote: str | None = None
+    start: Path,
+    directory: str | None = None,
+    *,
+    forge: str | None = None,
+    remote: str | None = None,
+    install: str | None = None,
 ) -> Created | Completed:
     """Make ``directory`` (relative to ``start``; default ``start``) a new
     registry in one commit, or, when it is a registry, add the files of
@@ -382,14 +483,16 @@ def init(
     ``forge`` is ``github`` or ``gitlab`` (default: github; on a registry,
     the forge whose CI it has). ``remote`` is the default DVC remote, a
     folder (relative to ``start``) or a URL (default: the folder
-    ``<directory>-dvc-storage`` beside the registry). Raises
+    ``<directory>-dvc-storage`` beside the registry). ``install`` is what
+    the CI files ``pip install`` (default: :func:`install_spec`). Raises
     :class:`UsageError` for a bad name or option, :class:`RegistryError`
     when the folder cannot become a registry (not empty, no git identity,
     DVC missing), and whatever git or DVC raise, after removing all it wrote."""
     if forge is not None and forge not in FORGES:
         raise UsageError(f"--forge {forge!r}: expected one of {', '.join(FORGES)}")
+    chosen = install_spec(install)
     target = _target(start, directory)
     state = _state(target)
     if state == "registry":
-        return _complete(start, target, _forge_of(target, forge), remote)
-    return _create(start, target, state, forge or "github", remote)
+        return _complete(start, target, _forge_of(target, forge), remote, chosen)
+    return _create(start, target, state, forge or "github", remote, chosen)
