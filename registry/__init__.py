@@ -332,7 +332,7 @@ class Registry:
         tags: Mapping[str, str] | None = None,
         description: str | None = None,
         parents: Sequence[tuple[str, int]] = (),
-        data: Sequence[str] = (),
+        data: Sequence[str | Mapping[str, str]] = (),
         code_dir: Path | str | None = None,
         code_commit: str | None = None,
         code_repo: str | None = None,
@@ -370,8 +370,12 @@ class Registry:
             tags: the version's tags.
             description: Markdown.
             parents: the versions this one was fine-tuned from, as (model, N).
-            data: datasets, as paths in this repository (DVC-tracked or not);
-                their name, path and md5 go into the lineage.
+            data: the datasets: a path in this repository (DVC-tracked or
+                not), a local file elsewhere (hashed where it is), a URL
+                (``s3://bucket/train.parquet``, ``hf://datasets/org/name``), any
+                of them with ``,md5=...,etag=...,version=...,name=...``; or a
+                mapping of those keys, with ``repo``, ``path`` and ``rev`` for
+                a file of a DVC or git data registry.
             code_dir: the training code's git checkout; its HEAD and origin
                 become the lineage's code commit and repository (unless it is
                 this repository).

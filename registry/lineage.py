@@ -100,9 +100,11 @@ def build(
             target = version_id(rm.name, number)
             lineage = lineage_of(v) if lineage_of is not None else v.lineage
             for d in lineage.data:
-                key = f"data:{d.path or d.name}" + (f"@{d.md5}" if d.md5 else "")
-                label = (d.path or d.name or "?") + (f" ({d.md5[:8]})" if d.md5 else "")
+                stamp = d.md5 or d.etag or d.version
+                key = f"data:{d.where}" + (f"@{stamp}" if stamp else "")
+                label = d.where + (f" ({stamp[:8]})" if stamp else "")
                 attrs = {"name": d.name, "path": d.path, "md5": d.md5, "version": d.version}
+                attrs |= {"uri": d.uri, "repo": d.repo, "rev": d.rev, "etag": d.etag}
                 graph.edges.append(Edge(graph.add(Node(key, "dataset", label, attrs)), target, "data"))
             code = lineage.code
             if code is not None and (code.repo or code.commit):

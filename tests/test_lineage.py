@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
-from registry import lineage, write
+import pytest
+
+from registry import Registry, lineage, write
+from registry.errors import UsageError
 from registry.load import load
 from tests.builder import RegistryBuilder, cli
 
@@ -58,3 +62,52 @@ def test_dot_and_mermaid_escape_what_records_say() -> None:
 def test_unknown_version_is_a_usage_error() -> None:
     proc = cli(ROOT, "lineage", "fraud-detector/99")
     assert proc.returncode == 2 and "fraud-detector has no version 99" in proc.stderr
+
+
+def test_datasets_outside_the_registry_are_recorded_and_drawn(tmp_path: Path) -> None:
+    repo = RegistryBuilder(tmp_path / "registry")
+    repo.init_dvc(tmp_path / "remote")
+    repo.write("registry.yaml", "{}\n")
+    repo.commit("a registry")
+    elsewhere = tmp_path / "lake" / "train.parquet"
+    elsewhere.parent.mkdir()
+    elsewhere.write_bytes(b"rows" * 1000)
+    weights = tmp_path / "model.bin"
+    weights.write_bytes(b"w" * 100)
+    proc = cli(
+        repo.root,
+        "register",
+        "clf",
+        str(weights),
+        "--data",
+        str(elsewhere),
+        "--data",
+        "s3://bucket/features/2026-11.parquet,etag=9b2cf535f27731c974343645a3985328,version=2026-11",
+        "--data",
+        "repo=https://github.com/org/data-registry,path=data/labels.csv,rev=v1.2,md5=" + "a" * 32,
+        "--data",
+        "hf://datasets/imdb",
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert not list((repo.root / "models").rglob("train.parquet"))  # hashed where it is, not copied
+    data = Registry(repo.root).get("clf/1").lineage.data
+    assert [d.where for d in data] == [
+        elsewhere.as_uri(),
+        "s3://bucket/features/2026-11.parquet",
+        "https://github.com/org/data-registry:data/labels.csv@v1.2",
+        "hf://datasets/imdb",
+    ]
+    assert data[0].md5 == hashlib.md5(elsewhere.read_bytes()).hexdigest()
+    assert (data[1].etag, data[1].version, data[1].name) == (
+        "9b2cf535f27731c974343645a3985328",
+        "2026-11",
+        "2026-11",
+    )
+    drawn = cli(repo.root, "lineage", "clf/1")
+    assert drawn.returncode == 0, drawn.stderr
+    for d in data:
+        assert d.where in drawn.stdout
+    with pytest.raises(UsageError, match="unknown colour"):
+        Registry(repo.root).register("clf", weights, data=[{"uri": "s3://b/k", "colour": "red"}])
+    bad = cli(repo.root, "register", "clf", str(weights), "--data", "repo=https://github.com/org/d")
+    assert bad.returncode == 2 and "names its path= too" in bad.stderr

@@ -61,7 +61,12 @@ def init(
 @click.option("--description", metavar="TEXT|@FILE", help="Markdown; @file.md reads a file.")
 @click.option("--parent", multiple=True, metavar="MODEL/N", help="A version this one was fine-tuned from.")
 @click.option(
-    "--data", multiple=True, metavar="PATH", help="A dataset in this repository (DVC-tracked or not)."
+    "--data",
+    multiple=True,
+    metavar="WHERE[,K=V]",
+    help="A dataset: a path here (DVC-tracked or not), a local file elsewhere (hashed in place), a URL "
+    "(s3://..., hf://datasets/...), optionally ,md5=,etag=,version=,name=; or repo=URL,path=P,rev=R "
+    "for a data registry's file; repeatable.",
 )
 @click.option("--code", metavar="DIR", help="The training code's git checkout (default: the current folder).")
 @click.option("--code-commit", metavar="SHA", help="The training code's commit (default: HEAD of --code).")

@@ -87,7 +87,8 @@ def render_version(rm: RegisteredModel, v: Version) -> str:
                 + (f"  (with uncommitted changes, digest {lin.code.diff})" if lin.code.dirty else "")
             )
         for d in lin.data:
-            lines.append(f"  data:    {d.name or d.path} {d.version or ''} {d.path or ''} md5 {d.md5 or '-'}")
+            stamp = f"md5 {d.md5}" if d.md5 else f"etag {d.etag}" if d.etag else "md5 -"
+            lines.append(f"  data:    {d.name or d.where} {d.version or ''} {d.where} {stamp}")
         if lin.run:
             lines.append(f"  run:     {lin.run.id or ''} {lin.run.uri or ''}".rstrip())
         for p in lin.parents:

@@ -31,8 +31,22 @@ class CodeRef:
 class DataRef:
     name: str | None = None
     path: str | None = None
+    """In this repository, or (with ``repo``) in that one."""
     md5: str | None = None
     version: str | None = None
+    uri: str | None = None
+    """Outside the repository: ``s3://``, ``gs://``, ``https://``, ``hf://datasets/...``, ``file:///...``."""
+    repo: str | None = None
+    """A git or DVC data registry holding ``path``, at ``rev``."""
+    rev: str | None = None
+    etag: str | None = None
+
+    @property
+    def where(self) -> str:
+        """Where it is, in one string: ``repo:path@rev``, the URI, the path or the name."""
+        if self.repo:
+            return f"{self.repo}:{self.path or ''}" + (f"@{self.rev}" if self.rev else "")
+        return self.uri or self.path or self.name or "?"
 
 
 @dataclass(frozen=True)

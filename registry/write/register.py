@@ -137,24 +137,76 @@ def _dirtiness(top: Path, path: str | None, require_clean: bool) -> dict[str, An
     return {"dirty": True, "diff": git.changes_digest(top, [path] if path else [])[:16]}
 
 
-def _data_lineage(root: Path, paths: Iterable[str]) -> list[dict[str, str]]:
-    out = []
-    for raw in paths:
-        rel = Path(raw)
-        full = (root / rel).resolve()
-        if not full.is_relative_to(root.resolve()):
-            raise UsageError(f"--data {raw}: datasets are named by a path inside the registry repository")
-        pointer = full.with_name(full.name + ".dvc")
-        if pointer.is_file():
-            md5, _ = dvc.pointer(pointer)
-        elif full.is_file():
-            md5, _ = dvc.md5_of(full)
-        else:
-            raise UsageError(f"--data {raw}: neither {raw} nor {raw}.dvc exists")
-        out.append(
-            {"name": full.name.split(".")[0], "path": full.relative_to(root.resolve()).as_posix(), "md5": md5}
+DATA_KEYS = ("name", "path", "uri", "repo", "rev", "md5", "etag", "version")
+"""What a dataset of the lineage may say (``data=`` mappings; ``--data LOCATION,KEY=VALUE,...``)."""
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://", re.I)
+
+
+def _data_lineage(root: Path, given: Iterable[str | Mapping[str, str]]) -> list[dict[str, str]]:
+    """The record's ``lineage.data``, one entry per dataset given as:
+
+    - a path in this repository (DVC-tracked or not): its path and md5;
+    - a local file elsewhere: hashed where it is (not copied), as ``uri: file:///...``;
+    - a URL (``s3://bucket/train.parquet``, ``hf://datasets/org/name``...): its ``uri``;
+    - any of those followed by ``,key=value`` pairs (``md5``, ``etag``, ``version``,
+      ``name``), or pairs alone: ``repo=URL,path=data/train.csv,rev=v1.2`` for a
+      file of a DVC or git data registry, ``name=sales,version=2026-11`` for a table;
+    - a mapping of those keys (from Python)."""
+    return [_dataset(root, item) for item in given]
+
+
+def _dataset(root: Path, item: str | Mapping[str, str]) -> dict[str, str]:
+    shown = item if isinstance(item, str) else json.dumps(dict(item), sort_keys=True)
+    if isinstance(item, str):
+        head, *pairs = item.split(",")
+        fields: dict[str, str] = {}
+        if "=" in head and not _SCHEME.match(head):
+            pairs, head = [head, *pairs], ""
+        for pair in pairs:
+            key, sep, value = pair.partition("=")
+            if not sep:
+                raise UsageError(f"--data {shown}: {pair!r} is not KEY=VALUE")
+            fields[key.strip()] = value.strip()
+    else:
+        head, fields = "", {str(k): str(v) for k, v in item.items()}
+    unknown = sorted(set(fields) - set(DATA_KEYS))
+    if unknown:
+        raise UsageError(
+            f"--data {shown}: unknown {', '.join(unknown)} (a dataset takes {', '.join(DATA_KEYS)})"
         )
-    return out
+    if head and _SCHEME.match(head):
+        fields["uri"] = head
+    elif head:
+        fields |= _local_data(root, head, shown, given_md5=fields.get("md5"))
+    if "repo" in fields and "path" not in fields:
+        raise UsageError(f"--data {shown}: a dataset of a data registry (repo=) names its path= too")
+    if not any(fields.get(k) for k in ("path", "uri", "name")):
+        raise UsageError(f"--data {shown}: name a path, a URL or name=")
+    if "name" not in fields:
+        where = fields.get("path") or fields.get("uri") or ""
+        fields["name"] = where.rstrip("/").rsplit("/", 1)[-1].split(".")[0] or where
+    return {k: fields[k] for k in DATA_KEYS if fields.get(k)}
+
+
+def _local_data(root: Path, raw: str, shown: str, given_md5: str | None) -> dict[str, str]:
+    """A dataset on this machine: inside the repository by its path, else by its
+    ``file://`` URI; its md5 from its DVC pointer or from hashing it in place."""
+    full = (root / Path(raw)).resolve()
+    pointer = full.with_name(full.name + ".dvc")
+    inside = full.is_relative_to(root.resolve())
+    if pointer.is_file() and inside:
+        md5, _ = dvc.pointer(pointer)
+    elif full.is_file():
+        md5 = given_md5 or dvc.md5_of(full)[0]
+    elif full.is_dir() and given_md5:
+        md5 = given_md5
+    elif full.is_dir():
+        raise UsageError(f"--data {shown}: {full} is a folder; track it with DVC, or give its md5=")
+    else:
+        raise UsageError(f"--data {shown}: neither {raw} nor {raw}.dvc exists")
+    if inside:
+        return {"path": full.relative_to(root.resolve()).as_posix(), "md5": md5}
+    return {"uri": full.as_uri(), "md5": md5}
 
 
 def _validate(record: Mapping[str, Any]) -> None:
@@ -184,7 +236,7 @@ def register(
     tags: Mapping[str, str] | None = None,
     description: str | None = None,
     parents: Sequence[tuple[str, int]] = (),
-    data: Sequence[str] = (),
+    data: Sequence[str | Mapping[str, str]] = (),
     code_dir: Path | str | None = None,
     code_commit: str | None = None,
     code_repo: str | None = None,
@@ -300,7 +352,7 @@ def _register(
     tags: Mapping[str, str] | None = None,
     description: str | None = None,
     parents: Sequence[tuple[str, int]] = (),
-    data: Sequence[str] = (),
+    data: Sequence[str | Mapping[str, str]] = (),
     code_dir: Path | str | None = None,
     code_commit: str | None = None,
     code_repo: str | None = None,
