@@ -21,6 +21,7 @@ second run applies only the tags it has not.
 
 from __future__ import annotations
 
+import functools
 import re
 import shutil
 import tempfile
@@ -145,13 +146,26 @@ def stage_map(config: Config, gto_stages: Sequence[str], given: Mapping[str, str
 
 def _artifact_path(repo: Path, commit: str, name: str) -> str | None:
     """The artifact's ``path`` in ``artifacts.yaml`` at ``commit`` (GTO's annotations)."""
+    return _paths_at(str(repo), commit).get(name)
+
+
+@functools.lru_cache(maxsize=64)
+def _paths_at(repo: str, commit: str) -> dict[str, str]:
+    """Each artifact's ``path`` in ``artifacts.yaml`` at ``commit``, read once
+    per commit: a repository's tags mostly name a few commits, and a commit
+    never changes."""
     try:
-        doc = yamlsafe.load(git.file_at(repo, commit, "artifacts.yaml"))
+        doc = yamlsafe.load(git.file_at(Path(repo), commit, "artifacts.yaml"))
     except (GitError, yamlsafe.YamlError):
-        return None
-    entry = doc.get(name) if isinstance(doc, dict) else None
-    path = entry.get("path") if isinstance(entry, dict) else None
-    return str(path) if isinstance(path, str) and path else None
+        return {}
+    if not isinstance(doc, dict):
+        return {}
+    found = {}
+    for name, entry in doc.items():
+        path = entry.get("path") if isinstance(entry, dict) else None
+        if isinstance(path, str) and path:
+            found[str(name)] = path
+    return found
 
 
 def _fetch(repo: Path, commit: str, path: str, scratch: Path) -> Path:
