@@ -948,7 +948,9 @@ class Registry:
         return write.rename(self._writable(), old, new, reason=reason)
 
 
-_OPTION = re.compile(r"(?<![\w-])--([a-z][a-z0-9-]*)")
+_OPTION = re.compile(
+    r"(?<![\w-])--([a-z][a-z0-9-]*)(?: (?!(?:or|and|not|to|is|with|for|in|if)\b)([\w./@:+=,-]*[\w./@+=,-]))?"
+)
 
 
 def _in_python_terms(method: Callable[..., Any]) -> Callable[..., Any]:
@@ -960,7 +962,9 @@ def _in_python_terms(method: Callable[..., Any]) -> Callable[..., Any]:
 
     def python(match: re.Match[str]) -> str:
         name = match[1].replace("-", "_")
-        return f"{name}=" if name in names else match[0]
+        if name not in names:
+            return match[0]
+        return f"{name}={match[2]!r}" if match[2] else f"{name}="
 
     @functools.wraps(method)
     def speaking(*args: Any, **kwargs: Any) -> Any:

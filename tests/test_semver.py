@@ -110,7 +110,7 @@ def test_register_bumps_semver_through_the_api(dvc_repo: RegistryBuilder, tmp_pa
         0, 10, 0
     )
     head = dvc_repo.git("rev-parse", "HEAD")
-    with pytest.raises(WriteRefused, match=r"input amount retyped double -> string.*use --bump major"):
+    with pytest.raises(WriteRefused, match=r"input amount retyped double -> string.*use bump='major'"):
         reg.register("fraud", artifact(tmp_path, "v3"), bump="patch", signature=SIG3)
     with pytest.raises(WriteRefused, match=r"needs a major bump to 1\.0\.0"):
         reg.register("fraud", artifact(tmp_path, "v3"), semver="0.11.0", signature=SIG3)

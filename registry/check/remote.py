@@ -55,12 +55,17 @@ def local_remote(root: Path, rev: str | None = None) -> list[Problem]:
     top = Path(os.path.normpath(root.resolve()))
     if folder.resolve().is_relative_to(top):
         return []  # committed with the repository: every clone has it
+    seen = (
+        "at that path on their own machine"
+        if os.path.isabs(url.removeprefix("file://"))
+        else f"for {url} beside themselves"
+    )
     return [
         Problem(
             CONFIG,
             Rule.LOCAL_REMOTE,
             f"the default DVC remote {name!r} is the folder {folder.resolve()} on this machine: other clones "
-            f"(CI, a deploy box, a colleague's) look for {url} beside themselves and cannot pull; point it "
+            f"(CI, a deploy box, a colleague's) look {seen} and cannot pull; point it "
             f"at shared storage: `dvc remote modify {name} url s3://bucket/path` (or ssh://, gs://...), "
             "unless every machine mounts that folder",
             severity=WARNING,
