@@ -109,8 +109,17 @@ def test_a_board_escapes_what_it_names_and_keeps_each_line_within_the_terminal(
         board.finish()
         board.step(progress.Step("", 2, 2, "version", 1, 1, "model"))
         tty.flush()
-        out = os.read(reader, 65536).decode()
+    chunks = []  # all of it: one read may return part, and the other end is closed now
+    while True:
+        try:
+            chunk = os.read(reader, 65536)
+        except OSError:  # EIO: nothing more, the terminal's other end is closed
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
     os.close(reader)
+    out = b"".join(chunks).decode()
     assert "\x1b[2J" not in out and "\x1b]0" not in out and "\\x1b[2J" in out, out
     for line in out.replace("\r\x1b[K", "\n").replace("\x1b[1A", "").replace("\r", "").split("\n"):
         assert len(line) <= 79, line
