@@ -29,6 +29,12 @@ def archive_stage_of(raw: Mapping[str, Any] | None) -> str:
     return stage if isinstance(stage, str) else DEFAULT_ARCHIVE_STAGE
 
 
+def find_stage(stages: tuple[str, ...] | list[str], text: str) -> str | None:
+    """The stage of ``stages`` that ``text`` names in any letter case (``Production``); None for none."""
+    key = text.strip().lower()
+    return next((stage for stage in stages if stage.lower() == key), None)
+
+
 @dataclass(frozen=True)
 class Config:
     """Registry-wide settings: ``registry.yaml``. The one place that says what
@@ -94,11 +100,12 @@ class Config:
         """The stage ``text`` names, in any letter case (``Production`` as
         MLflow users type it); an unknown one is a :class:`UsageError`
         that lists the stages."""
-        key = text.strip().lower()
-        for stage in self.stages:
-            if stage.lower() == key:
-                return stage
-        raise UsageError(f"{text!r} is not a stage of this registry (its stages: {', '.join(self.stages)})")
+        found = find_stage(self.stages, text)
+        if found is None:
+            raise UsageError(
+                f"{text!r} is not a stage of this registry (its stages: {', '.join(self.stages)})"
+            )
+        return found
 
     def holds_one(self, policy: Policy) -> tuple[str, ...]:
         """The stages that hold at most one version of a model under ``policy``

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from registry.errors import SearchError as SearchError
 from registry.records import parse_time
+from registry.records.config import find_stage
 from registry.search.attributes import (
     _BUILTINS,
     _FAMILY_OPS,
@@ -153,10 +154,12 @@ class _Parser:
     def stage(self, tok: Token) -> str:
         """A stage as MLflow users type it (``'Production'``): in any letter
         case, and, when the registry's stages are known, one of them."""
-        name = str(tok.value).strip().lower()  # the registry's stage names are lower case
-        if self.stages is not None and name not in self.stages:
+        if self.stages is None:
+            return str(tok.value).strip().lower()  # the registry's stage names are lower case
+        found = find_stage(list(self.stages), str(tok.value))
+        if found is None:
             raise self.error(f"no stage {tok.text}", tok, f"the stages: {', '.join(self.stages)}")
-        return name
+        return found
 
     def values(self, attr: Attribute) -> tuple[Literal, ...]:
         tok = self.take()
